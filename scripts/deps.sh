@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Installs and starts what Bollard's development, demo and tests need on a fresh Debian machine:
+# the Docker engine (Debian's docker.io), a Consul 1.8.7 dev agent on loopback (unpacked from Debian
+# bullseye), and wrk. Idempotent: what is installed is not installed again, what answers is not
+# started again. Only what this script started is recorded (by PID) and stopped by `deps.sh stop`.
+#
+#   scripts/deps.sh [install|start|stop|status]     (default: install + start)
+#
+# Environment:
+#   BOLLARD_STATE_DIR   where PIDs and logs go (default /tmp/bollard-dev)
+#   CONSUL_HTTP_PORT    the dev agent's HTTP port (default 8500)
+set -euo pipefail
+
+STATE_DIR="${BOLLARD_STATE_DIR:-/tmp/bollard-dev}"
+CONSUL_DIR=/opt/consul
+CONSUL_BIN="$CONSUL_DIR/usr/bin/consul"
+CONSUL_HTTP_PORT="${CONSUL_HTTP_PORT:-8500}"
+mkdir -p "$STATE_DIR"
+
+log() { printf '[deps] %s\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+apt_updated=0
+apt_update_once() {
+  if [ "$apt_updated" -eq 0 ]; then
+    as_root apt-get update -qq >/dev/null
+    apt_updated=1
+  fi
+}
+
+install_packages() {
+  local missing=()
+  command -v dockerd >/dev/null || missing+=(docker.io)
+  command -v wrk >/dev/null || missing+=(wrk)
+  command -v curl >/dev/null || missing+=(curl)
+  command -v ip >/dev/null || missing+=(iproute2)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    log "installing ${missing[*]}"
+    apt_update_once
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+install_consul() {
+  [ -x "$CONSUL_BIN" ] && return 0
+  log "installing the Consul agent from Debian bullseye into $CONSUL_DIR"
+  local sources=/etc/apt/sources.list.d/bullseye.sources
+  if [ ! -f "$sources" ]; then
+    printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bullseye\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+      | as_root tee "$sources" >/dev/null
+    # Keep bullseye from ever being preferred over the running release.
+    printf 'Package: *\nPin: release n=bullseye\nPin-Priority: 100\n' | as_root tee /etc/apt/preferences.d/bullseye-low >/dev/null
+    apt_updated=0
+  fi
+  apt_update_once
+  local tmp
+  tmp="$(mktemp -d)"
+  chmod 755 "$tmp" # apt downloads as the _apt user
+  (cd "$tmp" && apt-get download -qq consul >/dev/null)
+  as_root mkdir -p "$CONSUL_DIR"
+  as_root dpkg-deb -x "$tmp"/consul_*.deb "$CONSUL_DIR"
+  rm -rf "$tmp"
+  "$CONSUL_BIN" version | head -1 >&2
+}
+
+wait_until() { # wait_until SECONDS DESCRIPTION COMMAND...
+  local deadline=$((SECONDS + $1)) what="$2"
+  shift 2
+  until "$@" >/dev/null 2>&1; do
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      log "timed out waiting for $what"
+      return 1
+    fi
+    sleep 0.2
+  done
+}
+
+docker_answers() { docker info >/dev/null 2>&1; }
+consul_answers() { curl -fsS "http://127.0.0.1:$CONSUL_HTTP_PORT/v1/status/leader" 2>/dev/null | grep -q ':'; }
+
+start_docker() {
+  if docker_answers; then log "docker engine already answers"; return 0; fi
+  log "starting dockerd (log: $STATE_DIR/dockerd.log)"
+  # Output to a file, never the terminal: a child holding CI's pipe open would hang the run.
+  nohup dockerd >"$STATE_DIR/dockerd.log" 2>&1 </dev/null &
+  echo $! >"$STATE_DIR/dockerd.pid"
+  wait_until 60 "the docker engine" docker_answers || { tail -20 "$STATE_DIR/dockerd.log" >&2; exit 1; }
+}
+
+start_consul() {
+  if consul_answers; then log "consul agent already answers on 127.0.0.1:$CONSUL_HTTP_PORT"; return 0; fi
+  log "starting consul dev agent on 127.0.0.1:$CONSUL_HTTP_PORT (log: $STATE_DIR/consul.log)"
+  nohup "$CONSUL_BIN" agent -dev -client 127.0.0.1 -bind 127.0.0.1 -http-port "$CONSUL_HTTP_PORT" \
+    -data-dir "$STATE_DIR/consul-data" >"$STATE_DIR/consul.log" 2>&1 </dev/null &
+  echo $! >"$STATE_DIR/consul.pid"
+  wait_until 60 "the consul agent" consul_answers || { tail -20 "$STATE_DIR/consul.log" >&2; exit 1; }
+}
+
+stop_one() { # stop_one NAME
+  local pidfile="$STATE_DIR/$1.pid"
+  [ -f "$pidfile" ] || return 0
+  local pid
+  pid="$(cat "$pidfile")"
+  if kill -0 "$pid" 2>/dev/null; then
+    log "stopping $1 (pid $pid)"
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$pidfile"
+}
+
+case "${1:-all}" in
+  install) install_packages; install_consul ;;
+  start) start_docker; start_consul ;;
+  stop) stop_one consul; stop_one dockerd ;;
+  status)
+    docker_answers && echo "docker: up" || echo "docker: down"
+    consul_answers && echo "consul: up" || echo "consul: down" ;;
+  all) install_packages; install_consul; start_docker; start_consul ;;
+  *) echo "usage: $0 [install|start|stop|status]" >&2; exit 2 ;;
+esac

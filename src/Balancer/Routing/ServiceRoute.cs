@@ -1,0 +1,9 @@
+namespace Bollard.Balancer.Routing;
+
+/// <summary>
+/// How requests reach one service: by host name and/or path prefix (at least one). Comes from the service specs.
+/// </summary>
+/// <param name="Service">The service name (the catalog's service name).</param>
+/// <param name="Host">Match requests for this host name (no port); null matches any host.</param>
+/// <param name="PathPrefix">Match requests whose path starts with this prefix; null matches any path.</param>
+public sealed record ServiceRoute(string Service, string? Host, string? PathPrefix);
