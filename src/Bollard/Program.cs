@@ -1,3 +1,4 @@
-// The bollard executable: `bollard agent --config FILE` runs the daemon.
-Console.Error.WriteLine("usage: bollard agent --config FILE");
-return 2;
+using Bollard.Cli;
+
+// The bollard executable: `bollard agent --config FILE` runs the daemon; the other verbs are tools around it.
+return await CommandLine.RunAsync(args);

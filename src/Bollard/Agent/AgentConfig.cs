@@ -1,0 +1,42 @@
+using System.Net;
+
+namespace Bollard.Agent;
+
+/// <summary>
+/// The daemon's own settings (one YAML file, e.g. /etc/bollard/agent.yaml). Services are not in it: they live in
+/// their own spec files, at <see cref="ServicesPath"/>. Defaults give a single host with only Docker.
+/// </summary>
+public sealed record AgentConfig
+{
+    /// <summary>The config file it was read from ("" when built in code).</summary>
+    public string Source { get; init; } = "";
+
+    /// <summary>Cluster name: labels every container; an agent adopts only its own cluster's containers.</summary>
+    public string Cluster { get; init; } = "default";
+
+    /// <summary>Zone (rack) of this host.</summary>
+    public string Zone { get; init; } = "default";
+
+    /// <summary>Where the balancer accepts traffic.</summary>
+    public IPEndPoint Listen { get; init; } = new(IPAddress.Loopback, 8080);
+
+    /// <summary>Where /metrics and /healthz are served (loopback by default).</summary>
+    public IPEndPoint Admin { get; init; } = new(IPAddress.Loopback, 9901);
+
+    /// <summary>A service spec file, or a directory of them (resolved against the config file's folder).</summary>
+    public string ServicesPath { get; init; } = "services";
+
+    public string DockerEndpoint { get; init; } = "unix:///var/run/docker.sock";
+
+    /// <summary>Host address container ports are published on.</summary>
+    public string PublishAddress { get; init; } = "127.0.0.1";
+
+    /// <summary>Address registered for this host's replicas; null means <see cref="PublishAddress"/>.</summary>
+    public string? AdvertiseAddress { get; init; }
+
+    /// <summary>Consul's HTTP address; null runs the embedded in-process catalog (single host).</summary>
+    public Uri? ConsulAddress { get; init; }
+
+    /// <summary>A file holding the Consul ACL token (never logged).</summary>
+    public string? ConsulTokenFile { get; init; }
+}

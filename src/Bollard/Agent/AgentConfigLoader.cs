@@ -1,0 +1,124 @@
+using System.Net;
+using Bollard.Scaler.Specs;
+using YamlDotNet.RepresentationModel;
+
+namespace Bollard.Agent;
+
+/// <summary>Reads the agent's YAML config, reporting every problem with file, line and field.</summary>
+public static class AgentConfigLoader
+{
+    /// <exception cref="SpecValidationException">The file is missing, malformed or invalid.</exception>
+    public static AgentConfig Load(string file)
+    {
+        if (!File.Exists(file))
+        {
+            throw new SpecValidationException([new SpecError(file, 0, 0, "", "config file not found")]);
+        }
+
+        return Parse(file, File.ReadAllText(file));
+    }
+
+    public static AgentConfig Parse(string file, string text)
+    {
+        var errors = new List<SpecError>();
+        var documents = YamlDocuments.Load(file, text, errors);
+        if (documents is null)
+        {
+            throw new SpecValidationException(errors);
+        }
+
+        if (documents.Count == 0)
+        {
+            return new AgentConfig { Source = file };
+        }
+
+        if (documents[0].RootNode is not YamlMappingNode root)
+        {
+            throw new SpecValidationException([new SpecError(file, 1, 1, "", "the agent config must be a mapping of fields")]);
+        }
+
+        var config = Read(new YamlMappingReader(file, "", root, errors), file);
+        if (errors.Count > 0)
+        {
+            throw new SpecValidationException(errors);
+        }
+
+        return config;
+    }
+
+    private static AgentConfig Read(YamlMappingReader yaml, string file)
+    {
+        var defaults = new AgentConfig();
+        var baseDir = Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".";
+        var docker = yaml.Mapping("docker");
+        var consul = yaml.Mapping("consul");
+        var config = new AgentConfig
+        {
+            Source = file,
+            Cluster = yaml.Text("cluster") ?? defaults.Cluster,
+            Zone = yaml.Text("zone") ?? defaults.Zone,
+            Listen = EndPoint(yaml, "listen") ?? defaults.Listen,
+            Admin = EndPoint(yaml, "admin") ?? defaults.Admin,
+            ServicesPath = Path.GetFullPath(yaml.Text("services") ?? defaults.ServicesPath, baseDir),
+            DockerEndpoint = docker?.Text("endpoint") ?? defaults.DockerEndpoint,
+            PublishAddress = Address(docker, "publishAddress") ?? defaults.PublishAddress,
+            AdvertiseAddress = Address(docker, "advertiseAddress"),
+            ConsulAddress = ConsulAddress(consul),
+            ConsulTokenFile = consul?.Text("tokenFile") is { } token ? Path.GetFullPath(token, baseDir) : null,
+        };
+        docker?.RejectUnknownFields();
+        consul?.RejectUnknownFields();
+        yaml.RejectUnknownFields();
+        return config;
+    }
+
+    private static IPEndPoint? EndPoint(YamlMappingReader yaml, string key)
+    {
+        var text = yaml.Text(key);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (IPEndPoint.TryParse(text, out var endpoint) && endpoint.Port is > 0 and <= 65535)
+        {
+            return endpoint;
+        }
+
+        yaml.Error(key, $"must be an IP address and port, e.g. 127.0.0.1:8080 or 0.0.0.0:80; got '{text}'");
+        return null;
+    }
+
+    private static string? Address(YamlMappingReader? yaml, string key)
+    {
+        var text = yaml?.Text(key);
+        if (text is null || IPAddress.TryParse(text, out _))
+        {
+            return text;
+        }
+
+        yaml!.Error(key, $"must be an IP address, got '{text}'");
+        return null;
+    }
+
+    private static Uri? ConsulAddress(YamlMappingReader? consul)
+    {
+        if (consul is null)
+        {
+            return null;
+        }
+
+        var text = consul.Text("address", required: true);
+        if (text is not null && Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+        {
+            return uri;
+        }
+
+        if (text is not null)
+        {
+            consul.Error("address", $"must be an http(s) URL such as http://127.0.0.1:8500, got '{text}'");
+        }
+
+        return null;
+    }
+}

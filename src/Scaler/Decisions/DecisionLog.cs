@@ -1,0 +1,32 @@
+namespace Bollard.Scaler.Decisions;
+
+/// <summary>
+/// The most recent decisions, bounded (old ones fall off), safe to read while the loop writes. The admin API and
+/// the CLI read it; the logs carry the same entries.
+/// </summary>
+public sealed class DecisionLog(int capacity = 1000)
+{
+    private readonly Queue<Decision> _entries = new();
+    private readonly Lock _lock = new();
+
+    public void Record(Decision decision)
+    {
+        lock (_lock)
+        {
+            _entries.Enqueue(decision);
+            while (_entries.Count > capacity)
+            {
+                _entries.Dequeue();
+            }
+        }
+    }
+
+    /// <summary>The decisions for a service (or all when null), newest last.</summary>
+    public IReadOnlyList<Decision> Read(string? service = null)
+    {
+        lock (_lock)
+        {
+            return [.. _entries.Where(d => service is null || d.Service == service)];
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using System.Threading.Channels;
+using Bollard.Scaler.Runtime;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bollard.Scaler.Reconcile;
+
+/// <summary>
+/// Runs <see cref="Reconciler.ReconcileOnceAsync"/> forever: on a timer, and at once when Docker reports a container
+/// event or a removal finishes. Events only wake it; every pass re-reads everything (level-triggered). An unreachable
+/// engine is retried with capped exponential backoff, and nothing is changed meanwhile.
+/// </summary>
+internal sealed partial class ReconcileLoop(
+    Reconciler reconciler,
+    IContainerRuntime runtime,
+    IOptions<ScalerOptions> options,
+    TimeProvider time,
+    ILogger<ReconcileLoop> logger) : BackgroundService
+{
+    // One pending wake-up is enough: a pass reads the whole state anyway.
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    public void Wake() => _wake.Writer.TryWrite(true);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        reconciler.Changed += Wake;
+        var events = PumpEventsAsync(stoppingToken);
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            TimeSpan next;
+            try
+            {
+                var plan = await reconciler.ReconcileOnceAsync(stoppingToken);
+                if (failures > 0)
+                {
+                    LogDockerBack(runtime.Endpoint);
+                }
+
+                failures = 0;
+                next = Reconciler.HasStartingReplicas(plan) ? options.Value.StartingPollInterval : options.Value.ResyncInterval;
+            }
+            catch (RuntimeUnavailableException e)
+            {
+                failures++;
+                next = Backoff(failures);
+                LogDockerUnavailable(e.Message, next.TotalSeconds);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+
+            await WaitAsync(next, stoppingToken);
+        }
+
+        reconciler.Changed -= Wake;
+        await events;
+    }
+
+    private TimeSpan Backoff(int failures) =>
+        TimeSpan.FromSeconds(Math.Min(options.Value.MaxBackoff.TotalSeconds, Math.Pow(2, Math.Min(failures, 10) - 1)));
+
+    private async Task WaitAsync(TimeSpan delay, CancellationToken stoppingToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(delay);
+        try
+        {
+            await _wake.Reader.ReadAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // The delay ran out (or the host is stopping; the loop checks that).
+        }
+    }
+
+    private async Task PumpEventsAsync(CancellationToken stoppingToken)
+    {
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (var e in runtime.WatchEventsAsync(options.Value.Cluster, stoppingToken))
+                {
+                    failures = 0;
+                    LogContainerEvent(e.Service, e.ContainerId.Length > 12 ? e.ContainerId[..12] : e.ContainerId, e.Action);
+                    Wake();
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is RuntimeUnavailableException or IOException or HttpRequestException)
+            {
+                failures++;
+            }
+
+            // The stream ended or broke: the timer keeps passes going meanwhile; re-subscribe after a backoff.
+            try
+            {
+                await Task.Delay(Backoff(Math.Max(failures, 1)), time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Docker is unreachable ({Error}); nothing is changed, retrying in {Seconds:0} s")]
+    private partial void LogDockerUnavailable(string error, double seconds);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Docker at {Endpoint} answers again")]
+    private partial void LogDockerBack(string endpoint);
+
+    [LoggerMessage(EventId = 2103, Level = LogLevel.Debug, Message = "{Service}: container {Container} {Action}")]
+    private partial void LogContainerEvent(string service, string container, string action);
+}

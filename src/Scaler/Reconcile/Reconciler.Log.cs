@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Logging;
+
+namespace Bollard.Scaler.Reconcile;
+
+public sealed partial class Reconciler
+{
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "{Service}: {Action} {Subject}: {Reason} -> {Outcome}")]
+    private partial void LogDecision(string service, string action, string subject, string reason, string outcome);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "{Service}: replica {Container} stopped and removed")]
+    private partial void LogRemoved(string container, string service);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "{Service}: could not remove replica {Container}, the next pass retries: {Error}")]
+    private partial void LogRemoveFailed(string container, string service, string error);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Could not deregister replica {Container}: {Error}")]
+    private partial void LogDeregisterFailed(string container, string error);
+}

@@ -1,0 +1,78 @@
+using Bollard.Scaler.Health;
+
+namespace Bollard.Scaler.Reconcile;
+
+/// <summary>
+/// What the agent remembers between passes about the containers it found: health as probed, whether each is in the
+/// catalog, which are being removed, and which services' creates are backing off. Only the reconciler writes it,
+/// under its single-pass lock; removals finishing in the background use the locked members.
+/// </summary>
+internal sealed class ReplicaTracker
+{
+    private readonly Dictionary<string, ReplicaHealth> _health = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _registered = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _removing = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (DateTimeOffset Until, int Failures)> _createBackoff = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    public ReplicaHealth HealthOf(string containerId) =>
+        _health.GetValueOrDefault(containerId, ReplicaHealth.Unknown);
+
+    public void RecordProbe(string containerId, bool passed) =>
+        _health[containerId] = HealthOf(containerId).After(passed);
+
+    public bool IsRegistered(string containerId) => _registered.Contains(containerId);
+
+    public void MarkRegistered(string containerId) => _registered.Add(containerId);
+
+    public void MarkDeregistered(string containerId) => _registered.Remove(containerId);
+
+    public bool TryBeginRemoval(string containerId)
+    {
+        lock (_lock)
+        {
+            return _removing.Add(containerId);
+        }
+    }
+
+    public bool IsRemoving(string containerId)
+    {
+        lock (_lock)
+        {
+            return _removing.Contains(containerId);
+        }
+    }
+
+    public void EndRemoval(string containerId)
+    {
+        lock (_lock)
+        {
+            _removing.Remove(containerId);
+        }
+    }
+
+    /// <summary>Forgets containers that no longer exist on the engine.</summary>
+    public void KeepOnly(IReadOnlySet<string> existing)
+    {
+        foreach (var id in _health.Keys.Where(id => !existing.Contains(id)).ToList())
+        {
+            _health.Remove(id);
+        }
+
+        _registered.RemoveWhere(id => !existing.Contains(id));
+    }
+
+    public IReadOnlySet<string> CreateBlocked(DateTimeOffset now) =>
+        _createBackoff.Where(kv => kv.Value.Until > now).Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>Backs off creates of a service exponentially after a failure (1 s, 2 s, 4 s... up to the cap).</summary>
+    public TimeSpan RecordCreateFailure(string service, DateTimeOffset now, TimeSpan cap)
+    {
+        var failures = _createBackoff.TryGetValue(service, out var previous) ? previous.Failures + 1 : 1;
+        var wait = TimeSpan.FromSeconds(Math.Min(cap.TotalSeconds, Math.Pow(2, failures - 1)));
+        _createBackoff[service] = (now + wait, failures);
+        return wait;
+    }
+
+    public void RecordCreateSuccess(string service) => _createBackoff.Remove(service);
+}

@@ -1,0 +1,29 @@
+using Bollard.Scaler.Decisions;
+using Bollard.Scaler.Health;
+using Bollard.Scaler.Reconcile;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Bollard.Scaler;
+
+/// <summary>Composes the scaler: the reconcile loop and what it needs, except the ports the host chooses
+/// (<see cref="Runtime.IContainerRuntime"/>, <see cref="Discovery.IServiceCatalog"/>, <see cref="Specs.IServiceSpecSource"/>).</summary>
+public static class ScalerServiceCollectionExtensions
+{
+    public static IServiceCollection AddScaler(this IServiceCollection services, Action<ScalerOptions> configure)
+    {
+        services.AddOptions<ScalerOptions>().Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScalerOptions>, ScalerOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<DecisionLog>();
+        services.AddHttpClient(nameof(HttpReplicaProber));
+        services.TryAddSingleton<IReplicaProber>(sp =>
+            new HttpReplicaProber(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(HttpReplicaProber))));
+        services.TryAddSingleton<Reconciler>();
+        services.TryAddSingleton<ReconcileLoop>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ReconcileLoop>());
+        return services;
+    }
+}

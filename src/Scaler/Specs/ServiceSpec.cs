@@ -1,0 +1,82 @@
+using System.Collections.Immutable;
+
+namespace Bollard.Scaler.Specs;
+
+/// <summary>
+/// What the operator asked for one service, as read from its YAML file. Immutable; defaults are named in
+/// <see cref="SpecDefaults"/> and documented in the README.
+/// </summary>
+public sealed record ServiceSpec
+{
+    /// <summary>Service name: lower-case letters, digits and dashes; the catalog and route name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Image reference present on the hosts (e.g. <c>bollard-sample:v1</c>).</summary>
+    public required string Image { get; init; }
+
+    /// <summary>The TCP port the app listens on inside the container.</summary>
+    public required int Port { get; init; }
+
+    /// <summary>How many replicas to run.</summary>
+    public int Replicas { get; init; } = SpecDefaults.Replicas;
+
+    /// <summary>Environment variables of the containers (sorted, so the version id is stable).</summary>
+    public ImmutableSortedDictionary<string, string> Env { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+
+    public HealthCheckSpec Health { get; init; } = new();
+
+    /// <summary>How the balancer reaches the service; null when the service is not exposed through the balancer.</summary>
+    public RouteSpec? Route { get; init; }
+
+    public ResourcesSpec Resources { get; init; } = new();
+
+    /// <summary>How long a replica being removed may take to finish its in-flight requests.</summary>
+    public TimeSpan DrainTimeout { get; init; } = SpecDefaults.DrainTimeout;
+
+    /// <summary>How long a stopping container gets between SIGTERM and SIGKILL.</summary>
+    public TimeSpan StopGracePeriod { get; init; } = SpecDefaults.StopGracePeriod;
+
+    /// <summary>The file the spec came from, for messages.</summary>
+    public string Source { get; init; } = "";
+
+    /// <summary>
+    /// The immutable version: a hash of everything that shapes a container. Any change gives a new version and so
+    /// new containers; nothing is changed in place.
+    /// </summary>
+    public string Version => VersionId.Compute(this);
+}
+
+/// <summary>The HTTP health check of a replica: passing on a 2xx answer within the timeout.</summary>
+public sealed record HealthCheckSpec
+{
+    public string Path { get; init; } = SpecDefaults.HealthPath;
+
+    public TimeSpan Interval { get; init; } = SpecDefaults.HealthInterval;
+
+    public TimeSpan Timeout { get; init; } = SpecDefaults.HealthTimeout;
+
+    /// <summary>A new replica that has not passed once within this period is replaced.</summary>
+    public TimeSpan StartPeriod { get; init; } = SpecDefaults.HealthStartPeriod;
+
+    /// <summary>Consecutive failed checks after which a running replica is taken out of routing and replaced.</summary>
+    public int UnhealthyThreshold { get; init; } = SpecDefaults.UnhealthyThreshold;
+}
+
+/// <summary>Requests for this host and/or under this path prefix go to the service.</summary>
+public sealed record RouteSpec(string? Host, string? PathPrefix);
+
+/// <summary>Container resource limits; null means no limit.</summary>
+public sealed record ResourcesSpec(double? Cpus = null, long? MemoryBytes = null);
+
+/// <summary>The defaults of every optional field, in one place (the README's table mirrors this).</summary>
+public static class SpecDefaults
+{
+    public const int Replicas = 1;
+    public const string HealthPath = "/health";
+    public const int UnhealthyThreshold = 3;
+    public static readonly TimeSpan HealthInterval = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan HealthTimeout = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan HealthStartPeriod = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan StopGracePeriod = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,163 @@
+using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+using YamlDotNet.RepresentationModel;
+
+namespace Bollard.Scaler.Specs;
+
+/// <summary>Turns one YAML document into a <see cref="ServiceSpec"/>, or into the list of everything wrong with it.</summary>
+internal static partial class ServiceSpecParser
+{
+    private static readonly TimeSpan MaxHealthTiming = TimeSpan.FromMinutes(10);
+
+    public static ServiceSpec? Parse(string file, YamlMappingNode root, List<SpecError> errors)
+    {
+        var before = errors.Count;
+        var yaml = new YamlMappingReader(file, "", root, errors);
+
+        var name = yaml.Text("name", required: true);
+        if (name is not null && !ServiceName().IsMatch(name))
+        {
+            yaml.Error("name", $"'{name}' is not a valid service name (lower-case letters, digits and '-', 1 to 63 characters, starting and ending with a letter or digit)");
+        }
+
+        var image = yaml.Text("image", required: true);
+        if (image is not null && !ImageReference().IsMatch(image))
+        {
+            yaml.Error("image", $"'{image}' is not a valid image reference (e.g. registry.example.com/team/app:1.2 or app@sha256:...)");
+        }
+
+        var port = yaml.WholeNumber("port", 1, 65535, required: true);
+        var replicas = yaml.WholeNumber("replicas", 0, 1000) ?? SpecDefaults.Replicas;
+        var env = yaml.StringMap("env");
+        ValidateEnv(yaml, env);
+        var health = ParseHealth(yaml.Mapping("health"));
+        var route = ParseRoute(yaml.Mapping("route"));
+        var resources = ParseResources(yaml.Mapping("resources"));
+        var drain = yaml.Duration("drainTimeout", TimeSpan.Zero, TimeSpan.FromHours(1)) ?? SpecDefaults.DrainTimeout;
+        var grace = yaml.Duration("stopGracePeriod", TimeSpan.Zero, TimeSpan.FromHours(1)) ?? SpecDefaults.StopGracePeriod;
+        yaml.RejectUnknownFields();
+
+        if (errors.Count > before || name is null || image is null || port is null)
+        {
+            return null;
+        }
+
+        return new ServiceSpec
+        {
+            Name = name,
+            Image = image,
+            Port = port.Value,
+            Replicas = replicas,
+            Env = env is null ? ImmutableSortedDictionary<string, string>.Empty : env.ToImmutableSortedDictionary(StringComparer.Ordinal),
+            Health = health,
+            Route = route,
+            Resources = resources,
+            DrainTimeout = drain,
+            StopGracePeriod = grace,
+            Source = file,
+        };
+    }
+
+    private static void ValidateEnv(YamlMappingReader yaml, IReadOnlyDictionary<string, string>? env)
+    {
+        foreach (var key in env?.Keys ?? [])
+        {
+            if (!EnvName().IsMatch(key))
+            {
+                yaml.Error("env", $"'{key}' is not a valid environment variable name (letters, digits and '_', not starting with a digit)");
+            }
+        }
+    }
+
+    private static HealthCheckSpec ParseHealth(YamlMappingReader? yaml)
+    {
+        if (yaml is null)
+        {
+            return new HealthCheckSpec();
+        }
+
+        var path = yaml.Text("path") ?? SpecDefaults.HealthPath;
+        if (!path.StartsWith('/'))
+        {
+            yaml.Error("path", $"must start with '/', got '{path}'");
+        }
+
+        var spec = new HealthCheckSpec
+        {
+            Path = path,
+            Interval = yaml.Duration("interval", TimeSpan.FromMilliseconds(100), MaxHealthTiming) ?? SpecDefaults.HealthInterval,
+            Timeout = yaml.Duration("timeout", TimeSpan.FromMilliseconds(50), MaxHealthTiming) ?? SpecDefaults.HealthTimeout,
+            StartPeriod = yaml.Duration("startPeriod", TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)) ?? SpecDefaults.HealthStartPeriod,
+            UnhealthyThreshold = yaml.WholeNumber("unhealthyThreshold", 1, 100) ?? SpecDefaults.UnhealthyThreshold,
+        };
+        yaml.RejectUnknownFields();
+        return spec;
+    }
+
+    private static RouteSpec? ParseRoute(YamlMappingReader? yaml)
+    {
+        if (yaml is null)
+        {
+            return null;
+        }
+
+        var host = yaml.Text("host");
+        var prefix = yaml.Text("pathPrefix");
+        yaml.RejectUnknownFields();
+        if (host is null && prefix is null)
+        {
+            yaml.Error("pathPrefix", "a route needs a host, a pathPrefix, or both");
+            return null;
+        }
+
+        if (host is not null && !HostName().IsMatch(host))
+        {
+            yaml.Error("host", $"'{host}' is not a valid host name (no scheme, port or path)");
+        }
+
+        if (prefix is not null && (!prefix.StartsWith('/') || prefix.Contains('?', StringComparison.Ordinal) || prefix.Contains('*', StringComparison.Ordinal)))
+        {
+            yaml.Error("pathPrefix", $"must start with '/' and hold no '?' or '*', got '{prefix}'");
+        }
+
+        return new RouteSpec(host?.ToLowerInvariant(), prefix is "/" ? "/" : prefix?.TrimEnd('/'));
+    }
+
+    private static ResourcesSpec ParseResources(YamlMappingReader? yaml)
+    {
+        if (yaml is null)
+        {
+            return new ResourcesSpec();
+        }
+
+        var cpus = yaml.Number("cpus", 0.01, 1024);
+        long? memory = null;
+        if (yaml.Text("memory") is { } text)
+        {
+            memory = ByteSizes.TryParse(text, out var bytes) && bytes >= 4 * 1024 * 1024
+                ? bytes
+                : Invalid(yaml, text);
+        }
+
+        yaml.RejectUnknownFields();
+        return new ResourcesSpec(cpus, memory);
+
+        static long? Invalid(YamlMappingReader yaml, string text)
+        {
+            yaml.Error("memory", $"must be a size of at least 4Mi (e.g. 256Mi, 1Gi, 512M), got '{text}'");
+            return null;
+        }
+    }
+
+    [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
+    private static partial Regex ServiceName();
+
+    [GeneratedRegex(@"^[a-zA-Z0-9][a-zA-Z0-9._\-/:@]*$")]
+    private static partial Regex ImageReference();
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex EnvName();
+
+    [GeneratedRegex(@"^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$", RegexOptions.IgnoreCase)]
+    private static partial Regex HostName();
+}

@@ -1,0 +1,102 @@
+using YamlDotNet.RepresentationModel;
+
+namespace Bollard.Scaler.Specs;
+
+/// <summary>
+/// Loads service specs from YAML files: a file (one or more documents separated by <c>---</c>) or a directory of
+/// <c>*.yaml</c>/<c>*.yml</c> files. All problems of all files are reported together; nothing is returned unless
+/// every spec is valid, so a typo can never make the daemon act on half a configuration.
+/// </summary>
+public static class SpecLoader
+{
+    /// <exception cref="SpecValidationException">Any file is unreadable, malformed or invalid.</exception>
+    public static IReadOnlyList<ServiceSpec> LoadPath(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string[] files;
+        if (Directory.Exists(path))
+        {
+            files = [.. Directory.EnumerateFiles(path)
+                .Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal)];
+        }
+        else if (File.Exists(path))
+        {
+            files = [path];
+        }
+        else
+        {
+            throw new SpecValidationException([new SpecError(path, 0, 0, "", "no such file or directory")]);
+        }
+
+        return LoadTexts(files.Select(f => (f, File.ReadAllText(f))));
+    }
+
+    /// <summary>Parses already-read texts; <paramref name="sources"/> pairs a file name (for messages) with its text.</summary>
+    /// <exception cref="SpecValidationException">Any text is malformed or invalid.</exception>
+    public static IReadOnlyList<ServiceSpec> LoadTexts(IEnumerable<(string File, string Text)> sources)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        var errors = new List<SpecError>();
+        var specs = new List<ServiceSpec>();
+        foreach (var (file, text) in sources)
+        {
+            specs.AddRange(ParseFile(file, text, errors));
+        }
+
+        CheckAcrossSpecs(specs, errors);
+        if (errors.Count > 0)
+        {
+            throw new SpecValidationException(errors);
+        }
+
+        return specs;
+    }
+
+    private static List<ServiceSpec> ParseFile(string file, string text, List<SpecError> errors)
+    {
+        var documents = YamlDocuments.Load(file, text, errors);
+        if (documents is null)
+        {
+            return [];
+        }
+
+        var specs = new List<ServiceSpec>();
+        foreach (var document in documents)
+        {
+            if (document.RootNode is not YamlMappingNode root)
+            {
+                var at = document.RootNode.Start;
+                errors.Add(new SpecError(file, at.Line, at.Column, "", "a service spec must be a mapping with at least name, image and port"));
+                continue;
+            }
+
+            if (ServiceSpecParser.Parse(file, root, errors) is { } spec)
+            {
+                specs.Add(spec);
+            }
+        }
+
+        if (documents.Count == 0)
+        {
+            errors.Add(new SpecError(file, 0, 0, "", "the file holds no service spec"));
+        }
+
+        return specs;
+    }
+
+    private static void CheckAcrossSpecs(List<ServiceSpec> specs, List<SpecError> errors)
+    {
+        foreach (var group in specs.GroupBy(s => s.Name).Where(g => g.Count() > 1))
+        {
+            var places = string.Join(", ", group.Select(s => s.Source));
+            errors.Add(new SpecError(group.Last().Source, 0, 0, "name", $"service '{group.Key}' is declared more than once (in {places})"));
+        }
+
+        foreach (var group in specs.Where(s => s.Route is not null).GroupBy(s => s.Route).Where(g => g.Count() > 1))
+        {
+            var names = string.Join(", ", group.Select(s => s.Name));
+            errors.Add(new SpecError(group.Last().Source, 0, 0, "route", $"services {names} declare the same route (host '{group.Key!.Host}', pathPrefix '{group.Key.PathPrefix}'); each route must lead to one service"));
+        }
+    }
+}

@@ -1,0 +1,155 @@
+using Bollard.Scaler.Health;
+using Bollard.Scaler.Reconcile;
+using Bollard.Scaler.Runtime;
+using Bollard.Scaler.Specs;
+
+namespace Bollard.Scaler.Tests.Reconcile;
+
+public sealed class ReconcilePlannerTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly ServiceSpec Web = new() { Name = "web", Image = "app:1", Port = 8080, Replicas = 3 };
+    private static readonly ReplicaHealth Passing = new(true, 0);
+
+    [Fact]
+    public void An_empty_host_gets_the_desired_replicas_created()
+    {
+        var plan = Plan([Web]);
+
+        Assert.Equal(3, plan.Actions.OfType<CreateReplica>().Count());
+        Assert.All(plan.Actions, a => Assert.Equal("0 of 3 replicas live", a.Reason));
+    }
+
+    [Fact]
+    public void Healthy_replicas_at_the_desired_count_need_nothing()
+    {
+        var plan = Plan([Web], Replica("a", Passing, registered: true), Replica("b", Passing, registered: true), Replica("c", Passing, registered: true));
+
+        Assert.True(plan.IsEmpty);
+        Assert.Equal(new ServiceCount("web", 3, 3, 3), Assert.Single(plan.Counts));
+    }
+
+    [Fact]
+    public void A_replica_is_registered_only_after_its_check_passed()
+    {
+        var plan = Plan([Web with { Replicas = 2 }], Replica("a", ReplicaHealth.Unknown), Replica("b", Passing));
+
+        var register = Assert.Single(plan.Actions.OfType<RegisterReplica>());
+        Assert.Equal("b", register.Container.Id);
+        Assert.Empty(plan.Actions.OfType<CreateReplica>()); // the starting one counts as live
+    }
+
+    [Fact]
+    public void A_killed_replica_is_removed_and_replaced()
+    {
+        var plan = Plan([Web], Replica("a", Passing, registered: true), Replica("b", Passing, registered: true), Replica("c", Passing, registered: true, state: ContainerRunState.Stopped));
+
+        var remove = Assert.Single(plan.Actions.OfType<RemoveReplica>());
+        Assert.Equal("c", remove.Container.Id);
+        Assert.Equal(TimeSpan.Zero, remove.Drain);
+        Assert.Contains("not running", remove.Reason, StringComparison.Ordinal);
+        Assert.Single(plan.Actions.OfType<CreateReplica>());
+    }
+
+    [Fact]
+    public void A_replica_that_never_passes_within_the_start_period_is_replaced()
+    {
+        var stuck = Replica("a", ReplicaHealth.Unknown, created: Now - SpecDefaults.HealthStartPeriod - TimeSpan.FromSeconds(1));
+
+        var plan = Plan([Web with { Replicas = 1 }], stuck);
+
+        Assert.Contains("start period", Assert.Single(plan.Actions.OfType<RemoveReplica>()).Reason, StringComparison.Ordinal);
+        Assert.Single(plan.Actions.OfType<CreateReplica>());
+    }
+
+    [Fact]
+    public void A_replica_failing_its_checks_in_a_row_is_replaced()
+    {
+        var plan = Plan([Web with { Replicas = 1 }], Replica("a", new ReplicaHealth(true, SpecDefaults.UnhealthyThreshold), registered: true));
+
+        Assert.Contains("consecutive failed", Assert.Single(plan.Actions.OfType<RemoveReplica>()).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Surplus_replicas_go_starting_ones_first_then_newest_with_a_drain()
+    {
+        var plan = Plan(
+            [Web with { Replicas = 1 }],
+            Replica("old", Passing, created: Now.AddMinutes(-10)),
+            Replica("new", Passing, created: Now.AddMinutes(-1)),
+            Replica("starting", ReplicaHealth.Unknown, created: Now));
+
+        var removed = plan.Actions.OfType<RemoveReplica>().Select(r => r.Container.Id).ToList();
+        Assert.Equal(["starting", "new"], removed);
+        Assert.All(plan.Actions.OfType<RemoveReplica>(), r => Assert.Equal(Web.DrainTimeout, r.Drain));
+    }
+
+    [Fact]
+    public void An_older_version_is_kept_until_the_new_one_is_healthy()
+    {
+        var spec = Web with { Replicas = 1 };
+        var old = Replica("old", Passing, registered: true, version: "0ld0ld0ld0ld");
+
+        var whileStarting = Plan([spec], old, Replica("new", ReplicaHealth.Unknown));
+        var onceHealthy = Plan([spec], old, Replica("new", Passing, registered: true));
+
+        Assert.Empty(whileStarting.Actions.OfType<RemoveReplica>());
+        Assert.Equal("old", Assert.Single(onceHealthy.Actions.OfType<RemoveReplica>()).Container.Id);
+    }
+
+    [Fact]
+    public void Containers_of_undeclared_services_are_removed()
+    {
+        var plan = Plan([], Replica("x", Passing, service: "gone"));
+
+        Assert.Contains("no longer declared", Assert.Single(plan.Actions.OfType<RemoveReplica>()).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_service_backing_off_after_a_failed_create_gets_no_create()
+    {
+        var plan = ReconcilePlanner.Plan(new ReconcileInput([Web], [], Now, new HashSet<string> { "web" }));
+
+        Assert.Empty(plan.Actions);
+    }
+
+    [Fact]
+    public void Planning_is_deterministic_and_converges_from_any_observed_state()
+    {
+        // Property: from a random mix of replicas, applying the plan (as a perfect runtime would) reaches exactly the
+        // desired count of live replicas, and a second plan on the result only registers what passes.
+        var random = new Random(1234);
+        for (var round = 0; round < 500; round++)
+        {
+            var spec = Web with { Replicas = random.Next(0, 6) };
+            var replicas = Enumerable.Range(0, random.Next(0, 9)).Select(i => Replica(
+                $"r{i}",
+                random.Next(3) == 0 ? ReplicaHealth.Unknown : Passing,
+                state: random.Next(5) == 0 ? ContainerRunState.Stopped : ContainerRunState.Running,
+                created: Now.AddSeconds(-random.Next(0, 30)))).ToArray();
+
+            var plan = Plan([spec], replicas);
+
+            Assert.Equal(plan.Actions, Plan([spec], replicas).Actions);
+            var removed = plan.Actions.OfType<RemoveReplica>().Select(r => r.Container.Id).ToHashSet();
+            var remaining = replicas.Count(r => !removed.Contains(r.Container.Id));
+            Assert.Equal(spec.Replicas, remaining + plan.Actions.OfType<CreateReplica>().Count());
+        }
+    }
+
+    private static ReconcilePlan Plan(IReadOnlyList<ServiceSpec> specs, params ReplicaView[] replicas) =>
+        ReconcilePlanner.Plan(new ReconcileInput(specs, replicas, Now, new HashSet<string>()));
+
+    private static ReplicaView Replica(
+        string id,
+        ReplicaHealth health,
+        bool registered = false,
+        ContainerRunState state = ContainerRunState.Running,
+        DateTimeOffset? created = null,
+        string? version = null,
+        string service = "web") =>
+        new(
+            new ObservedContainer(id, id, service, version ?? Web.Version, "z1", state, "127.0.0.1", 30000, created ?? Now.AddSeconds(-5)),
+            health,
+            registered);
+}
