@@ -32,5 +32,6 @@ public interface IContainerRuntime
     /// Lifecycle events (start, die, destroy, health) of managed containers. Events only wake the reconcile loop; the
     /// loop always re-lists. The stream ends on cancellation or when the engine connection drops (the caller retries).
     /// </summary>
+    /// <exception cref="RuntimeUnavailableException">The engine cannot be reached (thrown while enumerating).</exception>
     IAsyncEnumerable<ContainerEvent> WatchEventsAsync(string cluster, CancellationToken cancellationToken);
 }

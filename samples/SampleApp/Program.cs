@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Globalization;
+using Bollard.SampleApp;
+
+// A stateless HTTP replica for Bollard's demos and tests: it says who it is, costs what it is told to cost, and
+// fails its health check on request. The default host already stops gracefully on SIGTERM.
+var settings = WorkloadSettings.FromEnvironment();
+var port = Environment.GetEnvironmentVariable("PORT") is { Length: > 0 } p ? int.Parse(p, CultureInfo.InvariantCulture) : 8080;
+
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.WebHost.UseUrls(string.Create(CultureInfo.InvariantCulture, $"http://0.0.0.0:{port}"));
+builder.Services.AddSingleton(settings);
+
+// Per-request framework logs would drown the container's log under load; startup and errors still show.
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+var app = builder.Build();
+
+app.MapGet("/health", (WorkloadSettings s) =>
+    s.FailHealth ? Results.Text("failing", statusCode: StatusCodes.Status503ServiceUnavailable) : Results.Text("ok"));
+
+app.MapPost("/admin/fail-health", (WorkloadSettings s) =>
+{
+    s.FailHealth = true;
+    return Results.Text("health now fails");
+});
+
+app.MapPost("/admin/recover-health", (WorkloadSettings s) =>
+{
+    s.FailHealth = false;
+    return Results.Text("health recovered");
+});
+
+app.MapPost("/admin/config", (WorkloadSettings s, int? latencyMs, int? cpuMs, double? errorRate) =>
+{
+    var current = s.Costs;
+    try
+    {
+        s.Costs = new WorkloadCosts(
+            latencyMs ?? current.LatencyMs, cpuMs ?? current.CpuMs, errorRate ?? current.ErrorRate).Validate();
+    }
+    catch (ArgumentException e)
+    {
+        return Results.BadRequest(e.Message);
+    }
+
+    return Results.Json(s.Costs);
+});
+
+// Every other path answers too, so that path-prefix routes of the balancer can be tested against one image.
+app.Map("/{**path}", async (HttpContext context, WorkloadSettings s) =>
+{
+    var costs = s.Costs;
+    if (costs.LatencyMs > 0)
+    {
+        await Task.Delay(costs.LatencyMs, context.RequestAborted);
+    }
+
+    if (costs.CpuMs > 0)
+    {
+        // A busy spin, not a sleep: the point is to load the CPU so that CPU-based autoscaling sees it.
+        var spin = Stopwatch.StartNew();
+        while (spin.ElapsedMilliseconds < costs.CpuMs)
+        {
+            Thread.SpinWait(1000);
+        }
+    }
+
+    var reply = new Reply(s.Replica, s.Version, s.Zone, context.Request.Path.Value ?? "/");
+    var failed = costs.ErrorRate > 0 && Random.Shared.NextDouble() < costs.ErrorRate;
+    return Results.Json(reply, statusCode: failed ? StatusCodes.Status500InternalServerError : StatusCodes.Status200OK);
+});
+
+app.Run();
+
+internal sealed record Reply(string Replica, string Version, string Zone, string Path);

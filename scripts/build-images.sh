@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Builds the sample workload images bollard-sample:v1 and bollard-sample:v2 on the local Docker engine, with no
+# registry: a self-contained single-file publish of samples/SampleApp, copied with the shared libraries that ldd
+# lists into a FROM-scratch image. The two tags share one binary; only the baked VERSION env differs.
+#
+# Idempotent: the images carry a hash of everything they are built from (label io.bollard.sample.source-hash);
+# when both tags exist with the current hash, nothing is published or built.
+#
+#   scripts/build-images.sh [--force]
+#
+# Environment:
+#   DOCKER_HOST          the engine to build on (default: the docker CLI's default)
+#   BOLLARD_SAMPLE_IMAGE image name without tag (default bollard-sample)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+IMAGE="${BOLLARD_SAMPLE_IMAGE:-bollard-sample}"
+VERSIONS=(v1 v2)
+APP_DIR="$ROOT/samples/SampleApp"
+WORK_DIR="$ROOT/artifacts/sample-image"
+BINARY=sample-app
+
+log() { printf '[build-images] %s\n' "$*" >&2; }
+fail() { printf '[build-images] ERROR: %s\n' "$*" >&2; exit 1; }
+
+force=0
+[ "${1:-}" = "--force" ] && force=1
+
+command -v docker >/dev/null || fail "the docker CLI is not installed (scripts/deps.sh installs docker.io)"
+command -v dotnet >/dev/null || fail "the .NET SDK (dotnet) is not on PATH"
+command -v ldd >/dev/null || fail "ldd is not installed (package libc-bin)"
+docker info >/dev/null 2>&1 || fail "the Docker engine does not answer (${DOCKER_HOST:-unix:///var/run/docker.sock}); start it with scripts/deps.sh"
+
+# Everything the image depends on: the app's sources, the shared build settings, this script, the SDK version.
+source_hash() {
+  (
+    cd "$ROOT"
+    find samples/SampleApp -type f -not -path '*/bin/*' -not -path '*/obj/*' -print0 | sort -z | xargs -0 sha256sum
+    sha256sum Directory.Build.props Directory.Packages.props global.json scripts/build-images.sh 2>/dev/null || true
+    dotnet --version
+  ) | sha256sum | cut -c1-16
+}
+
+image_hash() {
+  docker image inspect --format '{{ index .Config.Labels "io.bollard.sample.source-hash" }}' "$1" 2>/dev/null || true
+}
+
+hash="$(source_hash)"
+if [ "$force" -eq 0 ]; then
+  up_to_date=1
+  for v in "${VERSIONS[@]}"; do
+    [ "$(image_hash "$IMAGE:$v")" = "$hash" ] || up_to_date=0
+  done
+  if [ "$up_to_date" -eq 1 ]; then
+    log "$IMAGE:${VERSIONS[*]} are up to date (source hash $hash)"
+    exit 0
+  fi
+fi
+
+publish_dir="$WORK_DIR/publish"
+context="$WORK_DIR/context"
+rm -rf "$publish_dir" "$context"
+mkdir -p "$publish_dir" "$context/rootfs/app" "$context/rootfs/tmp"
+chmod 1777 "$context/rootfs/tmp"
+
+log "publishing samples/SampleApp (self-contained, single file, linux-x64)"
+if ! dotnet publish "$APP_DIR/SampleApp.csproj" -c Release -r linux-x64 --self-contained \
+    -p:PublishSingleFile=true -p:InvariantGlobalization=true -p:DebugType=none \
+    -o "$publish_dir" -nologo -v:q >"$WORK_DIR/publish.log" 2>&1; then
+  cat "$WORK_DIR/publish.log" >&2
+  fail "dotnet publish failed (log above, also in $WORK_DIR/publish.log)"
+fi
+[ -x "$publish_dir/$BINARY" ] || fail "dotnet publish did not produce $publish_dir/$BINARY"
+cp "$publish_dir/$BINARY" "$context/rootfs/app/"
+
+# The binary's shared libraries and the dynamic loader, at the same absolute paths as on this machine.
+# Only what ldd lists: globalization is invariant (no ICU) and the app makes no TLS calls (no OpenSSL).
+libs="$(ldd "$publish_dir/$BINARY" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }')"
+[ -n "$libs" ] || fail "ldd listed no shared libraries for $BINARY; is it a dynamic linux-x64 binary?"
+case "$libs" in *ld-linux*) ;; *) fail "ldd listed no dynamic loader for $BINARY" ;; esac
+for lib in $libs; do
+  mkdir -p "$context/rootfs$(dirname "$lib")"
+  cp -L "$lib" "$context/rootfs$lib"
+done
+cp "$APP_DIR/Dockerfile" "$context/Dockerfile"
+
+for v in "${VERSIONS[@]}"; do
+  log "building $IMAGE:$v"
+  if ! docker build -q --build-arg "VERSION=$v" \
+      --label "io.bollard.sample=true" \
+      --label "io.bollard.sample.version=$v" \
+      --label "io.bollard.sample.source-hash=$hash" \
+      -t "$IMAGE:$v" "$context" >"$WORK_DIR/build-$v.log" 2>&1; then
+    cat "$WORK_DIR/build-$v.log" >&2
+    fail "docker build of $IMAGE:$v failed (log above)"
+  fi
+done
+# Earlier builds of these tags are now untagged; drop them (only dangling images carrying the sample label).
+docker image prune -f --filter label=io.bollard.sample=true >/dev/null
+log "built $IMAGE:${VERSIONS[*]} (source hash $hash)"

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs every test against the real services: installs and starts the Docker engine and a Consul dev agent
+# (scripts/deps.sh), builds the sample images (scripts/build-images.sh), then runs the unit and integration tests.
+# On exit it removes the containers this run created (by their cluster label) and stops what it started.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export BOLLARD_TEST_RUN_ID="${BOLLARD_TEST_RUN_ID:-t$(date +%s)$$}"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+RESULTS="$ROOT/artifacts/test-results"
+
+log() { printf '[test] %s\n' "$*" >&2; }
+
+cleanup() {
+  local code=$?
+  if docker info >/dev/null 2>&1; then
+    # Only this run's containers: every test cluster name starts with the run id.
+    ids="$(docker ps -a --filter label=io.bollard.managed-by=bollard --format '{{.ID}} {{.Label "io.bollard.cluster"}}' \
+      | awk -v run="$BOLLARD_TEST_RUN_ID" 'index($2, run) == 1 { print $1 }')"
+    if [ -n "$ids" ]; then
+      log "removing $(echo "$ids" | wc -l) container(s) left by run $BOLLARD_TEST_RUN_ID"
+      echo "$ids" | xargs docker rm -f >/dev/null 2>&1 || true
+    fi
+  fi
+  "$ROOT/scripts/deps.sh" stop || true
+  exit "$code"
+}
+trap cleanup EXIT
+
+"$ROOT/scripts/deps.sh"
+"$ROOT/scripts/build-images.sh"
+
+log "building"
+dotnet build Bollard.slnx -c Release -nologo -v:q
+
+log "running the tests (run id $BOLLARD_TEST_RUN_ID)"
+rm -rf "$RESULTS" && mkdir -p "$RESULTS"
+status=0
+dotnet test Bollard.slnx -c Release --no-build -nologo \
+  --blame-hang-timeout 10m \
+  --logger "console;verbosity=normal" \
+  --logger "trx" --results-directory "$RESULTS" \
+  2>&1 | tee "$RESULTS.log" || status=$?
+
+# One closing line over all test projects.
+passed=$(grep -hoE 'Passed: +[0-9]+' "$RESULTS.log" | awk '{ s += $2 } END { print s + 0 }')
+failed=$(grep -hoE 'Failed: +[0-9]+' "$RESULTS.log" | awk '{ s += $2 } END { print s + 0 }')
+skipped=$(grep -hoE 'Skipped: +[0-9]+' "$RESULTS.log" | awk '{ s += $2 } END { print s + 0 }')
+echo "$passed passed, $failed failed, $skipped skipped"
+if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
+  exit 1
+fi

@@ -1,0 +1,45 @@
+using Bollard.Balancer.Forwarding;
+using Bollard.Balancer.Metrics;
+using Bollard.Balancer.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Bollard.Balancer;
+
+public static class BalancerServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the balancer: YARP fed from the catalog through a routing snapshot, the watcher keeping it current, the
+    /// tuned forwarder client and the request metrics. The host registers an <see cref="IServiceRouteSource"/> and
+    /// an <c>IServiceCatalog</c> itself, and maps the proxy with <c>MapBalancer()</c>. Every piece is added with
+    /// TryAdd, so anything registered before this call (a test double, a custom metrics registry) wins.
+    /// </summary>
+    public static IServiceCollection AddBalancer(this IServiceCollection services, Action<BalancerOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        var options = services.AddOptions<BalancerOptions>().ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BalancerOptions>, BalancerOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(_ => new BalancerMetrics(Prometheus.Metrics.DefaultFactory));
+
+        services.TryAddSingleton<SnapshotProxyConfigProvider>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProxyConfigProvider, SnapshotProxyConfigProvider>(
+            sp => sp.GetRequiredService<SnapshotProxyConfigProvider>()));
+
+        // Before AddReverseProxy, whose own TryAdd then keeps this one.
+        services.TryAddSingleton<IForwarderHttpClientFactory, BalancerForwarderHttpClientFactory>();
+        services.AddReverseProxy();
+
+        services.AddHostedService<CatalogRoutingWatcher>();
+        return services;
+    }
+}

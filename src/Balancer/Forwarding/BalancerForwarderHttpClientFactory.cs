@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Bollard.Balancer.Forwarding;
+
+/// <summary>
+/// The HTTP client YARP uses to reach replicas, tuned for proxying to containers that come and go.
+/// </summary>
+internal sealed class BalancerForwarderHttpClientFactory(
+    IOptions<BalancerOptions> options,
+    ILogger<ForwarderHttpClientFactory> logger) : ForwarderHttpClientFactory(logger)
+{
+    protected override void ConfigureHandler(ForwarderHttpClientContext context, SocketsHttpHandler handler)
+    {
+        base.ConfigureHandler(context, handler);
+        Apply(options.Value, handler);
+    }
+
+    internal static void Apply(BalancerOptions settings, SocketsHttpHandler handler)
+    {
+        // YARP's factory already sets these; restated so this file alone says what the forwarder does: talk to
+        // the replica directly, never keep cookies or follow redirects on the client's behalf.
+        handler.UseProxy = false;
+        handler.UseCookies = false;
+        handler.AllowAutoRedirect = false;
+
+        handler.ConnectTimeout = settings.ConnectTimeout;
+        handler.PooledConnectionLifetime = settings.PooledConnectionLifetime;
+        handler.PooledConnectionIdleTimeout = settings.PooledConnectionIdleTimeout;
+    }
+}

@@ -1,0 +1,71 @@
+using Prometheus;
+
+namespace Bollard.Balancer.Metrics;
+
+/// <summary>
+/// Per-request metrics the scaler and rollout analysis read. Labels are bounded by configuration (services,
+/// versions, zones, five status classes), never by replicas: a container id as a label would grow without end.
+/// </summary>
+internal sealed class BalancerMetrics
+{
+    /// <summary>Version and zone label of a request that reached no replica (e.g. 503: none healthy).</summary>
+    public const string None = "none";
+
+    /// <summary>Label for a replica that reported no zone or version.</summary>
+    public const string Unknown = "unknown";
+
+    private readonly Counter _requests;
+    private readonly Histogram _duration;
+    private readonly Gauge _inFlight;
+
+    public BalancerMetrics(IMetricFactory factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+
+        _requests = factory.CreateCounter(
+            "bollard_balancer_requests_total",
+            "Requests the balancer answered, by service, replica version and zone, and status class.",
+            ["service", "version", "zone", "code_class"]);
+
+        _duration = factory.CreateHistogram(
+            "bollard_balancer_request_duration_seconds",
+            "Time from the balancer receiving a request to finishing its response, by service and version.",
+            ["service", "version"],
+            // 1 ms to about 16 s, doubling: fine enough near typical latencies, and bounded.
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 15) });
+
+        _inFlight = factory.CreateGauge(
+            "bollard_balancer_in_flight_requests",
+            "Requests the balancer is processing now, by service.",
+            ["service"]);
+    }
+
+    public void RequestStarted(string service) => _inFlight.WithLabels(service).Inc();
+
+    public void RequestFinished(string service, string version, string zone, int statusCode, TimeSpan elapsed)
+    {
+        _inFlight.WithLabels(service).Dec();
+        _requests.WithLabels(service, LabelOf(version), LabelOf(zone), CodeClassOf(statusCode)).Inc();
+        _duration.WithLabels(service, LabelOf(version)).Observe(elapsed.TotalSeconds);
+    }
+
+    internal double RequestCount(string service, string version, string zone, string codeClass) =>
+        _requests.WithLabels(service, version, zone, codeClass).Value;
+
+    internal long DurationCount(string service, string version) => _duration.WithLabels(service, version).Count;
+
+    internal double InFlight(string service) => _inFlight.WithLabels(service).Value;
+
+    /// <summary>"2xx" for 200-299 and so on; anything outside 100-599 is "other", so the label stays bounded.</summary>
+    internal static string CodeClassOf(int statusCode) => statusCode switch
+    {
+        >= 100 and < 200 => "1xx",
+        >= 200 and < 300 => "2xx",
+        >= 300 and < 400 => "3xx",
+        >= 400 and < 500 => "4xx",
+        >= 500 and < 600 => "5xx",
+        _ => "other",
+    };
+
+    private static string LabelOf(string value) => string.IsNullOrEmpty(value) ? Unknown : value;
+}

@@ -1,0 +1,20 @@
+namespace Bollard.Balancer.Routing;
+
+/// <summary>
+/// Metadata keys the routing snapshot puts on YARP routes, clusters and destinations, so that middleware and
+/// load-balancing policies can read the service, zone and version without a second lookup.
+/// </summary>
+internal static class BalancerMetadata
+{
+    /// <summary>On routes and clusters: the catalog service name.</summary>
+    public const string Service = "bollard.service";
+
+    /// <summary>On destinations: the replica's zone (empty when unknown).</summary>
+    public const string Zone = "bollard.zone";
+
+    /// <summary>On destinations: the replica's version (empty when unknown).</summary>
+    public const string Version = "bollard.version";
+
+    /// <summary>Route and cluster ids are derived from the service name only, so they survive destination changes.</summary>
+    public static string IdFor(string service) => "svc-" + service;
+}

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Logging;
+
+namespace Bollard.Scaler.Docker;
+
+public sealed partial class DockerContainerRuntime
+{
+    private static partial class Log
+    {
+        [LoggerMessage(3100, LogLevel.Information, "Started container {Name} ({Id}) from {Image}, published on {Address}:{HostPort}")]
+        public static partial void ContainerStarted(ILogger logger, string name, string id, string image, string address, int? hostPort);
+
+        [LoggerMessage(3101, LogLevel.Warning, "Container {Name} ({Id}) was created but did not start; removing it")]
+        public static partial void StartFailedRemoving(ILogger logger, string name, string id, Exception exception);
+
+        [LoggerMessage(3102, LogLevel.Warning, "Could not remove container {Id} after its failed start; it stays labelled and the next reconcile pass sees it")]
+        public static partial void CleanupFailed(ILogger logger, string id, Exception exception);
+
+        [LoggerMessage(3103, LogLevel.Information, "Stopped container {Id} (grace {GraceSeconds} s)")]
+        public static partial void ContainerStopped(ILogger logger, string id, uint graceSeconds);
+
+        [LoggerMessage(3104, LogLevel.Information, "Removed container {Id}")]
+        public static partial void ContainerRemoved(ILogger logger, string id);
+
+        [LoggerMessage(3105, LogLevel.Debug, "Container {Id} was already gone ({Operation})")]
+        public static partial void AlreadyGone(ILogger logger, string id, string operation);
+
+        [LoggerMessage(3106, LogLevel.Information, "Watching container events of cluster {Cluster} on {Endpoint}")]
+        public static partial void WatchStarted(ILogger logger, string cluster, string endpoint);
+
+        [LoggerMessage(3107, LogLevel.Information, "The Docker event stream of {Endpoint} ended")]
+        public static partial void WatchEnded(ILogger logger, string endpoint);
+    }
+}
