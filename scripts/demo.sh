@@ -44,7 +44,8 @@ trap cleanup EXIT
 # replicas_answering N: the distinct replica ids seen in N requests through the balancer.
 replicas_answering() {
   for _ in $(seq 1 "$1"); do
-    curl -fsS --max-time 2 "$BALANCER/" 2>/dev/null | sed -n 's/.*"replica":"\([^"]*\)".*/\1/p'
+    # The reply has no trailing newline: add one so that each id is a line.
+    { curl -fsS --max-time 2 "$BALANCER/" 2>/dev/null || true; echo; } | sed -n 's/.*"replica":"\([^"]*\)".*/\1/p'
   done | sort -u
 }
 

@@ -49,7 +49,7 @@ internal sealed class WorkloadSettings
         return new WorkloadSettings(
             replica: Read("REPLICA_ID") ?? Environment.MachineName,
             version: Read("VERSION") ?? "v1",
-            zone: Read("ZONE") ?? "",
+            zone: Read("ZONE") ?? Read("BOLLARD_ZONE") ?? "", // Bollard tells every replica its zone
             costs: costs.Validate(),
             failHealth: fail);
     }

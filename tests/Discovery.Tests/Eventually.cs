@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Bollard.Discovery.Tests;
 
 /// <summary>Tests never sleep to wait: they poll a condition until a deadline and fail with what they were waiting for.</summary>
-public static class Eventually
+internal static class Eventually
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 

@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Bollard.Discovery.Consul;
 
@@ -80,6 +83,17 @@ internal sealed class ConsulHttpClient
             throw new CatalogUnavailableException(
                 $"Consul at {Options.Address} is unreachable ({method} {path}): {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// A JSON body with a Content-Length: some Consul handlers (session/create) read the body only when the length
+    /// is known, and silently ignore a chunked one.
+    /// </summary>
+    public static HttpContent Json<T>(T value, JsonTypeInfo<T> type)
+    {
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(value, type));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return content;
     }
 
     private Uri BuildUri(string path, string query, bool datacenterScoped)

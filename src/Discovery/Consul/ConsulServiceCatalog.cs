@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -39,7 +38,7 @@ public sealed partial class ConsulServiceCatalog : IServiceCatalog
     public async Task RegisterAsync(ServiceRegistration registration, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registration);
-        using var body = JsonContent.Create(ToConsul(registration), ConsulJsonContext.Default.AgentServiceRegistration);
+        using var body = ConsulHttpClient.Json(ToConsul(registration), ConsulJsonContext.Default.AgentServiceRegistration);
         await consul.SendAsync(HttpMethod.Put, "/v1/agent/service/register", string.Empty, body, cancellationToken, datacenterScoped: false)
             .ConfigureAwait(false);
         LogRegistered(logger, registration.Id, registration.Service, registration.Version, registration.Zone);

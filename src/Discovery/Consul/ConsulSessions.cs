@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace Bollard.Discovery.Consul;
@@ -50,7 +49,7 @@ public sealed class ConsulSessions
             ConsulDuration.Format(ttl),
             ConsulDuration.Format(lockDelay),
             behavior == ConsulSessionBehavior.Delete ? "delete" : "release");
-        using var body = JsonContent.Create(request, ConsulJsonContext.Default.SessionCreateRequest);
+        using var body = ConsulHttpClient.Json(request, ConsulJsonContext.Default.SessionCreateRequest);
         var response = await consul.SendAsync(HttpMethod.Put, "/v1/session/create", string.Empty, body, cancellationToken)
             .ConfigureAwait(false);
         return JsonSerializer.Deserialize(response.Body, ConsulJsonContext.Default.SessionCreated)?.Id

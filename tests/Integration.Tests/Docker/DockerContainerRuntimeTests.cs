@@ -46,6 +46,18 @@ public sealed class DockerContainerRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_v2_replica_reports_the_version_baked_into_its_image()
+    {
+        var started = await engine.Runtime.CreateAndStartAsync(engine.SampleRequest(version: "v2"), CancellationToken.None);
+
+        var reply = await Eventually.ValueAsync(
+            () => SampleReply.GetAsync(http, started.HostAddress, started.HostPort!.Value),
+            r => r is not null,
+            "the v2 replica to answer");
+        Assert.Equal("v2", reply!.Version);
+    }
+
+    [Fact]
     public async Task The_limits_and_restart_policy_of_the_request_reach_the_engine()
     {
         var started = await engine.Runtime.CreateAndStartAsync(engine.SampleRequest(), CancellationToken.None);

@@ -28,19 +28,22 @@ internal sealed class DockerTestEngine : IAsyncDisposable
     public DockerClient Client { get; }
 
     /// <summary>Opens the engine for one test with a fresh cluster name, after checking the sample image is there.</summary>
-    public static async Task<DockerTestEngine> StartAsync(string tag = "v1")
+    public static async Task<DockerTestEngine> StartAsync()
     {
         var engine = new DockerTestEngine(TestEnvironment.UniqueName("docker"));
-        var image = $"{TestEnvironment.SampleImage}:{tag}";
-        try
+        foreach (var tag in new[] { "v1", "v2" })
         {
-            await engine.Client.Images.InspectImageAsync(image);
-        }
-        catch (DockerImageNotFoundException)
-        {
-            await engine.DisposeAsync();
-            throw new InvalidOperationException(
-                $"The sample image {image} is not on the engine at {TestEnvironment.DockerEndpoint}; run scripts/build-images.sh first.");
+            var image = $"{TestEnvironment.SampleImage}:{tag}";
+            try
+            {
+                await engine.Client.Images.InspectImageAsync(image);
+            }
+            catch (DockerImageNotFoundException)
+            {
+                await engine.DisposeAsync();
+                throw new InvalidOperationException(
+                    $"The sample image {image} is not on the engine at {TestEnvironment.DockerEndpoint}; run scripts/build-images.sh first.");
+            }
         }
 
         return engine;
