@@ -7,6 +7,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export BOLLARD_TEST_RUN_ID="${BOLLARD_TEST_RUN_ID:-t$(date +%s)$$}"
+# deps.sh records (and later stops) only what it starts itself: a Docker engine or Consul agent that was already
+# running before this run is used and left alone.
+export BOLLARD_STATE_DIR="$ROOT/artifacts/deps-$BOLLARD_TEST_RUN_ID"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 RESULTS="$ROOT/artifacts/test-results"
 

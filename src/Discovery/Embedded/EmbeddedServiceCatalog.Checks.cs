@@ -106,6 +106,12 @@ public sealed partial class EmbeddedServiceCatalog
             {
                 return;
             }
+            catch (Exception e)
+            {
+                // A bug in one pass must not end health checking for good: log it and try again after a pause.
+                LogCheckPassFailed(logger, e);
+                await Task.Delay(MaxIdle, timeProvider, CancellationToken.None).ConfigureAwait(false);
+            }
         }
     }
 

@@ -18,4 +18,7 @@ public sealed partial class EmbeddedServiceCatalog
 
     [LoggerMessage(EventId = 1105, Level = LogLevel.Warning, Message = "Health probe of {InstanceId} threw; counted as failed")]
     private static partial void LogProbeThrew(ILogger logger, Exception exception, string instanceId);
+
+    [LoggerMessage(EventId = 1106, Level = LogLevel.Error, Message = "A health check pass failed; retrying")]
+    private static partial void LogCheckPassFailed(ILogger logger, Exception exception);
 }
