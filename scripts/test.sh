@@ -42,14 +42,15 @@ rm -rf "$RESULTS" && mkdir -p "$RESULTS"
 status=0
 dotnet test Bollard.slnx -c Release --no-build -nologo \
   --blame-hang-timeout 10m \
-  --logger "console;verbosity=normal" \
+  --logger "console;verbosity=minimal" \
   --logger "trx" --results-directory "$RESULTS" \
   2>&1 | tee "$RESULTS.log" || status=$?
 
 # One closing line over all test projects.
-passed=$(grep -hoE 'Passed: +[0-9]+' "$RESULTS.log" | awk '{ s += $2 } END { print s + 0 }')
-failed=$(grep -hoE 'Failed: +[0-9]+' "$RESULTS.log" | awk '{ s += $2 } END { print s + 0 }')
-skipped=$(grep -hoE 'Skipped: +[0-9]+' "$RESULTS.log" | awk '{ s += $2 } END { print s + 0 }')
+count() { { grep -E '^(Passed|Failed)!' "$RESULTS.log" || true; } | { grep -oE "$1: +[0-9]+" || true; } | awk '{ s += $2 } END { print s + 0 }'; }
+passed=$(count Passed)
+failed=$(count Failed)
+skipped=$(count Skipped)
 echo "$passed passed, $failed failed, $skipped skipped"
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
   exit 1

@@ -8,6 +8,8 @@ using ServiceSpec = Bollard.Scaler.Specs.ServiceSpec;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Bollard.IntegrationTests.Agent;
 
@@ -63,7 +65,8 @@ internal sealed class AgentFixture : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        _app = AgentHost.Build(Config, Specs);
+        // Warnings and errors only: the agent's decisions would drown the test output.
+        _app = AgentHost.Build(Config, Specs, services => services.Configure<LoggerFilterOptions>(o => o.MinLevel = LogLevel.Warning));
         await _app.StartAsync();
     }
 
