@@ -1,4 +1,7 @@
+using Bollard.Balancer.Draining;
 using Bollard.Balancer.Metrics;
+using Bollard.Balancer.Retries;
+using Bollard.Balancer.Shedding;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 
@@ -20,9 +23,14 @@ public static class BalancerEndpointRouteBuilderExtensions
         return endpoints.MapReverseProxy(pipeline =>
         {
             pipeline.UseBalancerMetrics();
+            pipeline.UseLoadShedding();
+            // Retries re-run everything below for each attempt.
+            pipeline.UseBalancerRetries();
             pipeline.UseSessionAffinity();
             pipeline.UseLoadBalancing();
             pipeline.UsePassiveHealthChecks();
+            // Last: from here to the forwarder nothing awaits, so every request to a replica is counted.
+            pipeline.UseDrainTracking();
         });
     }
 }

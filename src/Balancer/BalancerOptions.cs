@@ -1,8 +1,17 @@
+using Bollard.Balancer.Health;
+using Bollard.Balancer.Retries;
+using Bollard.Balancer.Shedding;
+
 namespace Bollard.Balancer;
 
 /// <summary>Settings of the balancer (the data plane). Validated when the host starts.</summary>
 public sealed class BalancerOptions
 {
+    public const string DefaultCluster = "default";
+    public const double DefaultZoneCapacityThreshold = 1.0;
+    public const double DefaultSlowStartMinimumWeight = 0.1;
+    public static readonly TimeSpan DefaultSlowStartWindow = TimeSpan.FromSeconds(30);
+
     public static readonly TimeSpan DefaultRoutingDebounce = TimeSpan.FromMilliseconds(15);
     public static readonly TimeSpan DefaultWatchRetryDelay = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(5);
@@ -32,4 +41,53 @@ public sealed class BalancerOptions
 
     /// <summary>An idle pooled connection to a replica is closed after this long.</summary>
     public TimeSpan PooledConnectionIdleTimeout { get; set; } = DefaultPooledConnectionIdleTimeout;
+
+    /// <summary>The balancer's own HTTP health checks of replicas (see Health/README.md).</summary>
+    public ActiveHealthCheckOptions ActiveHealthChecks { get; } = new();
+
+    /// <summary>Passive outlier ejection of replicas failing real requests (see Health/README.md).</summary>
+    public OutlierDetectionOptions OutlierDetection { get; } = new();
+
+    /// <summary>Retries on another replica, the retry budget and attempt timeouts (see Retries/README.md).</summary>
+    public RetryOptions Retries { get; } = new();
+
+    /// <summary>Per-service concurrency limits (see Shedding/README.md).</summary>
+    public LoadSheddingOptions Shedding { get; } = new();
+
+    /// <summary>Cluster name; Consul weights are read from <c>bollard/&lt;Cluster&gt;/weights/&lt;service&gt;</c>.</summary>
+    public string Cluster { get; set; } = DefaultCluster;
+
+    /// <summary>The zone this balancer runs in (the agent's zone); empty: no zone preference.</summary>
+    public string Zone { get; set; } = string.Empty;
+
+    /// <summary>Prefer replicas in <see cref="Zone"/> (Envoy's zone-aware rule) or spread over all zones.</summary>
+    public LoadBalancing.ZoneMode ZoneMode { get; set; } = LoadBalancing.ZoneMode.PreferLocal;
+
+    /// <summary>
+    /// The share of its fair capacity (1/zones of a version's replicas) the local zone needs to keep all of its
+    /// traffic; below it, traffic spills over in proportion. 1.0 is Envoy's rule; lower keeps more traffic local at
+    /// the price of unequal load per replica. Within (0, 1].
+    /// </summary>
+    public double ZoneCapacityThreshold { get; set; } = DefaultZoneCapacityThreshold;
+
+    /// <summary>How a replica is picked among the candidates: power of two choices (default) or round robin.</summary>
+    public LoadBalancing.DestinationPicking Picking { get; set; } = LoadBalancing.DestinationPicking.PowerOfTwoChoices;
+
+    /// <summary>A replica first seen healthy ramps from <see cref="SlowStartMinimumWeight"/> to full over this; zero disables.</summary>
+    public TimeSpan SlowStartWindow { get; set; } = DefaultSlowStartWindow;
+
+    /// <summary>The weight of a replica at the start of its slow-start window, within (0, 1].</summary>
+    public double SlowStartMinimumWeight { get; set; } = DefaultSlowStartMinimumWeight;
+
+    /// <summary>
+    /// Keep each client on the version it first got (a cookie) while weights move, as long as that version keeps a
+    /// weight above zero. Off by default: without it every request is split independently.
+    /// </summary>
+    public bool StickyVersions { get; set; }
+
+    /// <summary>
+    /// Where the last good routing snapshot is kept (e.g. &lt;stateDir&gt;/routing-snapshot.json), loaded at start so
+    /// that a balancer restarted during a catalog outage still routes; null keeps none.
+    /// </summary>
+    public string? SnapshotFile { get; set; }
 }

@@ -15,6 +15,11 @@ internal sealed class BalancerOptionsValidator : IValidateOptions<BalancerOption
         Check(failures, nameof(options.ConnectTimeout), options.ConnectTimeout, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(5));
         Check(failures, nameof(options.PooledConnectionLifetime), options.PooledConnectionLifetime, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
         Check(failures, nameof(options.PooledConnectionIdleTimeout), options.PooledConnectionIdleTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+        failures.AddRange(options.ActiveHealthChecks.Validate());
+        failures.AddRange(options.OutlierDetection.Validate());
+        failures.AddRange(options.Retries.Validate());
+        failures.AddRange(options.Shedding.Validate());
+        failures.AddRange(LoadBalancing.PickingOptionsValidation.Validate(options));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

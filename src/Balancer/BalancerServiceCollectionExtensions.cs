@@ -1,6 +1,12 @@
+using Bollard.Balancer.Draining;
 using Bollard.Balancer.Forwarding;
+using Bollard.Balancer.Health;
+using Bollard.Balancer.LoadBalancing;
 using Bollard.Balancer.Metrics;
+using Bollard.Balancer.Retries;
 using Bollard.Balancer.Routing;
+using Bollard.Balancer.Shedding;
+using Bollard.Balancer.Weights;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -38,8 +44,11 @@ public static class BalancerServiceCollectionExtensions
         // Before AddReverseProxy, whose own TryAdd then keeps this one.
         services.TryAddSingleton<IForwarderHttpClientFactory, BalancerForwarderHttpClientFactory>();
         services.AddReverseProxy();
+        services.AddBalancerTrafficWindow().AddBalancerDraining().AddBalancerHealth().AddBalancerRetries().AddBalancerShedding();
 
+        services.AddBalancerLoadBalancing().AddBalancerVersionWeights();
         services.AddHostedService<CatalogRoutingWatcher>();
+        services.AddHostedService<RoutingSnapshotPersister>();
         return services;
     }
 }

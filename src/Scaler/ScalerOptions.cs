@@ -9,6 +9,9 @@ public sealed class ScalerOptions
     /// </summary>
     public string Cluster { get; set; } = "default";
 
+    /// <summary>The name of this host (when the agent manages only its local engine).</summary>
+    public string HostName { get; set; } = Environment.MachineName;
+
     /// <summary>The zone (rack) of this host; put on every replica it runs.</summary>
     public string Zone { get; set; } = "default";
 

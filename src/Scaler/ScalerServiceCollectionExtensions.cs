@@ -1,5 +1,8 @@
 using Bollard.Scaler.Decisions;
 using Bollard.Scaler.Health;
+using Bollard.Scaler.Hosts;
+using Bollard.Scaler.Traffic;
+using Bollard.Scaler.Runtime;
 using Bollard.Scaler.Reconcile;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,6 +24,15 @@ public static class ScalerServiceCollectionExtensions
         services.AddHttpClient(nameof(HttpReplicaProber));
         services.TryAddSingleton<IReplicaProber>(sp =>
             new HttpReplicaProber(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(HttpReplicaProber))));
+        services.TryAddSingleton<IReplicaDrain>(sp => new TimedDrain(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IServiceLoadSource, NoLoadSource>();
+
+        // One host, the local engine, unless the host composition lists several.
+        services.TryAddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<ScalerOptions>>().Value;
+            return new HostSet([new ManagedHost(o.HostName, o.Zone, o.PublishAddress, o.AdvertiseAddress, sp.GetRequiredService<IContainerRuntime>())]);
+        });
         services.TryAddSingleton<Reconciler>();
         services.TryAddSingleton<ReconcileLoop>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ReconcileLoop>());

@@ -17,6 +17,10 @@ internal sealed class BalancerMetrics
     private readonly Counter _requests;
     private readonly Histogram _duration;
     private readonly Gauge _inFlight;
+    private readonly Counter _ejections;
+    private readonly Counter _retries;
+    private readonly Counter _retriesDenied;
+    private readonly Counter _shed;
 
     public BalancerMetrics(IMetricFactory factory)
     {
@@ -38,6 +42,26 @@ internal sealed class BalancerMetrics
             "bollard_balancer_in_flight_requests",
             "Requests the balancer is processing now, by service.",
             ["service"]);
+
+        _ejections = factory.CreateCounter(
+            "bollard_balancer_ejections_total",
+            "Replicas ejected by outlier detection (consecutive 5xx or connection failures), by service.",
+            ["service"]);
+
+        _retries = factory.CreateCounter(
+            "bollard_balancer_retries_total",
+            "Requests sent again to another replica, by service and reason (connect, connection, timeout, unavailable).",
+            ["service", "reason"]);
+
+        _retriesDenied = factory.CreateCounter(
+            "bollard_balancer_retries_denied_total",
+            "Retries the retry budget refused, by service.",
+            ["service"]);
+
+        _shed = factory.CreateCounter(
+            "bollard_balancer_shed_requests_total",
+            "Requests answered 503 at once because the service was at its concurrency limit, by service.",
+            ["service"]);
     }
 
     public void RequestStarted(string service) => _inFlight.WithLabels(service).Inc();
@@ -48,6 +72,22 @@ internal sealed class BalancerMetrics
         _requests.WithLabels(service, LabelOf(version), LabelOf(zone), CodeClassOf(statusCode)).Inc();
         _duration.WithLabels(service, LabelOf(version)).Observe(elapsed.TotalSeconds);
     }
+
+    public void Ejected(string service) => _ejections.WithLabels(service).Inc();
+
+    public void Retried(string service, string reason) => _retries.WithLabels(service, reason).Inc();
+
+    public void RetryDenied(string service) => _retriesDenied.WithLabels(service).Inc();
+
+    public void Shed(string service) => _shed.WithLabels(service).Inc();
+
+    internal double Ejections(string service) => _ejections.WithLabels(service).Value;
+
+    internal double Retries(string service, string reason) => _retries.WithLabels(service, reason).Value;
+
+    internal double RetriesDenied(string service) => _retriesDenied.WithLabels(service).Value;
+
+    internal double ShedCount(string service) => _shed.WithLabels(service).Value;
 
     internal double RequestCount(string service, string version, string zone, string codeClass) =>
         _requests.WithLabels(service, version, zone, codeClass).Value;

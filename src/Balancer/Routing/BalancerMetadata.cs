@@ -15,6 +15,12 @@ internal static class BalancerMetadata
     /// <summary>On destinations: the replica's version (empty when unknown).</summary>
     public const string Version = "bollard.version";
 
+    /// <summary>On destinations: when the replica was first seen healthy, as UTC ticks (slow start).</summary>
+    public const string Since = "bollard.since";
+
+    /// <summary>On clusters, when the service has weights: the version split as JSON, e.g. {"v1":950,"v2":50}.</summary>
+    public const string Weights = "bollard.weights";
+
     /// <summary>Route and cluster ids are derived from the service name only, so they survive destination changes.</summary>
     public static string IdFor(string service) => "svc-" + service;
 }

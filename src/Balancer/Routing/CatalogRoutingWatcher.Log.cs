@@ -50,5 +50,11 @@ internal sealed partial class CatalogRoutingWatcher
 
         [LoggerMessage(6, LogLevel.Error, "Routing was not rebuilt, the last good snapshot stays in service.")]
         public static partial void RebuildFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(7, LogLevel.Information, "Routing from the saved snapshot {Path} until the catalog answers: {Services} services, {Destinations} destinations.")]
+        public static partial void SnapshotLoaded(ILogger logger, string path, int services, int destinations);
+
+        [LoggerMessage(8, LogLevel.Warning, "Ignoring the saved routing snapshot {Path}: {Reason}")]
+        public static partial void SnapshotUnreadable(ILogger logger, string path, string reason);
     }
 }

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Bollard.Balancer.Weights;
 using Bollard.Discovery;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,12 +11,14 @@ namespace Bollard.Balancer.Routing;
 /// <summary>
 /// Keeps YARP's routing in step with the catalog: one catalog watch per routed service, the latest snapshot of
 /// each kept here, and a rebuild shortly after any change (a burst of changes becomes one rebuild). Static
-/// stability: a failing watch keeps its service's last known destinations until the watch recovers.
+/// stability: a failing watch keeps its service's last known destinations until the watch recovers, and at start
+/// the snapshot saved on disk serves until the catalog answers. Version weights changes trigger a rebuild too.
 /// </summary>
 internal sealed partial class CatalogRoutingWatcher : BackgroundService
 {
     private readonly IServiceCatalog _catalog;
     private readonly IServiceRouteSource _routes;
+    private readonly IVersionWeightSource _weights;
     private readonly SnapshotProxyConfigProvider _provider;
     private readonly TimeProvider _time;
     private readonly BalancerOptions _options;
@@ -35,6 +38,7 @@ internal sealed partial class CatalogRoutingWatcher : BackgroundService
     public CatalogRoutingWatcher(
         IServiceCatalog catalog,
         IServiceRouteSource routes,
+        IVersionWeightSource weights,
         SnapshotProxyConfigProvider provider,
         TimeProvider time,
         IOptions<BalancerOptions> options,
@@ -42,6 +46,7 @@ internal sealed partial class CatalogRoutingWatcher : BackgroundService
     {
         _catalog = catalog;
         _routes = routes;
+        _weights = weights;
         _provider = provider;
         _time = time;
         _options = options.Value;
@@ -51,8 +56,10 @@ internal sealed partial class CatalogRoutingWatcher : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         IDisposable? routesRegistration = null;
+        using var weightsRegistration = ChangeToken.OnChange(_weights.GetChangeToken, Signal);
         try
         {
+            LoadSavedSnapshot();
             routesRegistration = SyncRoutes(stoppingToken);
             Signal();
             while (await _changed.Reader.WaitToReadAsync(stoppingToken))
@@ -106,10 +113,11 @@ internal sealed partial class CatalogRoutingWatcher : BackgroundService
             latest = new Dictionary<string, ServiceSnapshot>(_latest, StringComparer.Ordinal);
         }
 
+        var previous = _provider.Snapshot;
         RoutingSnapshot next;
         try
         {
-            next = RoutingSnapshotBuilder.Build(_routes.Current, latest);
+            next = RoutingSnapshotBuilder.Build(_routes.Current, latest, _weights.Current, previous, _time.GetUtcNow());
         }
         catch (ArgumentException ex)
         {
@@ -118,7 +126,6 @@ internal sealed partial class CatalogRoutingWatcher : BackgroundService
             return false;
         }
 
-        var previous = _provider.Snapshot;
         if (!_provider.Publish(next))
         {
             return false;

@@ -5,4 +5,11 @@ namespace Bollard.Balancer.Routing;
 /// <param name="Address">Where to connect, e.g. <c>http://10.0.0.7:8080</c>.</param>
 /// <param name="Zone">Zone (rack) of the replica; empty when unknown.</param>
 /// <param name="Version">Service version the replica runs; empty when unknown.</param>
-internal sealed record RoutingDestination(string InstanceId, string Address, string Zone, string Version);
+internal sealed record RoutingDestination(string InstanceId, string Address, string Zone, string Version)
+{
+    /// <summary>
+    /// When this balancer first saw the replica healthy; slow start ramps its share from then. Kept across rebuilds
+    /// while the replica stays; <see cref="DateTimeOffset.UnixEpoch"/> means "already warm".
+    /// </summary>
+    public DateTimeOffset Since { get; init; } = DateTimeOffset.UnixEpoch;
+}

@@ -1,5 +1,7 @@
+using System.Globalization;
+using Bollard.Balancer.LoadBalancing;
+using Bollard.Balancer.Weights;
 using Yarp.ReverseProxy.Configuration;
-using Yarp.ReverseProxy.LoadBalancing;
 
 namespace Bollard.Balancer.Routing;
 
@@ -65,7 +67,7 @@ internal static partial class RoutingSnapshotBuilder
     private static ClusterConfig ToCluster(ServiceRouting routing) => new()
     {
         ClusterId = BalancerMetadata.IdFor(routing.Service),
-        LoadBalancingPolicy = LoadBalancingPolicies.PowerOfTwoChoices,
+        LoadBalancingPolicy = WeightedZoneAwareLoadBalancingPolicy.PolicyName,
         Destinations = routing.Destinations.ToDictionary(
             d => d.InstanceId,
             d => new DestinationConfig
@@ -75,11 +77,23 @@ internal static partial class RoutingSnapshotBuilder
                 {
                     [BalancerMetadata.Zone] = d.Zone,
                     [BalancerMetadata.Version] = d.Version,
+                    [BalancerMetadata.Since] = d.Since.UtcTicks.ToString(CultureInfo.InvariantCulture),
                 },
             },
             StringComparer.OrdinalIgnoreCase),
-        Metadata = new Dictionary<string, string> { [BalancerMetadata.Service] = routing.Service },
+        Metadata = ClusterMetadata(routing),
     };
+
+    private static Dictionary<string, string> ClusterMetadata(ServiceRouting routing)
+    {
+        var metadata = new Dictionary<string, string> { [BalancerMetadata.Service] = routing.Service };
+        if (routing.Weights is { } weights)
+        {
+            metadata[BalancerMetadata.Weights] = VersionWeightsJson.Format(weights);
+        }
+
+        return metadata;
+    }
 
     // A prefix is literal text; braces would otherwise start a route parameter.
     private static string EscapeTemplate(string prefix) =>

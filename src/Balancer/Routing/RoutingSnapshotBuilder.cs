@@ -1,4 +1,5 @@
 using System.Globalization;
+using Bollard.Balancer.Weights;
 using Bollard.Discovery;
 
 namespace Bollard.Balancer.Routing;
@@ -10,20 +11,40 @@ namespace Bollard.Balancer.Routing;
 /// </summary>
 internal static partial class RoutingSnapshotBuilder
 {
+    private static readonly IReadOnlyDictionary<string, VersionWeights> NoWeights = new Dictionary<string, VersionWeights>();
+
+    /// <summary>Builds the snapshot from routes and catalog state alone: no weights, no earlier snapshot.</summary>
+    /// <exception cref="ArgumentException">See the full overload.</exception>
+    public static RoutingSnapshot Build(
+        IReadOnlyList<ServiceRoute> routes,
+        IReadOnlyDictionary<string, ServiceSnapshot> latest) =>
+        Build(routes, latest, NoWeights, RoutingSnapshot.Empty, DateTimeOffset.UnixEpoch);
+
     /// <summary>
-    /// Builds the snapshot. A routed service the catalog has not reported yet gets no destinations (it answers 503,
-    /// not 404: it exists but nothing healthy is known). Snapshots of services without a route are ignored.
+    /// Builds the snapshot. A routed service the catalog has not reported yet keeps the destinations it had in
+    /// <paramref name="previous"/> (e.g. the snapshot loaded from disk at start: static stability), or gets none (it
+    /// answers 503, not 404: it exists but nothing healthy is known). Snapshots of services without a route are ignored.
     /// </summary>
+    /// <param name="routes">What the operator asked.</param>
+    /// <param name="latest">The latest healthy snapshot per service.</param>
+    /// <param name="weights">Version weights per service; null while the weight source has no answer yet, in which
+    /// case each service keeps the weights it had in <paramref name="previous"/>.</param>
+    /// <param name="previous">The snapshot being replaced: first-seen times and fallbacks come from it.</param>
+    /// <param name="now">First-seen time of a replica that joins a service which already had replicas.</param>
     /// <exception cref="ArgumentException">
     /// Two routes name the same service, or a path prefix does not start with '/'. The caller keeps the last good
     /// snapshot: one bad route must not take down routing for every other service.
     /// </exception>
     public static RoutingSnapshot Build(
         IReadOnlyList<ServiceRoute> routes,
-        IReadOnlyDictionary<string, ServiceSnapshot> latest)
+        IReadOnlyDictionary<string, ServiceSnapshot> latest,
+        IReadOnlyDictionary<string, VersionWeights>? weights,
+        RoutingSnapshot previous,
+        DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(routes);
         ArgumentNullException.ThrowIfNull(latest);
+        ArgumentNullException.ThrowIfNull(previous);
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var services = new List<ServiceRouting>(routes.Count);
@@ -34,12 +55,19 @@ internal static partial class RoutingSnapshotBuilder
                 throw new ArgumentException($"Service '{route.Service}' has more than one route.", nameof(routes));
             }
 
-            var instances = latest.TryGetValue(route.Service, out var snapshot) ? snapshot.Instances : [];
+            var before = previous.Find(route.Service);
+            var destinations = latest.TryGetValue(route.Service, out var snapshot)
+                ? WithFirstSeen(
+                    snapshot.Instances.Where(IsRoutable).DistinctBy(i => i.Id, StringComparer.OrdinalIgnoreCase).Select(ToDestination),
+                    before,
+                    now)
+                : before?.Destinations ?? [];
             services.Add(new ServiceRouting(
                 route.Service,
                 NormalizeHost(route.Host),
                 NormalizePathPrefix(route.Service, route.PathPrefix),
-                instances.Where(IsRoutable).DistinctBy(i => i.Id, StringComparer.OrdinalIgnoreCase).Select(ToDestination)));
+                destinations,
+                weights is null ? before?.Weights : weights.GetValueOrDefault(route.Service)));
         }
 
         return new RoutingSnapshot(services);
@@ -76,6 +104,23 @@ internal static partial class RoutingSnapshotBuilder
 
     private static RoutingDestination ToDestination(ServiceInstance instance) =>
         new(instance.Id, AddressOf(instance.Address, instance.Port), instance.Zone, instance.Version);
+
+    /// <summary>
+    /// Slow start needs to know when each replica joined. One seen before keeps its time; a new one joining a service
+    /// that already had replicas joins at <paramref name="now"/>; the replicas of a service that had none (first
+    /// catalog answer after start, or a recovery from zero) count as warm: ramping them against each other would
+    /// only slow everything down.
+    /// </summary>
+    private static IEnumerable<RoutingDestination> WithFirstSeen(IEnumerable<RoutingDestination> destinations, ServiceRouting? before, DateTimeOffset now)
+    {
+        if (before is null || before.Destinations.IsEmpty)
+        {
+            return destinations;
+        }
+
+        var known = before.Destinations.ToDictionary(d => d.InstanceId, d => d.Since, StringComparer.OrdinalIgnoreCase);
+        return destinations.Select(d => d with { Since = known.TryGetValue(d.InstanceId, out var since) ? since : now });
+    }
 
     internal static string AddressOf(string address, int port)
     {

@@ -6,4 +6,14 @@ namespace Bollard.Balancer.Routing;
 /// <param name="Service">The service name (the catalog's service name).</param>
 /// <param name="Host">Match requests for this host name (no port); null matches any host.</param>
 /// <param name="PathPrefix">Match requests whose path starts with this prefix; null matches any path.</param>
-public sealed record ServiceRoute(string Service, string? Host, string? PathPrefix);
+public sealed record ServiceRoute(string Service, string? Host, string? PathPrefix)
+{
+    /// <summary>Path the balancer's active health checks probe; null uses <c>BalancerOptions.ActiveHealthChecks.Path</c>.</summary>
+    public string? HealthPath { get; init; }
+
+    /// <summary>Attempt timeout for this service; null uses <c>BalancerOptions.Retries.RequestTimeout</c>.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Concurrency limit for this service; null uses <c>BalancerOptions.Shedding.MaxConcurrentRequests</c>.</summary>
+    public int? MaxConcurrentRequests { get; init; }
+}

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Bollard.Balancer.Weights;
 
 namespace Bollard.Balancer.Routing;
 
@@ -8,13 +9,19 @@ namespace Bollard.Balancer.Routing;
 /// </summary>
 internal sealed class ServiceRouting : IEquatable<ServiceRouting>
 {
-    public ServiceRouting(string service, string? host, string? pathPrefix, IEnumerable<RoutingDestination> destinations)
+    public ServiceRouting(
+        string service,
+        string? host,
+        string? pathPrefix,
+        IEnumerable<RoutingDestination> destinations,
+        VersionWeights? weights = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(service);
         Service = service;
         Host = host;
         PathPrefix = pathPrefix;
         Destinations = [.. destinations.OrderBy(d => d.InstanceId, StringComparer.Ordinal)];
+        Weights = weights;
     }
 
     public string Service { get; }
@@ -27,12 +34,16 @@ internal sealed class ServiceRouting : IEquatable<ServiceRouting>
 
     public ImmutableArray<RoutingDestination> Destinations { get; }
 
+    /// <summary>The traffic split between versions; null splits by replica count (no weights set).</summary>
+    public VersionWeights? Weights { get; }
+
     public bool Equals(ServiceRouting? other) =>
         other is not null
         && Service == other.Service
         && Host == other.Host
         && PathPrefix == other.PathPrefix
-        && Destinations.SequenceEqual(other.Destinations);
+        && Destinations.SequenceEqual(other.Destinations)
+        && Equals(Weights, other.Weights);
 
     public override bool Equals(object? obj) => Equals(obj as ServiceRouting);
 
@@ -42,6 +53,7 @@ internal sealed class ServiceRouting : IEquatable<ServiceRouting>
         hash.Add(Service);
         hash.Add(Host);
         hash.Add(PathPrefix);
+        hash.Add(Weights);
         foreach (var destination in Destinations)
         {
             hash.Add(destination);

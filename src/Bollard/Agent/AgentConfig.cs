@@ -20,8 +20,14 @@ public sealed record AgentConfig
     /// <summary>Where the balancer accepts traffic.</summary>
     public IPEndPoint Listen { get; init; } = new(IPAddress.Loopback, 8080);
 
-    /// <summary>Where /metrics and /healthz are served (loopback by default).</summary>
+    /// <summary>The admin listener: /metrics, /healthz and the token-protected API under /v1 (loopback by default).</summary>
     public IPEndPoint Admin { get; init; } = new(IPAddress.Loopback, 9901);
+
+    /// <summary>A file holding the admin API's bearer token; null: one is generated into <see cref="StateDirectory"/>.</summary>
+    public string? AdminTokenFile { get; init; }
+
+    /// <summary>Durable local state: applied specs, audit log, the generated admin token (created 0700).</summary>
+    public string StateDirectory { get; init; } = Scaler.State.StateDirectory.Default;
 
     /// <summary>A service spec file, or a directory of them (resolved against the config file's folder).</summary>
     public string ServicesPath { get; init; } = "services";

@@ -52,13 +52,16 @@ public static class AgentConfigLoader
         var baseDir = Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".";
         var docker = yaml.Mapping("docker");
         var consul = yaml.Mapping("consul");
+        var admin = yaml.HasMapping("admin") ? yaml.Mapping("admin") : null;
         var config = new AgentConfig
         {
             Source = file,
             Cluster = yaml.Text("cluster") ?? defaults.Cluster,
             Zone = yaml.Text("zone") ?? defaults.Zone,
             Listen = EndPoint(yaml, "listen") ?? defaults.Listen,
-            Admin = EndPoint(yaml, "admin") ?? defaults.Admin,
+            Admin = (admin is null ? EndPoint(yaml, "admin") : EndPoint(admin, "listen")) ?? defaults.Admin,
+            AdminTokenFile = admin?.Text("tokenFile") is { } tokenFile ? Path.GetFullPath(tokenFile, baseDir) : null,
+            StateDirectory = yaml.Text("stateDir") is { } stateDir ? Path.GetFullPath(stateDir, baseDir) : defaults.StateDirectory,
             ServicesPath = Path.GetFullPath(yaml.Text("services") ?? defaults.ServicesPath, baseDir),
             DockerEndpoint = docker?.Text("endpoint") ?? defaults.DockerEndpoint,
             PublishAddress = Address(docker, "publishAddress") ?? defaults.PublishAddress,
@@ -68,6 +71,7 @@ public static class AgentConfigLoader
         };
         docker?.RejectUnknownFields();
         consul?.RejectUnknownFields();
+        admin?.RejectUnknownFields();
         yaml.RejectUnknownFields();
         return config;
     }

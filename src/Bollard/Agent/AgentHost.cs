@@ -1,9 +1,12 @@
 using Bollard.Balancer;
 using Bollard.Balancer.Routing;
+using Bollard.Balancer.Weights;
 using Bollard.Discovery;
 using Bollard.Scaler;
+using Bollard.Scaler.Admin;
 using Bollard.Scaler.Docker;
 using Bollard.Scaler.Specs;
+using Bollard.Scaler.State;
 using Prometheus;
 
 namespace Bollard.Agent;
@@ -11,7 +14,8 @@ namespace Bollard.Agent;
 /// <summary>
 /// The composition root of `bollard agent`: one process with the three roles of a single host: the scaler's
 /// reconcile loop against the local Docker engine, the catalog (Consul, or embedded when none is configured) and
-/// the balancer on <see cref="AgentConfig.Listen"/>. /metrics and /healthz are served on <see cref="AgentConfig.Admin"/>.
+/// the balancer on <see cref="AgentConfig.Listen"/>. /metrics, /healthz and the admin API (/v1, bearer token) are served
+/// on <see cref="AgentConfig.Admin"/> only.
 /// </summary>
 public static class AgentHost
 {
@@ -36,8 +40,12 @@ public static class AgentHost
         });
 
         overrides?.Invoke(builder.Services);
-        builder.Services.AddSingleton<IServiceSpecSource>(new InMemoryServiceSpecSource(specs));
-        builder.Services.AddSingleton<IServiceRouteSource>(new InMemoryServiceRouteSource(RoutesOf(specs)));
+        var specSource = new InMemoryServiceSpecSource(specs);
+        builder.Services.AddSingleton(specSource);
+        builder.Services.AddSingleton<IServiceSpecSource>(specSource);
+        var routeSource = new InMemoryServiceRouteSource(RoutesOf(specs));
+        builder.Services.AddSingleton<IServiceRouteSource>(routeSource);
+        builder.Services.AddSingleton<IAppliedSpecsListener>(new RouteSourceUpdater(routeSource));
         builder.Services.AddDiscovery(discovery =>
         {
             if (config.ConsulAddress is { } consul)
@@ -54,13 +62,36 @@ public static class AgentHost
             scaler.PublishAddress = config.PublishAddress;
             scaler.AdvertiseAddress = config.AdvertiseAddress;
         });
-        builder.Services.AddBalancer();
+        builder.Services.AddBalancer(balancer =>
+        {
+            balancer.Cluster = config.Cluster;
+            balancer.Zone = config.Zone;
+            balancer.SnapshotFile = Path.Combine(config.StateDirectory, "routing-snapshot.json");
+        });
+        if (config.ConsulAddress is not null)
+        {
+            builder.Services.AddConsulVersionWeights();
+        }
+
+        builder.Services.AddStateStore(state =>
+        {
+            state.Backend = config.ConsulAddress is null ? StateBackend.Local : StateBackend.Consul;
+            state.Directory = config.StateDirectory;
+            state.Cluster = config.Cluster;
+        });
+        builder.Services.AddAdminApi(admin =>
+        {
+            admin.TokenFile = config.AdminTokenFile;
+            admin.StateDirectory = config.StateDirectory;
+        });
 
         var app = builder.Build();
+        AdminEndpoints.Prepare(app, config);
         var adminPort = config.Admin.Port;
         app.MapWhen(context => context.Connection.LocalPort == adminPort, admin =>
         {
             admin.UseMetricServer("/metrics");
+            admin.UseAdminApi();
             admin.Run(context => AdminEndpoints.HandleAsync(context));
         });
         app.MapBalancer();

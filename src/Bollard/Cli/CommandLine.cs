@@ -1,40 +1,92 @@
 using Bollard.Agent;
+using Bollard.Scaler.Admin;
 using Bollard.Scaler.Specs;
+using Bollard.Scaler.State;
 using Microsoft.Extensions.Options;
 
 namespace Bollard.Cli;
 
 /// <summary>
-/// The verbs of the bollard executable. Exit codes scripts can rely on: 0 success, 1 invalid input or a failure
-/// the message explains, 2 wrong usage.
+/// The verbs of the bollard executable. Exit codes scripts can rely on: 0 success, 1 failed, invalid or refused,
+/// 2 wrong usage, 3 the daemon cannot be reached, 4 authentication failed.
 /// </summary>
 internal static class CommandLine
 {
     public const int Ok = 0;
     public const int Failed = 1;
     public const int Usage = 2;
+    public const int Unreachable = 3;
+    public const int AuthFailed = 4;
 
-    private const string UsageText = """
+    public const string UsageText = """
         usage:
-          bollard agent --config FILE     run the daemon (scaler, catalog and balancer of this host)
-          bollard validate PATH...        check service spec files or directories; prints every problem
-          bollard version                 print the version
+          bollard agent --config FILE                 run the daemon (scaler, catalog and balancer of this host)
+          bollard validate [-f] PATH...               check spec files or directories locally; prints every problem
+          bollard plan -f PATH...                     show what apply would change (services, containers, routes, weights)
+          bollard apply -f PATH...                    make these specs the desired state (services not in them are removed)
+          bollard status [SERVICE]                    services, or one service: replicas per zone and version, health
+          bollard rollout start SERVICE --image IMAGE start a rollout of a new image
+          bollard rollout status SERVICE [--watch]    where the rollout is (--watch: follow it until it ends, Ctrl+C stops)
+          bollard rollout pause|resume|promote|abort|undo SERVICE
+          bollard decisions [SERVICE]                 recent decisions and why they were taken
+          bollard audit [SERVICE]                     who changed what, when, and the outcome
+          bollard version                             print the version
+
+        options of the verbs that talk to the daemon:
+          --server URL        the admin API (default http://127.0.0.1:9901, or BOLLARD_SERVER)
+          --token-file PATH   the admin token (default /var/lib/bollard/admin.token, or BOLLARD_TOKEN_FILE;
+                              BOLLARD_TOKEN may hold the token itself)
+          --json              print JSON instead of tables
+
+        exit codes: 0 ok, 1 failed/invalid/refused, 2 usage, 3 daemon unreachable, 4 authentication failed
         """;
 
     public static async Task<int> RunAsync(string[] args)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        return args switch
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
         {
-            ["agent", "--config" or "-c", var file] => await RunAgentAsync(file),
-            ["validate", .. var paths] when paths.Length > 0 => Validate(paths),
-            ["version" or "--version"] => PrintVersion(),
-            ["help" or "--help" or "-h"] => PrintUsage(Console.Out, Ok),
-            _ => PrintUsage(Console.Error, Usage),
+            e.Cancel = true;
+            cancel.Cancel();
         };
+        return await RunAsync(args, CliContext.Console, cancel.Token);
     }
 
-    private static async Task<int> RunAgentAsync(string configFile)
+    public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(context);
+        try
+        {
+            return args switch
+            {
+                ["agent", "--config" or "-c", var file] => await RunAgentAsync(file, context),
+                ["validate", .. var rest] => SpecVerbs.Validate(CliArguments.Parse(rest), context),
+                ["plan", .. var rest] => await SpecVerbs.PlanAsync(CliArguments.Parse(rest), context, apply: false, cancellationToken),
+                ["apply", .. var rest] => await SpecVerbs.PlanAsync(CliArguments.Parse(rest), context, apply: true, cancellationToken),
+                ["status", .. var rest] => await StatusVerbs.StatusAsync(AtMostOne(rest, "status"), context, cancellationToken),
+                ["decisions", .. var rest] => await StatusVerbs.DecisionsAsync(AtMostOne(rest, "decisions"), context, cancellationToken),
+                ["audit", .. var rest] => await StatusVerbs.AuditAsync(AtMostOne(rest, "audit"), context, cancellationToken),
+                ["rollout", .. var rest] => await RolloutVerbs.RunAsync(CliArguments.Parse(rest), context, cancellationToken),
+                ["version" or "--version"] => PrintVersion(context),
+                ["help" or "--help" or "-h"] => PrintUsage(context.Out, Ok),
+                _ => PrintUsage(context.Error, Usage),
+            };
+        }
+        catch (CliException e)
+        {
+            await context.Error.WriteLineAsync(e.Message);
+            return e.ExitCode;
+        }
+    }
+
+    private static CliArguments AtMostOne(string[] rest, string verb)
+    {
+        var parsed = CliArguments.Parse(rest);
+        return parsed.Positionals.Count <= 1 ? parsed : throw CliArguments.Usage($"{verb} takes at most one SERVICE");
+    }
+
+    private static async Task<int> RunAgentAsync(string configFile, CliContext context)
     {
         AgentConfig config;
         IReadOnlyList<ServiceSpec> specs;
@@ -46,7 +98,7 @@ internal static class CommandLine
         catch (SpecValidationException e)
         {
             // The first load fails fast: running on half a configuration would be worse than not starting.
-            await Console.Error.WriteLineAsync($"bollard: cannot start: {e.Message}");
+            await context.Error.WriteLineAsync($"bollard: cannot start: {e.Message}");
             return Failed;
         }
 
@@ -58,42 +110,24 @@ internal static class CommandLine
         }
         catch (OptionsValidationException e)
         {
-            await Console.Error.WriteLineAsync($"bollard: cannot start: invalid settings in {configFile}: {string.Join("; ", e.Failures)}");
+            await context.Error.WriteLineAsync($"bollard: cannot start: invalid settings in {configFile}: {string.Join("; ", e.Failures)}");
+            return Failed;
+        }
+        catch (Exception e) when (e is AdminTokenException or StateStoreUnavailableException)
+        {
+            await context.Error.WriteLineAsync($"bollard: cannot start: {e.Message}; check 'admin.tokenFile' and 'stateDir' in {configFile}");
             return Failed;
         }
         catch (IOException e) when (e.InnerException is System.Net.Sockets.SocketException || e.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
         {
-            await Console.Error.WriteLineAsync($"bollard: cannot start: cannot listen ({e.Message}); check 'listen' and 'admin' in {configFile}");
+            await context.Error.WriteLineAsync($"bollard: cannot start: cannot listen ({e.Message}); check 'listen' and 'admin' in {configFile}");
             return Failed;
         }
     }
 
-    private static int Validate(string[] paths)
+    private static int PrintVersion(CliContext context)
     {
-        var failed = false;
-        foreach (var path in paths)
-        {
-            try
-            {
-                var specs = SpecLoader.LoadPath(path);
-                foreach (var spec in specs)
-                {
-                    Console.WriteLine($"{spec.Source}: service '{spec.Name}' is valid (version {spec.Version}, {spec.Replicas} replica(s))");
-                }
-            }
-            catch (SpecValidationException e)
-            {
-                Console.Error.WriteLine(e.Message);
-                failed = true;
-            }
-        }
-
-        return failed ? Failed : Ok;
-    }
-
-    private static int PrintVersion()
-    {
-        Console.WriteLine($"bollard {typeof(CommandLine).Assembly.GetName().Version}");
+        context.Out.WriteLine($"bollard {typeof(CommandLine).Assembly.GetName().Version}");
         return Ok;
     }
 

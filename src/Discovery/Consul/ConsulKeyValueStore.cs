@@ -31,6 +31,19 @@ public sealed class ConsulKeyValueStore
             : null;
     }
 
+    /// <summary>Every entry whose key starts with <paramref name="prefix"/> (none: an empty list), in key order.</summary>
+    public async Task<IReadOnlyList<KeyValueEntry>> ListAsync(string prefix, CancellationToken cancellationToken)
+    {
+        var response = await SendAsync(HttpMethod.Get, prefix, "recurse=true", null, cancellationToken).ConfigureAwait(false);
+        if (response.IsNotFound)
+        {
+            return [];
+        }
+
+        var entries = JsonSerializer.Deserialize(response.Body, ConsulJsonContext.Default.KeyValueDtoArray) ?? [];
+        return [.. entries.Select(e => new KeyValueEntry(e.Key, e.Value ?? [], e.ModifyIndex, e.Session)).OrderBy(e => e.Key, StringComparer.Ordinal)];
+    }
+
     /// <summary>Writes <paramref name="value"/> unconditionally.</summary>
     public Task PutAsync(string key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken) =>
         WriteAsync(key, string.Empty, value, cancellationToken);

@@ -1,19 +1,24 @@
 using Bollard.Scaler.Health;
+using Bollard.Scaler.Placement;
 using Bollard.Scaler.Runtime;
-using Bollard.Scaler.Specs;
 
 namespace Bollard.Scaler.Reconcile;
 
 /// <summary>Everything one pass decides from: desired state, observed state and the time. Nothing else.</summary>
-/// <param name="Specs">The desired services.</param>
-/// <param name="Replicas">Every managed container of this host's cluster, with what the scaler knows of it.</param>
+/// <param name="Targets">What each declared service should run (services absent here are not declared).</param>
+/// <param name="Hosts">The hosts and whether each could be observed this pass.</param>
+/// <param name="Replicas">Every managed container observed on the available hosts, with what the scaler knows of it.</param>
+/// <param name="Frozen">Services that may have replicas on an unreachable host: nothing of theirs is removed for
+/// being surplus (static stability: no decision on missing data); replacements are still started elsewhere.</param>
 /// <param name="Now">The pass's clock reading.</param>
 /// <param name="CreateBlocked">Services whose last create failed and are backing off: no creates this pass.</param>
 public sealed record ReconcileInput(
-    IReadOnlyList<ServiceSpec> Specs,
+    IReadOnlyList<ServiceTarget> Targets,
+    IReadOnlyList<HostSlot> Hosts,
     IReadOnlyList<ReplicaView> Replicas,
+    IReadOnlySet<string> Frozen,
     DateTimeOffset Now,
     IReadOnlySet<string> CreateBlocked);
 
-/// <summary>A managed container with its health as probed and whether it is in the catalog.</summary>
-public sealed record ReplicaView(ObservedContainer Container, ReplicaHealth Health, bool Registered);
+/// <summary>A managed container on a host, with its health as probed and whether it is in the catalog.</summary>
+public sealed record ReplicaView(string Host, ObservedContainer Container, ReplicaHealth Health, bool Registered);

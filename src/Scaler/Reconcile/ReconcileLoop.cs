@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Bollard.Scaler.Hosts;
 using Bollard.Scaler.Runtime;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -13,7 +14,7 @@ namespace Bollard.Scaler.Reconcile;
 /// </summary>
 internal sealed partial class ReconcileLoop(
     Reconciler reconciler,
-    IContainerRuntime runtime,
+    HostSet hosts,
     IOptions<ScalerOptions> options,
     TimeProvider time,
     ILogger<ReconcileLoop> logger) : BackgroundService
@@ -26,7 +27,7 @@ internal sealed partial class ReconcileLoop(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         reconciler.Changed += Wake;
-        var events = PumpEventsAsync(stoppingToken);
+        var events = Task.WhenAll(hosts.Hosts.Select(h => PumpEventsAsync(h.Runtime, stoppingToken)));
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -36,7 +37,7 @@ internal sealed partial class ReconcileLoop(
                 var plan = await reconciler.ReconcileOnceAsync(stoppingToken);
                 if (failures > 0)
                 {
-                    LogDockerBack(runtime.Endpoint);
+                    LogDockerBack(Endpoints);
                 }
 
                 failures = 0;
@@ -60,6 +61,8 @@ internal sealed partial class ReconcileLoop(
         await events;
     }
 
+    private string Endpoints => string.Join(", ", hosts.Hosts.Select(h => h.Runtime.Endpoint));
+
     private TimeSpan Backoff(int failures) =>
         TimeSpan.FromSeconds(Math.Min(options.Value.MaxBackoff.TotalSeconds, Math.Pow(2, Math.Min(failures, 10) - 1)));
 
@@ -77,7 +80,7 @@ internal sealed partial class ReconcileLoop(
         }
     }
 
-    private async Task PumpEventsAsync(CancellationToken stoppingToken)
+    private async Task PumpEventsAsync(IContainerRuntime runtime, CancellationToken stoppingToken)
     {
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)

@@ -1,22 +1,23 @@
-using Bollard.Scaler.Runtime;
+using System.Collections.Immutable;
 using Bollard.Scaler.Specs;
 
 namespace Bollard.Scaler.Reconcile;
 
 /// <summary>
-/// The pure heart of the host agent: compares desired with observed state from scratch and says what to do, with a
+/// The pure heart of the agent: compares desired with observed state from scratch and says what to do, with a
 /// reason for each step. Level-triggered, so running it twice on the same input gives the same plan, and a pass that
 /// was interrupted is simply finished by the next one.
 /// </summary>
 /// <remarks>
-/// Rules, in order, per service:
-/// 1. A container that is not running is removed (and replaced by rule 5).
-/// 2. A current-version replica that never passed its check within the start period, or failed
-///    <see cref="HealthCheckSpec.UnhealthyThreshold"/> checks in a row, is removed (and replaced).
-/// 3. A passing replica not yet in the catalog is registered; a replica is never registered before it passed.
-/// 4. Replicas of an older version are removed only once enough current-version replicas pass: never fewer serving.
-/// 5. Too few live replicas: create the difference. Too many: remove the surplus, starting ones first, then newest.
-/// Containers of services no longer declared are removed.
+/// Per service, in order:
+/// 1. A replica that is not running, never passed its check within the start period, or failed
+///    <see cref="HealthCheckSpec.UnhealthyThreshold"/> checks in a row is removed (and so replaced by rule 3).
+/// 2. A passing replica not yet in the catalog is registered; a replica is never registered before it passed.
+/// 3. Each targeted version is placed over the available hosts (<see cref="VersionPlanner"/>): hosts below their
+///    target get new replicas; surplus replicas go only while the version keeps its target of healthy replicas
+///    (launch before terminate), and never for a service frozen by an unreachable host.
+/// 4. Versions no longer targeted are removed once every targeted version has its healthy replicas.
+/// Containers of services no longer declared are removed, unless frozen.
 /// </remarks>
 public static class ReconcilePlanner
 {
@@ -25,96 +26,75 @@ public static class ReconcilePlanner
         ArgumentNullException.ThrowIfNull(input);
         var actions = new List<ReconcileAction>();
         var counts = new List<ServiceCount>();
-        var declared = input.Specs.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        var declared = input.Targets.Select(t => t.Service).ToHashSet(StringComparer.Ordinal);
 
-        foreach (var spec in input.Specs)
+        foreach (var target in input.Targets)
         {
-            var replicas = input.Replicas.Where(r => r.Container.Service == spec.Name).ToList();
-            counts.Add(PlanService(spec, replicas, input, actions));
+            var replicas = input.Replicas.Where(r => r.Container.Service == target.Service).ToList();
+            counts.Add(PlanService(target, replicas, input, actions));
         }
 
-        foreach (var orphan in input.Replicas.Where(r => !declared.Contains(r.Container.Service)))
+        foreach (var orphan in input.Replicas.Where(r => !declared.Contains(r.Container.Service) && !input.Frozen.Contains(r.Container.Service)))
         {
-            var drain = orphan.Container.State == ContainerRunState.Running ? SpecDefaults.DrainTimeout : TimeSpan.Zero;
-            actions.Add(new RemoveReplica(orphan.Container, drain, SpecDefaults.StopGracePeriod, $"service '{orphan.Container.Service}' is no longer declared"));
+            actions.Add(new RemoveReplica(orphan.Host, orphan.Container, SpecDefaults.DrainTimeout, SpecDefaults.StopGracePeriod, $"service '{orphan.Container.Service}' is no longer declared"));
         }
 
         return new ReconcilePlan(actions, counts);
     }
 
-    private static ServiceCount PlanService(ServiceSpec spec, List<ReplicaView> replicas, ReconcileInput input, List<ReconcileAction> actions)
+    private static ServiceCount PlanService(ServiceTarget target, List<ReplicaView> replicas, ReconcileInput input, List<ReconcileAction> actions)
     {
-        var version = spec.Version;
-        var live = new List<ReplicaView>();
-        var older = new List<ReplicaView>();
+        // Health rules come from the newest spec; every version of a service is checked the same way.
+        var newest = target.Versions[^1].Spec;
+        var healthy = new List<ReplicaView>();
+        var untargeted = new List<ReplicaView>();
+        var byVersion = target.Versions.ToDictionary(v => v.Version, _ => new List<ReplicaView>(), StringComparer.Ordinal);
 
         foreach (var replica in replicas)
         {
-            if (FailureOf(spec, replica, input.Now) is { } failure)
+            if (ReplicaFailures.FailureOf(newest.Health, replica, input.Now) is { } failure)
             {
-                actions.Add(new RemoveReplica(replica.Container, TimeSpan.Zero, spec.StopGracePeriod, failure));
+                actions.Add(new RemoveReplica(replica.Host, replica.Container, TimeSpan.Zero, newest.StopGracePeriod, failure));
                 continue;
             }
 
-            if (replica.Health.Passing && !replica.Registered)
+            if (replica.Health.Passing)
             {
-                actions.Add(new RegisterReplica(spec, replica.Container, "health check passed"));
+                healthy.Add(replica);
+                if (!replica.Registered)
+                {
+                    var spec = target.Versions.FirstOrDefault(v => v.Version == replica.Container.Version)?.Spec ?? newest;
+                    actions.Add(new RegisterReplica(spec, replica.Host, replica.Container, "health check passed"));
+                }
             }
 
-            (replica.Container.Version == version ? live : older).Add(replica);
+            (byVersion.TryGetValue(replica.Container.Version, out var list) ? list : untargeted).Add(replica);
         }
 
-        var healthy = live.Count(r => r.Health.Passing);
-        if (healthy >= spec.Replicas)
+        var frozen = input.Frozen.Contains(target.Service);
+        var desiredPerZone = ImmutableSortedDictionary.CreateBuilder<string, int>(StringComparer.Ordinal);
+        var allAtTarget = true;
+        foreach (var version in target.Versions)
         {
-            foreach (var old in older)
+            var placed = VersionPlanner.Plan(version, byVersion[version.Version], input, frozen, actions);
+            allAtTarget &= placed.HealthyAtTarget;
+            foreach (var (zone, count) in placed.Zones)
             {
-                actions.Add(new RemoveReplica(old.Container, spec.DrainTimeout, spec.StopGracePeriod, $"version {old.Container.Version} replaced by {version} ({healthy} of {spec.Replicas} healthy)"));
-            }
-        }
-
-        if (live.Count < spec.Replicas && !input.CreateBlocked.Contains(spec.Name))
-        {
-            for (var i = live.Count; i < spec.Replicas; i++)
-            {
-                actions.Add(new CreateReplica(spec, $"{live.Count} of {spec.Replicas} replicas live"));
-            }
-        }
-        else if (live.Count > spec.Replicas)
-        {
-            // Remove the ones doing the least good first: not yet passing, then the newest (least warmed up).
-            var surplus = live
-                .OrderBy(r => r.Health.Passing)
-                .ThenByDescending(r => r.Container.Created)
-                .ThenBy(r => r.Container.Id, StringComparer.Ordinal)
-                .Take(live.Count - spec.Replicas);
-            foreach (var extra in surplus)
-            {
-                actions.Add(new RemoveReplica(extra.Container, spec.DrainTimeout, spec.StopGracePeriod, $"{live.Count} replicas live, {spec.Replicas} desired"));
+                desiredPerZone[zone] = desiredPerZone.GetValueOrDefault(zone) + count;
             }
         }
 
-        return new ServiceCount(spec.Name, spec.Replicas, live.Count, healthy);
-    }
-
-    private static string? FailureOf(ServiceSpec spec, ReplicaView replica, DateTimeOffset now)
-    {
-        var container = replica.Container;
-        if (container.State == ContainerRunState.Stopped)
+        if (target.RemoveOtherVersions && allAtTarget && !frozen)
         {
-            return "container is not running (exited or killed)";
+            foreach (var old in untargeted)
+            {
+                actions.Add(new RemoveReplica(old.Host, old.Container, newest.DrainTimeout, newest.StopGracePeriod, $"version {old.Container.Version} is no longer targeted and the targeted versions are healthy"));
+            }
         }
 
-        if (!replica.Health.EverPassed && now - container.Created > spec.Health.StartPeriod)
-        {
-            return $"no passing health check within the start period of {Durations.Format(spec.Health.StartPeriod)}";
-        }
-
-        if (replica.Health.ConsecutiveFailures >= spec.Health.UnhealthyThreshold && replica.Health.EverPassed)
-        {
-            return $"{replica.Health.ConsecutiveFailures} consecutive failed health checks";
-        }
-
-        return null;
+        var live = byVersion.Values.Sum(l => l.Count);
+        var healthyPerZone = healthy.GroupBy(r => r.Container.Zone, StringComparer.Ordinal)
+            .ToImmutableSortedDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        return new ServiceCount(target.Service, target.Total, live, healthy.Count, desiredPerZone.ToImmutable(), healthyPerZone);
     }
 }

@@ -15,4 +15,10 @@ public sealed partial class Reconciler
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Could not deregister replica {Container}: {Error}")]
     private partial void LogDeregisterFailed(string container, string error);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Host {Host} ({Zone}) is unreachable: scale-in of {Services} is frozen until it answers ({Error})")]
+    private partial void LogHostUnavailable(string host, string zone, string services, string error);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Host {Host} ({Zone}) answers again")]
+    private partial void LogHostBack(string host, string zone);
 }

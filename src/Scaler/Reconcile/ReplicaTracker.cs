@@ -13,6 +13,7 @@ internal sealed class ReplicaTracker
     private readonly HashSet<string> _registered = new(StringComparer.Ordinal);
     private readonly HashSet<string> _removing = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (DateTimeOffset Until, int Failures)> _createBackoff = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlySet<string>> _servicesByHost = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
     public ReplicaHealth HealthOf(string containerId) =>
@@ -61,6 +62,13 @@ internal sealed class ReplicaTracker
 
         _registered.RemoveWhere(id => !existing.Contains(id));
     }
+
+    /// <summary>Remembers which services a host ran when it was last seen, for when it cannot be seen.</summary>
+    public void RememberServices(string host, IEnumerable<string> services) =>
+        _servicesByHost[host] = services.ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The services last seen on a host; null when the host has never been seen (anything may run there).</summary>
+    public IReadOnlySet<string>? LastServicesOn(string host) => _servicesByHost.GetValueOrDefault(host);
 
     public IReadOnlySet<string> CreateBlocked(DateTimeOffset now) =>
         _createBackoff.Where(kv => kv.Value.Until > now).Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);

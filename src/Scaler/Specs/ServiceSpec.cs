@@ -17,8 +17,14 @@ public sealed record ServiceSpec
     /// <summary>The TCP port the app listens on inside the container.</summary>
     public required int Port { get; init; }
 
-    /// <summary>How many replicas to run.</summary>
-    public int Replicas { get; init; } = SpecDefaults.Replicas;
+    /// <summary>How many replicas to run: a fixed count, or the range the autoscaler moves within.</summary>
+    public ReplicaRange Replicas { get; init; } = ReplicaRange.Fixed(SpecDefaults.Replicas);
+
+    /// <summary>Target tracking within <see cref="Replicas"/>; null keeps the count at <see cref="ReplicaRange.Min"/>.</summary>
+    public AutoscalingSpec? Autoscaling { get; init; }
+
+    /// <summary>How replicas spread over zones and hosts.</summary>
+    public PlacementSpec Placement { get; init; } = new();
 
     /// <summary>Environment variables of the containers (sorted, so the version id is stable).</summary>
     public ImmutableSortedDictionary<string, string> Env { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
@@ -35,6 +41,9 @@ public sealed record ServiceSpec
 
     /// <summary>How long a stopping container gets between SIGTERM and SIGKILL.</summary>
     public TimeSpan StopGracePeriod { get; init; } = SpecDefaults.StopGracePeriod;
+
+    /// <summary>How a new version replaces the running one (rolling when the spec has no <c>rollout:</c> block).</summary>
+    public Rollouts.RolloutSpec Rollout { get; init; } = Rollouts.RolloutSpec.Default;
 
     /// <summary>The file the spec came from, for messages.</summary>
     public string Source { get; init; } = "";

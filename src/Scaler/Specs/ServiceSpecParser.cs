@@ -27,7 +27,14 @@ internal static partial class ServiceSpecParser
         }
 
         var port = yaml.WholeNumber("port", 1, 65535, required: true);
-        var replicas = yaml.WholeNumber("replicas", 0, 1000) ?? SpecDefaults.Replicas;
+        var replicas = ParseReplicas(yaml);
+        var autoscaling = AutoscalingSpecParser.Parse(yaml.Mapping("autoscaling"));
+        if (autoscaling is not null && replicas.Min == replicas.Max)
+        {
+            yaml.Error("autoscaling", $"needs a replica range to move within, e.g. replicas: {{min: 2, max: 10}} (replicas is fixed at {replicas.Min})");
+        }
+
+        var placement = ParsePlacement(yaml.Mapping("placement"));
         var env = yaml.StringMap("env");
         ValidateEnv(yaml, env);
         var health = ParseHealth(yaml.Mapping("health"));
@@ -35,6 +42,7 @@ internal static partial class ServiceSpecParser
         var resources = ParseResources(yaml.Mapping("resources"));
         var drain = yaml.Duration("drainTimeout", TimeSpan.Zero, TimeSpan.FromHours(1)) ?? SpecDefaults.DrainTimeout;
         var grace = yaml.Duration("stopGracePeriod", TimeSpan.Zero, TimeSpan.FromHours(1)) ?? SpecDefaults.StopGracePeriod;
+        var rollout = RolloutSpecParser.Parse(yaml.Mapping("rollout"));
         yaml.RejectUnknownFields();
 
         if (errors.Count > before || name is null || image is null || port is null)
@@ -48,14 +56,49 @@ internal static partial class ServiceSpecParser
             Image = image,
             Port = port.Value,
             Replicas = replicas,
+            Autoscaling = autoscaling,
+            Placement = placement,
             Env = env is null ? ImmutableSortedDictionary<string, string>.Empty : env.ToImmutableSortedDictionary(StringComparer.Ordinal),
             Health = health,
             Route = route,
             Resources = resources,
             DrainTimeout = drain,
             StopGracePeriod = grace,
+            Rollout = rollout,
             Source = file,
         };
+    }
+
+    private static ReplicaRange ParseReplicas(YamlMappingReader yaml)
+    {
+        if (!yaml.HasMapping("replicas"))
+        {
+            return ReplicaRange.Fixed(yaml.WholeNumber("replicas", 0, 1000) ?? SpecDefaults.Replicas);
+        }
+
+        var range = yaml.Mapping("replicas")!;
+        var min = range.WholeNumber("min", 0, 1000, required: true) ?? 0;
+        var max = range.WholeNumber("max", 1, 1000, required: true) ?? min;
+        range.RejectUnknownFields();
+        if (min > max)
+        {
+            range.Error("max", $"must be at least min ({min}), got {max}");
+            return ReplicaRange.Fixed(min);
+        }
+
+        return new ReplicaRange(min, max);
+    }
+
+    private static PlacementSpec ParsePlacement(YamlMappingReader? yaml)
+    {
+        if (yaml is null)
+        {
+            return new PlacementSpec();
+        }
+
+        var spec = new PlacementSpec(yaml.WholeNumber("maxSkew", 1, 1000) ?? 1);
+        yaml.RejectUnknownFields();
+        return spec;
     }
 
     private static void ValidateEnv(YamlMappingReader yaml, IReadOnlyDictionary<string, string>? env)

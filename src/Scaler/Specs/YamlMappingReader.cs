@@ -96,6 +96,40 @@ public sealed class YamlMappingReader
         return null;
     }
 
+    /// <summary>True when the field is present and is a mapping (for fields that take a value or a mapping).</summary>
+    public bool HasMapping(string key) => _node.Children.TryGetValue(new YamlScalarNode(key), out var value) && value is YamlMappingNode;
+
+    /// <summary>A list of mappings (e.g. <c>metrics:</c> entries), each read with its own position and path.</summary>
+    public IReadOnlyList<YamlMappingReader>? MappingList(string key)
+    {
+        var node = Node(key, required: false);
+        if (node is null)
+        {
+            return null;
+        }
+
+        if (node is not YamlSequenceNode sequence)
+        {
+            Error(node, key, "must be a list (lines starting with '- ')");
+            return null;
+        }
+
+        var items = new List<YamlMappingReader>();
+        for (var i = 0; i < sequence.Children.Count; i++)
+        {
+            if (sequence.Children[i] is YamlMappingNode item)
+            {
+                items.Add(new YamlMappingReader(File, $"{Join(key)}[{i}]", item, _errors));
+            }
+            else
+            {
+                Error(sequence.Children[i], $"{key}[{i}]", "must be a mapping of fields");
+            }
+        }
+
+        return items;
+    }
+
     /// <summary>A mapping of string to string (e.g. environment variables).</summary>
     public IReadOnlyDictionary<string, string>? StringMap(string key)
     {

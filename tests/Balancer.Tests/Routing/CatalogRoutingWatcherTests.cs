@@ -1,5 +1,6 @@
 using Bollard.Balancer.Routing;
 using Bollard.Balancer.Tests.TestDoubles;
+using Bollard.Balancer.Weights;
 using Bollard.Discovery;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -16,6 +17,7 @@ public sealed class CatalogRoutingWatcherTests : IAsyncLifetime
     private readonly FakeServiceCatalog _catalog = new();
     private readonly InMemoryServiceRouteSource _routes = new([new("a", null, "/a"), new("b", null, "/b")]);
     private readonly SnapshotProxyConfigProvider _provider = new();
+    private readonly InMemoryVersionWeights _weights = new();
     private readonly CatalogRoutingWatcher _watcher;
 
     public CatalogRoutingWatcherTests()
@@ -23,6 +25,7 @@ public sealed class CatalogRoutingWatcherTests : IAsyncLifetime
         _watcher = new CatalogRoutingWatcher(
             _catalog,
             _routes,
+            _weights,
             _provider,
             _time,
             Options.Create(new BalancerOptions { RoutingDebounce = Debounce, WatchRetryDelay = RetryDelay }),

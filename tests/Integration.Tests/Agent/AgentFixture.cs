@@ -34,6 +34,7 @@ internal sealed class AgentFixture : IAsyncDisposable
             Admin = new IPEndPoint(IPAddress.Loopback, FreePort()),
             DockerEndpoint = TestEnvironment.DockerEndpoint.ToString(),
             ConsulAddress = consul,
+            StateDirectory = Path.Combine(Path.GetTempPath(), TestEnvironment.UniqueName("state")),
         };
         Specs = SpecLoader.LoadTexts([("test.yaml", $"""
             name: {service}
@@ -132,6 +133,10 @@ internal sealed class AgentFixture : IAsyncDisposable
 
         Docker.Dispose();
         _http.Dispose();
+        if (Directory.Exists(Config.StateDirectory))
+        {
+            Directory.Delete(Config.StateDirectory, recursive: true);
+        }
     }
 
     private static int FreePort()

@@ -1,4 +1,5 @@
 using Bollard.Scaler.Health;
+using Bollard.Scaler.Placement;
 using Bollard.Scaler.Reconcile;
 using Bollard.Scaler.Runtime;
 using Bollard.Scaler.Specs;
@@ -8,7 +9,7 @@ namespace Bollard.Scaler.Tests.Reconcile;
 public sealed class ReconcilePlannerTests
 {
     private static readonly DateTimeOffset Now = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
-    private static readonly ServiceSpec Web = new() { Name = "web", Image = "app:1", Port = 8080, Replicas = 3 };
+    private static readonly ServiceSpec Web = new() { Name = "web", Image = "app:1", Port = 8080, Replicas = ReplicaRange.Fixed(3) };
     private static readonly ReplicaHealth Passing = new(true, 0);
 
     [Fact]
@@ -17,7 +18,7 @@ public sealed class ReconcilePlannerTests
         var plan = Plan([Web]);
 
         Assert.Equal(3, plan.Actions.OfType<CreateReplica>().Count());
-        Assert.All(plan.Actions, a => Assert.Equal("0 of 3 replicas live", a.Reason));
+        Assert.All(plan.Actions, a => Assert.StartsWith("0 of 3 replicas of", a.Reason, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -26,13 +27,14 @@ public sealed class ReconcilePlannerTests
         var plan = Plan([Web], Replica("a", Passing, registered: true), Replica("b", Passing, registered: true), Replica("c", Passing, registered: true));
 
         Assert.True(plan.IsEmpty);
-        Assert.Equal(new ServiceCount("web", 3, 3, 3), Assert.Single(plan.Counts));
+        var count = Assert.Single(plan.Counts);
+        Assert.Equal((3, 3, 3), (count.Desired, count.Live, count.Healthy));
     }
 
     [Fact]
     public void A_replica_is_registered_only_after_its_check_passed()
     {
-        var plan = Plan([Web with { Replicas = 2 }], Replica("a", ReplicaHealth.Unknown), Replica("b", Passing));
+        var plan = Plan([Web with { Replicas = ReplicaRange.Fixed(2) }], Replica("a", ReplicaHealth.Unknown), Replica("b", Passing));
 
         var register = Assert.Single(plan.Actions.OfType<RegisterReplica>());
         Assert.Equal("b", register.Container.Id);
@@ -56,7 +58,7 @@ public sealed class ReconcilePlannerTests
     {
         var stuck = Replica("a", ReplicaHealth.Unknown, created: Now - SpecDefaults.HealthStartPeriod - TimeSpan.FromSeconds(1));
 
-        var plan = Plan([Web with { Replicas = 1 }], stuck);
+        var plan = Plan([Web with { Replicas = ReplicaRange.Fixed(1) }], stuck);
 
         Assert.Contains("start period", Assert.Single(plan.Actions.OfType<RemoveReplica>()).Reason, StringComparison.Ordinal);
         Assert.Single(plan.Actions.OfType<CreateReplica>());
@@ -65,7 +67,7 @@ public sealed class ReconcilePlannerTests
     [Fact]
     public void A_replica_failing_its_checks_in_a_row_is_replaced()
     {
-        var plan = Plan([Web with { Replicas = 1 }], Replica("a", new ReplicaHealth(true, SpecDefaults.UnhealthyThreshold), registered: true));
+        var plan = Plan([Web with { Replicas = ReplicaRange.Fixed(1) }], Replica("a", new ReplicaHealth(true, SpecDefaults.UnhealthyThreshold), registered: true));
 
         Assert.Contains("consecutive failed", Assert.Single(plan.Actions.OfType<RemoveReplica>()).Reason, StringComparison.Ordinal);
     }
@@ -74,7 +76,7 @@ public sealed class ReconcilePlannerTests
     public void Surplus_replicas_go_starting_ones_first_then_newest_with_a_drain()
     {
         var plan = Plan(
-            [Web with { Replicas = 1 }],
+            [Web with { Replicas = ReplicaRange.Fixed(1) }],
             Replica("old", Passing, created: Now.AddMinutes(-10)),
             Replica("new", Passing, created: Now.AddMinutes(-1)),
             Replica("starting", ReplicaHealth.Unknown, created: Now));
@@ -87,7 +89,7 @@ public sealed class ReconcilePlannerTests
     [Fact]
     public void An_older_version_is_kept_until_the_new_one_is_healthy()
     {
-        var spec = Web with { Replicas = 1 };
+        var spec = Web with { Replicas = ReplicaRange.Fixed(1) };
         var old = Replica("old", Passing, registered: true, version: "0ld0ld0ld0ld");
 
         var whileStarting = Plan([spec], old, Replica("new", ReplicaHealth.Unknown));
@@ -108,7 +110,7 @@ public sealed class ReconcilePlannerTests
     [Fact]
     public void A_service_backing_off_after_a_failed_create_gets_no_create()
     {
-        var plan = ReconcilePlanner.Plan(new ReconcileInput([Web], [], Now, new HashSet<string> { "web" }));
+        var plan = ReconcilePlanner.Plan(new ReconcileInput([ServiceTarget.Steady(Web, 3)], OneHost, [], new HashSet<string>(), Now, new HashSet<string> { "web" }));
 
         Assert.Empty(plan.Actions);
     }
@@ -121,7 +123,7 @@ public sealed class ReconcilePlannerTests
         var random = new Random(1234);
         for (var round = 0; round < 500; round++)
         {
-            var spec = Web with { Replicas = random.Next(0, 6) };
+            var spec = Web with { Replicas = ReplicaRange.Fixed(random.Next(0, 6)) };
             var replicas = Enumerable.Range(0, random.Next(0, 9)).Select(i => Replica(
                 $"r{i}",
                 random.Next(3) == 0 ? ReplicaHealth.Unknown : Passing,
@@ -133,12 +135,15 @@ public sealed class ReconcilePlannerTests
             Assert.Equal(plan.Actions, Plan([spec], replicas).Actions);
             var removed = plan.Actions.OfType<RemoveReplica>().Select(r => r.Container.Id).ToHashSet();
             var remaining = replicas.Count(r => !removed.Contains(r.Container.Id));
-            Assert.Equal(spec.Replicas, remaining + plan.Actions.OfType<CreateReplica>().Count());
+            Assert.Equal(spec.Replicas.Min, remaining + plan.Actions.OfType<CreateReplica>().Count());
         }
     }
 
+    private static readonly HostSlot[] OneHost = [new("h1", "z1", true)];
+
     private static ReconcilePlan Plan(IReadOnlyList<ServiceSpec> specs, params ReplicaView[] replicas) =>
-        ReconcilePlanner.Plan(new ReconcileInput(specs, replicas, Now, new HashSet<string>()));
+        ReconcilePlanner.Plan(new ReconcileInput(
+            [.. specs.Select(s => ServiceTarget.Steady(s, s.Replicas.Min))], OneHost, replicas, new HashSet<string>(), Now, new HashSet<string>()));
 
     private static ReplicaView Replica(
         string id,
@@ -149,6 +154,7 @@ public sealed class ReconcilePlannerTests
         string? version = null,
         string service = "web") =>
         new(
+            "h1",
             new ObservedContainer(id, id, service, version ?? Web.Version, "z1", state, "127.0.0.1", 30000, created ?? Now.AddSeconds(-5)),
             health,
             registered);

@@ -32,7 +32,7 @@ public sealed class SpecLoaderTests
         Assert.Equal("web", spec.Name);
         Assert.Equal("bollard-sample:v1", spec.Image);
         Assert.Equal(8080, spec.Port);
-        Assert.Equal(3, spec.Replicas);
+        Assert.Equal(ReplicaRange.Fixed(3), spec.Replicas);
         Assert.Equal("5", spec.Env["LATENCY_MS"]);
         Assert.Equal(TimeSpan.FromMilliseconds(500), spec.Health.Interval);
         Assert.Equal(new RouteSpec("web.example.com", "/api"), spec.Route);
@@ -46,7 +46,7 @@ public sealed class SpecLoaderTests
     {
         var spec = Assert.Single(SpecLoader.LoadTexts([("a.yaml", "name: a\nimage: app:1\nport: 80\n")]));
 
-        Assert.Equal(SpecDefaults.Replicas, spec.Replicas);
+        Assert.Equal(ReplicaRange.Fixed(SpecDefaults.Replicas), spec.Replicas);
         Assert.Equal(SpecDefaults.HealthPath, spec.Health.Path);
         Assert.Null(spec.Route);
     }
@@ -66,6 +66,50 @@ public sealed class SpecLoaderTests
     public void Invalid_specs_name_the_file_line_field_and_what_is_allowed(string yaml, string expected)
     {
         var error = Assert.Throws<SpecValidationException>(() => SpecLoader.LoadTexts([("web.yaml", yaml)]));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_replica_range_with_autoscaling_and_placement_is_read()
+    {
+        var spec = Assert.Single(SpecLoader.LoadTexts([("web.yaml", """
+            name: web
+            image: app:1
+            port: 80
+            replicas: {min: 2, max: 10}
+            autoscaling:
+              metrics:
+                - {type: rps, target: 50}
+                - {type: p95, target: 200ms}
+                - {type: cpu, target: 70}
+              tolerance: 0.2
+              scaleDown: {stabilization: 30s, maxReplicas: 2}
+            placement: {maxSkew: 2}
+            """)]));
+
+        Assert.Equal(new ReplicaRange(2, 10), spec.Replicas);
+        Assert.NotNull(spec.Autoscaling);
+        Assert.Equal(
+            [new MetricTarget(MetricKind.RequestsPerSecond, 50), new MetricTarget(MetricKind.P95LatencyMs, 200), new MetricTarget(MetricKind.CpuPercent, 70)],
+            spec.Autoscaling.Metrics.ToArray());
+        Assert.Equal(0.2, spec.Autoscaling.Tolerance);
+        Assert.Equal(AutoscalingDefaults.ScaleUp, spec.Autoscaling.ScaleUp);
+        Assert.Equal(new ScalingRules(TimeSpan.FromSeconds(30), 2, 100, TimeSpan.FromSeconds(15)), spec.Autoscaling.ScaleDown);
+        Assert.Equal(new PlacementSpec(2), spec.Placement);
+    }
+
+    [Theory]
+    [InlineData("replicas: {min: 5, max: 2}\n", "replicas.max: must be at least min (5), got 2")]
+    [InlineData("replicas: 3\nautoscaling:\n  metrics:\n    - {type: rps, target: 5}\n", "autoscaling: needs a replica range to move within")]
+    [InlineData("replicas: {min: 1, max: 3}\nautoscaling: {}\n", "autoscaling.metrics: needs at least one metric")]
+    [InlineData("replicas: {min: 1, max: 3}\nautoscaling:\n  metrics:\n    - {type: qps, target: 5}\n", "autoscaling.metrics[0].type: 'qps' is not a metric (allowed: rps, inflight, p95, cpu)")]
+    [InlineData("replicas: {min: 1, max: 3}\nautoscaling:\n  metrics:\n    - {type: p95, target: 200}\n", "autoscaling.metrics[0].target: must be a duration")]
+    [InlineData("placement: {maxSkew: 0}\n", "placement.maxSkew: must be a whole number from 1 to 1000")]
+    public void Invalid_scaling_fields_are_located(string tail, string expected)
+    {
+        var error = Assert.Throws<SpecValidationException>(() =>
+            SpecLoader.LoadTexts([("web.yaml", "name: web\nimage: app:1\nport: 80\n" + tail)]));
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
@@ -105,7 +149,7 @@ public sealed class SpecLoaderTests
     {
         var spec = Assert.Single(SpecLoader.LoadTexts([("web.yaml", Valid)]));
 
-        Assert.Equal(spec.Version, (spec with { Replicas = 9, Route = null }).Version);
+        Assert.Equal(spec.Version, (spec with { Replicas = ReplicaRange.Fixed(9), Route = null }).Version);
         Assert.NotEqual(spec.Version, (spec with { Image = "bollard-sample:v2" }).Version);
         Assert.NotEqual(spec.Version, (spec with { Env = spec.Env.SetItem("LATENCY_MS", "6") }).Version);
         Assert.Matches("^[0-9a-f]{12}$", spec.Version);

@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Net;
+using System.Runtime;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.LoadBalancing;
+
+// A plain YARP reverse proxy with static in-memory config: one catch-all route to one cluster of the given
+// backends, YARP's default pipeline and forwarder client. It is the baseline Bollard's balancer is compared with.
+//
+//   plain-yarp LISTEN BACKEND [BACKEND...]      e.g. plain-yarp 127.0.0.1:18081 http://127.0.0.1:18091 http://127.0.0.1:18092
+if (args.Length < 2 || !IPEndPoint.TryParse(args[0], out var listen))
+{
+    await Console.Error.WriteLineAsync("usage: plain-yarp LISTEN_ADDRESS:PORT BACKEND_URL [BACKEND_URL...]");
+    return 2;
+}
+
+var builder = WebApplication.CreateBuilder();
+
+// The filters of YARP's own samples (appsettings.json) and of Bollard's AgentHost: without them every proxied
+// request is logged at Information, and the console would be measured instead of the proxy.
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+builder.Logging.AddFilter("Yarp", LogLevel.Warning);
+builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    kestrel.AddServerHeader = false;
+    kestrel.Listen(listen);
+});
+
+var destinations = args.Skip(1)
+    .Select((address, i) => (Id: string.Create(CultureInfo.InvariantCulture, $"backend-{i + 1}"), Address: address))
+    .ToDictionary(d => d.Id, d => new DestinationConfig { Address = d.Address }, StringComparer.OrdinalIgnoreCase);
+
+builder.Services.AddReverseProxy().LoadFromMemory(
+    [new RouteConfig { RouteId = "all", ClusterId = "backends", Match = new RouteMatch { Path = "/{**catch-all}" } }],
+    [new ClusterConfig { ClusterId = "backends", LoadBalancingPolicy = LoadBalancingPolicies.PowerOfTwoChoices, Destinations = destinations }]);
+
+var app = builder.Build();
+app.MapReverseProxy();
+
+// One line for the benchmark log: which GC the runtime really chose (see bench/balancer.sh about pinning).
+var gc = GC.GetConfigurationVariables();
+Console.WriteLine(string.Create(
+    CultureInfo.InvariantCulture,
+    $"plain-yarp: listening on {listen}, {destinations.Count} backends, server GC: {GCSettings.IsServerGC}, GC heaps: {gc.GetValueOrDefault("HeapCount")}, concurrent: {gc.GetValueOrDefault("ConcurrentGCEnabled")}, processors: {Environment.ProcessorCount}"));
+await app.RunAsync();
+return 0;

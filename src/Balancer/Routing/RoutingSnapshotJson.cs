@@ -1,0 +1,22 @@
+using System.Text.Json.Serialization;
+
+namespace Bollard.Balancer.Routing;
+
+// The on-disk shape of a routing snapshot (static stability across restarts). Versioned so that a future layout
+// can refuse an old file instead of misreading it.
+
+internal sealed record RoutingSnapshotDto(int Format, IReadOnlyList<ServiceRoutingDto> Services);
+
+internal sealed record ServiceRoutingDto(
+    string Service,
+    string? Host,
+    string? PathPrefix,
+    IReadOnlyDictionary<string, int>? Weights,
+    IReadOnlyList<RoutingDestinationDto> Destinations);
+
+internal sealed record RoutingDestinationDto(string Id, string Address, string Zone, string Version, DateTimeOffset Since);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+[JsonSerializable(typeof(RoutingSnapshotDto))]
+[JsonSerializable(typeof(Dictionary<string, int>))]
+internal sealed partial class BalancerJsonContext : JsonSerializerContext;

@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Bollard.Scaler.Admin;
+
+public static class AdminServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the admin API's services: the token (loaded or generated when first resolved), the control plane
+    /// (<see cref="SpecControlPlane"/> unless one is registered first), the restore of the applied specs at start, and
+    /// the OpenAPI document. Needs AddStateStore, AddScaler and AddDiscovery, and an <see cref="Specs.InMemoryServiceSpecSource"/>.
+    /// </summary>
+    public static IServiceCollection AddAdminApi(this IServiceCollection services, Action<AdminOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<AdminOptions>().Configure(configure);
+        services.TryAddSingleton(sp => AdminToken.Load(sp.GetRequiredService<IOptions<AdminOptions>>().Value));
+        services.TryAddSingleton<DesiredSpecsStore>();
+        services.TryAddSingleton<ControlPlaneStatusReader>();
+        services.TryAddSingleton<IControlPlane, SpecControlPlane>();
+        services.AddHostedService<DesiredSpecsRestorer>();
+        services.AddProblemDetails();
+        services.Configure<JsonOptions>(json => json.SerializerOptions.WriteIndented = false);
+        services.AddOpenApi(openApi => openApi.ShouldInclude = d => d.RelativePath?.StartsWith("v1/", StringComparison.Ordinal) == true);
+        return services;
+    }
+}

@@ -1,0 +1,64 @@
+using Bollard.Discovery;
+using Bollard.Scaler.Specs;
+
+namespace Bollard.Scaler.Admin;
+
+/// <summary>
+/// Service status from the catalog's healthy replicas. Traffic weights and expected availability are not known here
+/// yet, so they stay null rather than being guessed.
+/// </summary>
+internal sealed class ControlPlaneStatusReader(IServiceCatalog catalog)
+{
+    public async Task<IReadOnlyList<ServiceStatus>> ReadAllAsync(IReadOnlyList<ServiceSpec> specs, CancellationToken cancellationToken)
+    {
+        var statuses = new List<ServiceStatus>(specs.Count);
+        foreach (var spec in specs.OrderBy(s => s.Name, StringComparer.Ordinal))
+        {
+            statuses.Add(await ReadAsync(spec, cancellationToken));
+        }
+
+        return statuses;
+    }
+
+    public async Task<ServiceStatus> ReadAsync(ServiceSpec spec, CancellationToken cancellationToken)
+    {
+        ServiceSnapshot? snapshot;
+        try
+        {
+            snapshot = await catalog.GetHealthyAsync(spec.Name, cancellationToken);
+        }
+        catch (CatalogUnavailableException)
+        {
+            snapshot = null;
+        }
+
+        var groups = snapshot is null
+            ? []
+            : snapshot.Instances
+                .GroupBy(i => (i.Zone, i.Version))
+                .OrderBy(g => g.Key.Zone, StringComparer.Ordinal).ThenBy(g => g.Key.Version, StringComparer.Ordinal)
+                .Select(g => new ReplicaGroup(g.Key.Zone, g.Key.Version, g.Count()))
+                .ToList();
+        var healthy = snapshot?.Instances.Length;
+        return new ServiceStatus(
+            spec.Name,
+            spec.Version,
+            spec.Image,
+            SpecFacts.ReplicasText(spec),
+            healthy,
+            groups,
+            Weights: null,
+            Health(healthy, SpecFacts.DesiredCount(spec)),
+            ExpectedAvailability: null,
+            spec.Route,
+            Rollout: null);
+    }
+
+    internal static string Health(int? healthy, int desired) => healthy switch
+    {
+        null => "unknown",
+        _ when healthy >= desired => "healthy",
+        0 => "down",
+        _ => "degraded",
+    };
+}

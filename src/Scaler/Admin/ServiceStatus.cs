@@ -1,0 +1,31 @@
+using Bollard.Scaler.Specs;
+
+namespace Bollard.Scaler.Admin;
+
+/// <summary>One service as it is now. A field the control plane cannot tell yet is null, never a guess.</summary>
+/// <param name="Name">The service.</param>
+/// <param name="Version">The desired version.</param>
+/// <param name="Image">The desired image.</param>
+/// <param name="Replicas">The desired replica count or range ("2..10").</param>
+/// <param name="HealthyReplicas">Healthy replicas in the catalog (all versions, all zones); null when the catalog cannot be read.</param>
+/// <param name="ReplicaGroups">Healthy replicas per zone and version.</param>
+/// <param name="Weights">The traffic split per version; null when not known.</param>
+/// <param name="Health">healthy (all desired replicas healthy), degraded, down, or unknown.</param>
+/// <param name="ExpectedAvailability">1 - product over zones of (1 - zone availability); null when not computed.</param>
+/// <param name="Route">How the balancer reaches it.</param>
+/// <param name="Rollout">The active rollout, if any.</param>
+public sealed record ServiceStatus(
+    string Name,
+    string Version,
+    string Image,
+    string Replicas,
+    int? HealthyReplicas,
+    IReadOnlyList<ReplicaGroup> ReplicaGroups,
+    IReadOnlyList<VersionWeight>? Weights,
+    string Health,
+    double? ExpectedAvailability,
+    RouteSpec? Route,
+    RolloutStatus? Rollout);
+
+/// <summary>Healthy replicas of one version in one zone.</summary>
+public sealed record ReplicaGroup(string Zone, string Version, int Healthy);

@@ -1,0 +1,70 @@
+using System.Globalization;
+using Bollard.Scaler.Specs;
+
+namespace Bollard.Scaler.Admin;
+
+/// <summary>The facts of a spec the admin API shows, read in one place so that the spec's shape can evolve here only.</summary>
+public static class SpecFacts
+{
+    /// <summary>The replica count the service runs when nothing scales it (the low end of its range).</summary>
+    public static int DesiredCount(ServiceSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Replicas.Min;
+    }
+
+    /// <summary>The count the service will run with <paramref name="running"/> replicas now: clamped into its range.</summary>
+    public static int TargetCount(ServiceSpec spec, int running)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Replicas.Clamp(running);
+    }
+
+    /// <summary>"3", or a range such as "2..10" for an autoscaled service.</summary>
+    public static string ReplicasText(ServiceSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Replicas.ToString();
+    }
+
+    /// <summary>Each field that differs, in words ("image: a -> b"); empty when the specs are the same.</summary>
+    public static IReadOnlyList<string> Differences(ServiceSpec from, ServiceSpec to)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        var changes = new List<string>();
+        void Compare<T>(string field, T a, T b, Func<T, string>? show = null)
+        {
+            if (!EqualityComparer<T>.Default.Equals(a, b))
+            {
+                show ??= v => v?.ToString() ?? "none";
+                changes.Add($"{field}: {show(a)} -> {show(b)}");
+            }
+        }
+
+        Compare("version", from.Version, to.Version);
+        Compare("image", from.Image, to.Image);
+        Compare("port", from.Port, to.Port);
+        if (EnvChanges(from, to) is { Length: > 0 } env)
+        {
+            changes.Add($"env: {env}");
+        }
+
+        Compare("resources", from.Resources, to.Resources, r => $"cpus {r.Cpus?.ToString(CultureInfo.InvariantCulture) ?? "unlimited"}, memory {r.MemoryBytes?.ToString(CultureInfo.InvariantCulture) ?? "unlimited"}");
+        Compare("replicas", ReplicasText(from), ReplicasText(to));
+        Compare("route", from.Route, to.Route, r => r is null ? "none" : $"host {r.Host ?? "*"}, pathPrefix {r.PathPrefix ?? "/"}");
+        Compare("health", from.Health, to.Health, h => $"{h.Path} every {h.Interval.TotalSeconds:0.###}s");
+        Compare("drainTimeout", from.DrainTimeout, to.DrainTimeout);
+        Compare("stopGracePeriod", from.StopGracePeriod, to.StopGracePeriod);
+        return changes;
+    }
+
+    // Values may be secrets: only the names of the variables that changed are shown.
+    private static string EnvChanges(ServiceSpec from, ServiceSpec to)
+    {
+        var names = from.Env.Keys.Union(to.Env.Keys).Order(StringComparer.Ordinal);
+        return string.Join(", ", names
+            .Where(k => from.Env.GetValueOrDefault(k) != to.Env.GetValueOrDefault(k))
+            .Select(k => !from.Env.ContainsKey(k) ? $"{k} added" : !to.Env.ContainsKey(k) ? $"{k} removed" : $"{k} changed"));
+    }
+}

@@ -1,0 +1,131 @@
+using System.Security.Cryptography;
+using Bollard.Discovery;
+using Bollard.Scaler.Decisions;
+using Bollard.Scaler.Runtime;
+using Bollard.Scaler.Specs;
+
+namespace Bollard.Scaler.Reconcile;
+
+/// <summary>The applier: performs a plan's actions, each recorded in the decision log with its outcome.</summary>
+public sealed partial class Reconciler
+{
+    private async Task ApplyAsync(ReconcilePlan plan, CancellationToken cancellationToken)
+    {
+        var steps = new List<Task>();
+        foreach (var action in plan.Actions)
+        {
+            switch (action)
+            {
+                case RemoveReplica remove when _tracker.TryBeginRemoval(remove.Container.Id):
+                    Track(RemoveAsync(remove, _tracker.IsRegistered(remove.Container.Id)));
+                    break;
+                case RegisterReplica register:
+                    steps.Add(RegisterAsync(register, cancellationToken));
+                    break;
+                case CreateReplica create:
+                    steps.Add(CreateAsync(create, cancellationToken));
+                    break;
+            }
+        }
+
+        await Task.WhenAll(steps);
+    }
+
+    private void Track(Task removal)
+    {
+        lock (_removals)
+        {
+            _removals.RemoveAll(t => t.IsCompleted);
+            _removals.Add(removal);
+        }
+    }
+
+    private async Task RegisterAsync(RegisterReplica action, CancellationToken cancellationToken)
+    {
+        var registration = ReplicaRequests.Registration(action.Spec, _hosts[action.Host], action.Container, _options.DeregisterCriticalAfter);
+        try
+        {
+            await _catalog.RegisterAsync(registration, cancellationToken);
+            _tracker.MarkRegistered(action.Container.Id);
+            Decide(action, "register", action.Container.ShortId, "ok");
+        }
+        catch (CatalogUnavailableException e)
+        {
+            // Retried by the next pass; the replica simply gets no traffic until then.
+            Decide(action, "register", action.Container.ShortId, e.Message);
+        }
+    }
+
+    private async Task CreateAsync(CreateReplica action, CancellationToken cancellationToken)
+    {
+        var host = _hosts[action.Host];
+        var suffix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
+        try
+        {
+            var created = await host.Runtime.CreateAndStartAsync(ReplicaRequests.Create(action.Spec, host, _options.Cluster, suffix), cancellationToken);
+            _tracker.RecordCreateSuccess(action.Service);
+            Decide(action, "create", created.ShortId, "ok");
+        }
+        catch (Exception e) when (e is ContainerOperationException or RuntimeUnavailableException)
+        {
+            var wait = _tracker.RecordCreateFailure(action.Service, _time.GetUtcNow(), _options.MaxBackoff);
+            Decide(action, "create", null, $"failed, retrying in {Durations.Format(wait)}: {e.Message}");
+        }
+    }
+
+    private async Task RemoveAsync(RemoveReplica action, bool registered)
+    {
+        var container = action.Container;
+        var runtime = _hosts[action.Host].Runtime;
+        try
+        {
+            if (registered && !await TryDeregisterAsync(container, running: container.State != ContainerRunState.Stopped))
+            {
+                // The catalog could not be told: a running replica stays (static stability), the next pass retries.
+                Decide(action, "remove", container.ShortId, "postponed: the catalog is unreachable, the replica keeps running");
+                return;
+            }
+
+            Decide(action, "remove", container.ShortId, "started");
+            if (registered && action.Drain > TimeSpan.Zero)
+            {
+                await _drain.WaitAsync(ReplicaRequests.InstanceId(container), action.Drain, CancellationToken.None);
+            }
+
+            await runtime.StopAsync(container.Id, action.GracePeriod, CancellationToken.None);
+            await runtime.RemoveAsync(container.Id, CancellationToken.None);
+            LogRemoved(container.ShortId, action.Service);
+        }
+        catch (Exception e) when (e is RuntimeUnavailableException or ContainerOperationException)
+        {
+            LogRemoveFailed(container.ShortId, action.Service, e.Message);
+        }
+        finally
+        {
+            _tracker.EndRemoval(container.Id);
+            Changed?.Invoke();
+        }
+    }
+
+    private async Task<bool> TryDeregisterAsync(ObservedContainer container, bool running)
+    {
+        try
+        {
+            await _catalog.DeregisterAsync(ReplicaRequests.InstanceId(container), CancellationToken.None);
+            _tracker.MarkDeregistered(container.Id);
+            return true;
+        }
+        catch (CatalogUnavailableException e)
+        {
+            LogDeregisterFailed(container.ShortId, e.Message);
+            return !running; // a dead container can go: the catalog's own check already fails it
+        }
+    }
+
+    private void Decide(ReconcileAction action, string verb, string? subject, string outcome)
+    {
+        var decision = new Decision(_time.GetUtcNow(), action.Service, verb, subject, $"{action.Reason} [host {action.Host}]", outcome);
+        _decisions.Record(decision);
+        LogDecision(action.Service, verb, subject ?? "-", action.Reason, outcome);
+    }
+}

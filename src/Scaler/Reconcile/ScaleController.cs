@@ -1,0 +1,58 @@
+using Bollard.Scaler.Autoscaling;
+using Bollard.Scaler.Decisions;
+using Bollard.Scaler.Traffic;
+using Bollard.Scaler.Specs;
+
+namespace Bollard.Scaler.Reconcile;
+
+/// <summary>
+/// Decides each service's target for a pass: the total from the autoscaler (or the fixed count), then the split
+/// between versions (one version unless a rollout runs). Keeps the autoscaler's history between passes and records
+/// every change of decision in the decision log, with its inputs.
+/// </summary>
+internal sealed class ScaleController(IServiceLoadSource load, DecisionLog decisions)
+{
+    private readonly Dictionary<string, AutoscalerHistory> _histories = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ScaleDecision> _last = new(StringComparer.Ordinal);
+
+    public async Task<IReadOnlyList<ServiceTarget>> TargetsAsync(
+        IReadOnlyList<ServiceSpec> specs, IReadOnlyList<ReplicaView> replicas, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var targets = new List<ServiceTarget>(specs.Count);
+        foreach (var spec in specs)
+        {
+            var mine = replicas.Where(r => r.Container.Service == spec.Name && r.Container.State != Runtime.ContainerRunState.Stopped).ToList();
+            var ready = mine.Count(r => r.Health.Passing);
+            var observed = spec.Autoscaling is null ? null : await load.ReadAsync(spec.Name, ready, cancellationToken);
+            var input = new AutoscaleInput(spec.Autoscaling, spec.Replicas, mine.Count, ready, observed, now, AutoscaleInput.DefaultStalenessLimit);
+            var (decision, history) = AutoscalePolicy.Decide(input, _histories.GetValueOrDefault(spec.Name, AutoscalerHistory.Empty));
+            _histories[spec.Name] = history;
+            Record(spec.Name, decision, now);
+            targets.Add(ServiceTarget.Steady(spec, decision.Desired));
+        }
+
+        foreach (var gone in _histories.Keys.Except(specs.Select(s => s.Name)).ToList())
+        {
+            _histories.Remove(gone);
+            _last.Remove(gone);
+        }
+
+        return targets;
+    }
+
+    /// <summary>The latest decision of a service, for its status.</summary>
+    public ScaleDecision? LastDecision(string service) => _last.GetValueOrDefault(service);
+
+    private void Record(string service, ScaleDecision decision, DateTimeOffset now)
+    {
+        var previous = _last.GetValueOrDefault(service);
+        _last[service] = decision;
+        if (previous is not null && previous.Desired == decision.Desired && previous.Rule == decision.Rule)
+        {
+            return; // unchanged: the log keeps changes, not every pass
+        }
+
+        var inputs = string.Join(", ", decision.Inputs.Select(kv => $"{kv.Key}={kv.Value:0.##}"));
+        decisions.Record(new Decision(now, service, "scale", null, $"{decision.Reason} [rule {decision.Rule}; {inputs}]", $"desired {decision.Desired} (from {decision.Current})"));
+    }
+}

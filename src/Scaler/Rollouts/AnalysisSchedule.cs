@@ -1,0 +1,52 @@
+namespace Bollard.Scaler.Rollouts;
+
+/// <summary>
+/// When analysis checks run and what a failure does. A check runs once per interval while the new version is
+/// exposed to judgeable traffic (a canary with weight, a blue/green set being verified or in its rollback window),
+/// including while paused: a bad version is rolled back even when nobody is watching. Reaching the failure limit
+/// sends the new version's weight to 0 in the same pass.
+/// </summary>
+internal static class AnalysisSchedule
+{
+    public static (RolloutState State, string? Reason, AnalysisCheck? Check) Run(RolloutState state, RolloutObservation seen, DateTimeOffset now)
+    {
+        if (state.NextCheckAt is not { } due || now < due || !IsActive(state, now))
+        {
+            return (state, null, null);
+        }
+
+        var spec = state.Spec.Analysis;
+        var result = CanaryAnalysis.Judge(spec, seen.NewTraffic, seen.StableTraffic);
+        var check = new AnalysisCheck(now, seen.NewReady == 0 ? 0 : state.CanaryWeight, result);
+        var failed = state.FailedChecks + (result.Verdict == AnalysisVerdict.Fail ? 1 : 0);
+        var next = state with
+        {
+            NextCheckAt = now + spec.Interval,
+            FailedChecks = failed,
+            RecentChecks = state.RecentChecks.AddBounded(check, RolloutDefaults.RecentChecks),
+        };
+
+        if (result.Verdict == AnalysisVerdict.Fail && failed >= spec.FailureLimit)
+        {
+            var reason = $"rolling back: analysis {result.Reason} ({failed} of {spec.FailureLimit} failed checks allowed); the new version's weight goes to 0 now";
+            return (next with
+            {
+                Phase = RolloutPhase.RollingBack,
+                CanaryWeight = 0,
+                NextCheckAt = null,
+                StepStartedAt = now,
+                Reason = reason,
+            }, reason, check);
+        }
+
+        var counted = result.Verdict == AnalysisVerdict.Fail ? $" ({failed} of {spec.FailureLimit} failed checks)" : "";
+        return (next, $"analysis {result.Reason}{counted}", check);
+    }
+
+    private static bool IsActive(RolloutState state, DateTimeOffset now) => state.Phase switch
+    {
+        RolloutPhase.Progressing or RolloutPhase.Paused or RolloutPhase.Analyzing => true,
+        RolloutPhase.Succeeded => state.Spec.Strategy is BlueGreenSpec && now < state.RollbackWindowEnd,
+        _ => false,
+    };
+}

@@ -1,0 +1,52 @@
+using System.Globalization;
+
+namespace Bollard.Scaler.Rollouts;
+
+/// <summary>
+/// Judges a new version on one interval of its own traffic, and against the stable version's. Pure: the same numbers
+/// always give the same verdict. Too little data is never a failure (a quiet hour must not roll back a good
+/// version) and never a pass (it must not promote an unjudged one).
+/// </summary>
+public static class CanaryAnalysis
+{
+    public static AnalysisResult Judge(AnalysisSpec spec, TrafficStats? canary, TrafficStats? stable)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (canary is null)
+        {
+            return new(AnalysisVerdict.Inconclusive, "no traffic numbers for the new version", canary, stable);
+        }
+
+        if (canary.Requests < spec.MinRequests)
+        {
+            return new(AnalysisVerdict.Inconclusive, $"{canary.Requests} requests to the new version in the interval, fewer than the {spec.MinRequests} needed to judge", canary, stable);
+        }
+
+        if (canary.P99Ms is not { } p99)
+        {
+            return new(AnalysisVerdict.Inconclusive, $"{canary.Requests} requests to the new version but no p99 latency for them", canary, stable);
+        }
+
+        var rate = canary.SuccessRate!.Value;
+        var maxP99 = spec.MaxP99.TotalMilliseconds;
+        var failures = new List<string>();
+        var passes = new List<string>();
+        (rate >= spec.MinSuccessRate ? passes : failures).Add($"success rate {Pct(rate)} ({canary.Errors} errors of {canary.Requests}) {(rate >= spec.MinSuccessRate ? "at or above" : "below")} {Pct(spec.MinSuccessRate)}");
+        (p99 <= maxP99 ? passes : failures).Add($"p99 {Ms(p99)} {(p99 <= maxP99 ? "at or below" : "above")} {Ms(maxP99)}");
+
+        // The relative check needs a stable p99 worth comparing with; without one only the absolute limits apply.
+        if (stable is { P99Ms: { } stableP99 } && stable.Requests >= spec.MinRequests && stableP99 > 0)
+        {
+            var limit = stableP99 * spec.MaxP99Ratio;
+            (p99 <= limit ? passes : failures).Add($"p99 {Ms(p99)} {(p99 <= limit ? "within" : "more than")} {spec.MaxP99Ratio.ToString("0.##", CultureInfo.InvariantCulture)}x the stable version's {Ms(stableP99)}");
+        }
+
+        return failures.Count > 0
+            ? new(AnalysisVerdict.Fail, "failed: " + string.Join("; ", failures), canary, stable)
+            : new(AnalysisVerdict.Pass, "passed: " + string.Join("; ", passes), canary, stable);
+    }
+
+    private static string Pct(double share) => (share * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%";
+
+    private static string Ms(double ms) => ms.ToString("0.#", CultureInfo.InvariantCulture) + "ms";
+}

@@ -1,0 +1,127 @@
+using Bollard.Balancer.Routing;
+using Bollard.Balancer.Tests.TestDoubles;
+using Bollard.Balancer.Weights;
+using Bollard.Discovery;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Bollard.Balancer.Tests.Routing;
+
+/// <summary>Static stability on disk: the last good snapshot survives a restart and serves until the catalog answers.</summary>
+public sealed class RoutingSnapshotFileTests : IDisposable
+{
+    private static readonly ServiceRoute[] Routes = [new("web", "web.example.com", "/api")];
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("bollard-snapshot-").FullName;
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    private string Path => System.IO.Path.Combine(_directory, "state", "routing-snapshot.json");
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void A_snapshot_round_trips_through_the_file()
+    {
+        var snapshot = Sample();
+
+        RoutingSnapshotFile.Write(Path, snapshot);
+
+        Assert.Equal(snapshot, RoutingSnapshotFile.Read(Path));
+        Assert.Equal([System.IO.Path.GetFileName(Path)], Directory.GetFiles(System.IO.Path.GetDirectoryName(Path)!).Select(System.IO.Path.GetFileName));
+    }
+
+    [Fact]
+    public void A_missing_file_is_no_snapshot_and_a_broken_one_is_a_format_error()
+    {
+        Assert.Null(RoutingSnapshotFile.Read(Path));
+
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        File.WriteAllText(Path, "{ not json");
+
+        Assert.Throws<FormatException>(() => RoutingSnapshotFile.Read(Path));
+    }
+
+    [Fact]
+    public async Task A_restarted_balancer_routes_from_the_file_until_the_catalog_answers()
+    {
+        RoutingSnapshotFile.Write(Path, Sample());
+        var catalog = new FakeServiceCatalog();
+        var provider = new SnapshotProxyConfigProvider();
+        using var watcher = Watcher(catalog, provider);
+
+        await watcher.StartAsync(CancellationToken.None);
+        await Eventually.TrueAsync(_time, TimeSpan.FromMilliseconds(20), () => provider.Revision >= 2, "the saved snapshot is loaded and rebuilt");
+
+        // The catalog has not answered (an outage): the saved replicas and weights still route.
+        Assert.Equal(["w1", "w2"], provider.Snapshot.Find("web")!.Destinations.Select(d => d.InstanceId));
+        Assert.Equal(50, provider.Snapshot.Find("web")!.Weights!.Of("v2"));
+        Assert.Equal(2, provider.GetConfig().Clusters[0].Destinations!.Count);
+
+        // Its first real answer replaces them.
+        catalog.Push("web", new ServiceInstance("w9", "web", "127.0.0.1", 9000, "a", "v1"));
+        await Eventually.TrueAsync(_time, TimeSpan.FromMilliseconds(20), () => provider.Snapshot.Find("web")!.Destinations is [{ InstanceId: "w9" }], "the catalog's answer replaces the saved replicas");
+        await watcher.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public void An_unreadable_file_is_ignored()
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        File.WriteAllText(Path, "{\"format\":99,\"services\":[]}");
+        var provider = new SnapshotProxyConfigProvider();
+        using var watcher = Watcher(new FakeServiceCatalog(), provider);
+
+        watcher.LoadSavedSnapshot();
+
+        Assert.Equal(0, provider.Revision);
+    }
+
+    [Fact]
+    public async Task The_persister_writes_changes_at_most_once_per_second_and_never_the_empty_start()
+    {
+        var provider = new SnapshotProxyConfigProvider();
+        using var persister = new RoutingSnapshotPersister(provider, _time, Options.Create(new BalancerOptions { SnapshotFile = Path }), NullLogger<RoutingSnapshotPersister>.Instance);
+
+        Assert.False(persister.WriteOnce());
+        Assert.False(File.Exists(Path));
+
+        await persister.StartAsync(CancellationToken.None);
+        var first = Sample();
+        provider.Publish(first);
+        await Eventually.TrueAsync(() => File.Exists(Path), "the first publish is written");
+        var written = File.GetLastWriteTimeUtc(Path);
+
+        // A burst of publishes within the second: nothing is written until the interval has passed, then the latest.
+        var second = RoutingSnapshotBuilder.Build(Routes, new Dictionary<string, ServiceSnapshot> { ["web"] = new("web", [new ServiceInstance("w7", "web", "127.0.0.1", 1, "a", "v1")]) });
+        provider.Publish(RoutingSnapshot.Empty);
+        provider.Publish(second);
+        Assert.Equal(first, RoutingSnapshotFile.Read(Path));
+
+        await Eventually.TrueAsync(_time, TimeSpan.FromMilliseconds(100), () => second.Equals(RoutingSnapshotFile.Read(Path)), "the latest snapshot is written after the interval");
+        Assert.False(persister.WriteOnce());
+        Assert.True(File.GetLastWriteTimeUtc(Path) >= written);
+        await persister.StopAsync(CancellationToken.None);
+    }
+
+    private CatalogRoutingWatcher Watcher(FakeServiceCatalog catalog, SnapshotProxyConfigProvider provider) => new(
+        catalog,
+        new InMemoryServiceRouteSource(Routes),
+        new InMemoryVersionWeights(),
+        provider,
+        _time,
+        Options.Create(new BalancerOptions { SnapshotFile = Path, RoutingDebounce = TimeSpan.FromMilliseconds(10) }),
+        NullLogger<CatalogRoutingWatcher>.Instance);
+
+    private static RoutingSnapshot Sample() => new([
+        new ServiceRouting(
+            "web",
+            "web.example.com",
+            "/api",
+            [
+                new RoutingDestination("w1", "http://127.0.0.1:8081", "a", "v1"),
+                new RoutingDestination("w2", "http://[::1]:8082", "b", "v2") { Since = new DateTimeOffset(2029, 12, 31, 23, 59, 0, TimeSpan.Zero) },
+            ],
+            new VersionWeights(new Dictionary<string, int> { ["v1"] = 950, ["v2"] = 50 })),
+    ]);
+}
