@@ -35,15 +35,14 @@ internal sealed class DrainMonitor(InFlightTracker tracker, IProxyStateLookup pr
                     return true;
                 }
 
-                var idle = tracker.WhenIdle(instanceId);
                 if (routed)
                 {
                     // Still in the config: new requests may arrive, so being idle now proves nothing yet.
-                    await Task.WhenAny(idle, Task.Delay(RecheckInterval, time, linked.Token)).WaitAsync(linked.Token);
+                    await Task.Delay(RecheckInterval, time, linked.Token);
                 }
                 else
                 {
-                    await idle.WaitAsync(linked.Token);
+                    await tracker.WhenIdle(instanceId).WaitAsync(linked.Token);
                 }
             }
         }

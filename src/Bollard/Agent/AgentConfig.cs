@@ -40,9 +40,21 @@ public sealed record AgentConfig
     /// <summary>Address registered for this host's replicas; null means <see cref="PublishAddress"/>.</summary>
     public string? AdvertiseAddress { get; init; }
 
+    /// <summary>The name of this host (default: the machine name).</summary>
+    public string HostName { get; init; } = Environment.MachineName;
+
+    /// <summary>
+    /// Several engines for this agent to manage, each standing for a host in a zone (e.g. three engines on one machine
+    /// standing for three zones). Empty: the agent manages only its local engine (<see cref="DockerEndpoint"/>, <see cref="Zone"/>).
+    /// </summary>
+    public IReadOnlyList<HostConfig> Hosts { get; init; } = [];
+
     /// <summary>Consul's HTTP address; null runs the embedded in-process catalog (single host).</summary>
     public Uri? ConsulAddress { get; init; }
 
     /// <summary>A file holding the Consul ACL token (never logged).</summary>
     public string? ConsulTokenFile { get; init; }
 }
+
+/// <summary>One engine the agent manages, and the zone it stands in.</summary>
+public sealed record HostConfig(string Name, string Zone, string DockerEndpoint, string PublishAddress, string? AdvertiseAddress);

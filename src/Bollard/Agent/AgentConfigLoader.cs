@@ -58,6 +58,8 @@ public static class AgentConfigLoader
             Source = file,
             Cluster = yaml.Text("cluster") ?? defaults.Cluster,
             Zone = yaml.Text("zone") ?? defaults.Zone,
+            HostName = yaml.Text("host") ?? defaults.HostName,
+            Hosts = ReadHosts(yaml),
             Listen = EndPoint(yaml, "listen") ?? defaults.Listen,
             Admin = (admin is null ? EndPoint(yaml, "admin") : EndPoint(admin, "listen")) ?? defaults.Admin,
             AdminTokenFile = admin?.Text("tokenFile") is { } tokenFile ? Path.GetFullPath(tokenFile, baseDir) : null,
@@ -74,6 +76,33 @@ public static class AgentConfigLoader
         admin?.RejectUnknownFields();
         yaml.RejectUnknownFields();
         return config;
+    }
+
+    private static List<HostConfig> ReadHosts(YamlMappingReader yaml)
+    {
+        var hosts = new List<HostConfig>();
+        foreach (var host in yaml.MappingList("hosts") ?? [])
+        {
+            var name = host.Text("name", required: true);
+            var zone = host.Text("zone", required: true);
+            var docker = host.Text("docker", required: true);
+            var publish = Address(host, "publishAddress") ?? "127.0.0.1";
+            var advertise = Address(host, "advertiseAddress");
+            host.RejectUnknownFields();
+            if (name is null || zone is null || docker is null)
+            {
+                continue;
+            }
+
+            if (hosts.Any(h => h.Name == name))
+            {
+                host.Error("name", $"host '{name}' is listed twice; host names must be unique");
+            }
+
+            hosts.Add(new HostConfig(name, zone, docker, publish, advertise));
+        }
+
+        return hosts;
     }
 
     private static IPEndPoint? EndPoint(YamlMappingReader yaml, string key)

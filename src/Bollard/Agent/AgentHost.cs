@@ -5,6 +5,8 @@ using Bollard.Discovery;
 using Bollard.Scaler;
 using Bollard.Scaler.Admin;
 using Bollard.Scaler.Docker;
+using Bollard.Scaler.Hosts;
+using Microsoft.Extensions.Options;
 using Bollard.Scaler.Specs;
 using Bollard.Scaler.State;
 using Prometheus;
@@ -55,10 +57,16 @@ public static class AgentHost
             }
         });
         builder.Services.AddDockerRuntime(docker => docker.Endpoint = config.DockerEndpoint);
+        if (config.Hosts.Count > 0)
+        {
+            builder.Services.AddSingleton(sp => HostsOf(config, sp));
+        }
+
         builder.Services.AddScaler(scaler =>
         {
             scaler.Cluster = config.Cluster;
             scaler.Zone = config.Zone;
+            scaler.HostName = config.HostName;
             scaler.PublishAddress = config.PublishAddress;
             scaler.AdvertiseAddress = config.AdvertiseAddress;
         });
@@ -96,6 +104,20 @@ public static class AgentHost
         });
         app.MapBalancer();
         return app;
+    }
+
+    /// <summary>The engines listed in the config, each with its own Docker client.</summary>
+    private static HostSet HostsOf(AgentConfig config, IServiceProvider services)
+    {
+        var time = services.GetRequiredService<TimeProvider>();
+        var logger = services.GetRequiredService<ILogger<DockerContainerRuntime>>();
+        var hosts = config.Hosts.Select(h => new ManagedHost(
+            h.Name,
+            h.Zone,
+            h.PublishAddress,
+            h.AdvertiseAddress,
+            new DockerContainerRuntime(Options.Create(new DockerOptions { Endpoint = h.DockerEndpoint }), time, logger)));
+        return new HostSet([.. hosts], ownsRuntimes: true);
     }
 
     public static IEnumerable<ServiceRoute> RoutesOf(IEnumerable<ServiceSpec> specs) =>

@@ -14,6 +14,15 @@ public static class AdminApplicationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(admin);
         admin.UseWhen(c => c.Request.Path.StartsWithSegments("/v1", StringComparison.Ordinal), v1 => v1.UseMiddleware<BearerTokenMiddleware>());
+
+        // The host's routing ran before the branch and may have matched a balancer route (a catch-all prefix);
+        // forget it, or this branch's routing would skip matching and run the balancer's endpoint.
+        admin.Use((context, next) =>
+        {
+            context.SetEndpoint(null);
+            context.Request.RouteValues.Clear();
+            return next(context);
+        });
         admin.UseRouting();
         admin.UseEndpoints(endpoints => endpoints.MapAdminApi());
         return admin;

@@ -17,10 +17,21 @@ public sealed record ManagedHost(string Name, string Zone, string PublishAddress
     public string RegisteredAddress => AdvertiseAddress ?? PublishAddress;
 }
 
-/// <summary>The hosts this agent manages.</summary>
-public sealed class HostSet(IReadOnlyList<ManagedHost> hosts)
+/// <summary>The hosts this agent manages. When it made their runtimes itself it disposes them.</summary>
+public sealed class HostSet(IReadOnlyList<ManagedHost> hosts, bool ownsRuntimes = false) : IDisposable
 {
     public IReadOnlyList<ManagedHost> Hosts { get; } = hosts;
 
     public ManagedHost this[string name] => Hosts.First(h => h.Name == name);
+
+    public void Dispose()
+    {
+        if (ownsRuntimes)
+        {
+            foreach (var host in Hosts)
+            {
+                (host.Runtime as IDisposable)?.Dispose();
+            }
+        }
+    }
 }

@@ -77,6 +77,8 @@ internal sealed class PickFixture
         return counts;
     }
 
+    public static object Yrandom() => Activator.CreateInstance(typeof(Yarp.ReverseProxy.LoadBalancing.ILoadBalancingPolicy).Assembly.GetType("Yarp.ReverseProxy.Utilities.RandomFactory")!)!;
+
     public static string VersionOf(DestinationState d) => d.Model.Config.Metadata![BalancerMetadata.Version];
 
     public static string ZoneOf(DestinationState d) => d.Model.Config.Metadata![BalancerMetadata.Zone];
