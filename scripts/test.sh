@@ -15,16 +15,30 @@ RESULTS="$ROOT/artifacts/test-results"
 
 log() { printf '[test] %s\n' "$*" >&2; }
 
+# Extra engines standing for hosts in zones b and c (the default engine is zone a).
+ZONE_ENGINES=(h2 h3)
+STARTED_ENGINES=()
+
+remove_run_containers() { # remove_run_containers [DOCKER_ARGS...]
+  docker "$@" info >/dev/null 2>&1 || return 0
+  # Only this run's containers: every test cluster name starts with the run id.
+  local ids
+  ids="$(docker "$@" ps -a --filter label=io.bollard.managed-by=bollard --format '{{.ID}} {{.Label "io.bollard.cluster"}}' \
+    | awk -v run="$BOLLARD_TEST_RUN_ID" 'index($2, run) == 1 { print $1 }')"
+  if [ -n "$ids" ]; then
+    log "removing $(echo "$ids" | wc -l) container(s) left by run $BOLLARD_TEST_RUN_ID ${*:-}"
+    echo "$ids" | xargs docker "$@" rm -f >/dev/null 2>&1 || true
+  fi
+}
+
 cleanup() {
   local code=$?
-  if docker info >/dev/null 2>&1; then
-    # Only this run's containers: every test cluster name starts with the run id.
-    ids="$(docker ps -a --filter label=io.bollard.managed-by=bollard --format '{{.ID}} {{.Label "io.bollard.cluster"}}' \
-      | awk -v run="$BOLLARD_TEST_RUN_ID" 'index($2, run) == 1 { print $1 }')"
-    if [ -n "$ids" ]; then
-      log "removing $(echo "$ids" | wc -l) container(s) left by run $BOLLARD_TEST_RUN_ID"
-      echo "$ids" | xargs docker rm -f >/dev/null 2>&1 || true
-    fi
+  remove_run_containers
+  for engine in "${ZONE_ENGINES[@]}"; do
+    remove_run_containers -H "$("$ROOT/scripts/engines.sh" socket "$engine")"
+  done
+  if [ "${#STARTED_ENGINES[@]}" -gt 0 ]; then
+    "$ROOT/scripts/engines.sh" stop "${STARTED_ENGINES[@]}" || true
   fi
   "$ROOT/scripts/deps.sh" stop || true
   exit "$code"
@@ -33,6 +47,11 @@ trap cleanup EXIT
 
 "$ROOT/scripts/deps.sh"
 "$ROOT/scripts/build-images.sh"
+for engine in "${ZONE_ENGINES[@]}"; do
+  docker -H "$("$ROOT/scripts/engines.sh" socket "$engine")" info >/dev/null 2>&1 || STARTED_ENGINES+=("$engine")
+done
+"$ROOT/scripts/engines.sh" start "${ZONE_ENGINES[@]}"
+export BOLLARD_TEST_ENGINES="$(IFS=,; echo "${ZONE_ENGINES[*]}")"
 
 log "building"
 dotnet build Bollard.slnx -c Release -nologo -v:q

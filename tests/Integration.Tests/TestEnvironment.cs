@@ -21,6 +21,40 @@ internal static class TestEnvironment
     public static string RunId { get; } =
         Environment.GetEnvironmentVariable("BOLLARD_TEST_RUN_ID") ?? $"test-{Guid.NewGuid():N}"[..17];
 
+    /// <summary>The repository's root (where scripts/ is), found from the test binary's folder.</summary>
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    /// <summary>
+    /// The names of the extra engines that stand for hosts in other zones (scripts/test.sh starts them with
+    /// scripts/engines.sh and sets BOLLARD_TEST_ENGINES, e.g. "h2,h3").
+    /// </summary>
+    public static IReadOnlyList<string> ZoneEngines()
+    {
+        var names = Environment.GetEnvironmentVariable("BOLLARD_TEST_ENGINES");
+        if (string.IsNullOrWhiteSpace(names))
+        {
+            throw new InvalidOperationException("BOLLARD_TEST_ENGINES is not set: run the tests through scripts/test.sh, or start engines with `scripts/engines.sh start h2 h3` and set BOLLARD_TEST_ENGINES=h2,h3");
+        }
+
+        return names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+
+    /// <summary>The endpoint of an engine started by scripts/engines.sh.</summary>
+    public static string EngineEndpoint(string name) => $"unix:///tmp/bollard-engines/{name}/docker.sock";
+
     /// <summary>A fresh name for one test's cluster, service or key, prefixed with the run id.</summary>
     public static string UniqueName(string what) => $"{RunId}-{what}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "scripts", "engines.sh")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"no scripts/engines.sh above {AppContext.BaseDirectory}");
+    }
 }

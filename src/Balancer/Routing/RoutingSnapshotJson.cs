@@ -16,7 +16,7 @@ internal sealed record ServiceRoutingDto(
 
 internal sealed record RoutingDestinationDto(string Id, string Address, string Zone, string Version, DateTimeOffset Since);
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(RoutingSnapshotDto))]
 [JsonSerializable(typeof(Dictionary<string, int>))]
 internal sealed partial class BalancerJsonContext : JsonSerializerContext;

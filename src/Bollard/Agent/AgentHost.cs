@@ -6,6 +6,8 @@ using Bollard.Scaler;
 using Bollard.Scaler.Admin;
 using Bollard.Scaler.Docker;
 using Bollard.Scaler.Hosts;
+using Bollard.Scaler.Reconcile;
+using Bollard.Scaler.Traffic;
 using Microsoft.Extensions.Options;
 using Bollard.Scaler.Specs;
 using Bollard.Scaler.State;
@@ -61,6 +63,10 @@ public static class AgentHost
         {
             builder.Services.AddSingleton(sp => HostsOf(config, sp));
         }
+
+        // The scaler reads load from, and drains through, the balancer of this process.
+        builder.Services.AddSingleton<IServiceLoadSource, BalancerLoadSource>();
+        builder.Services.AddSingleton<IReplicaDrain, BalancerDrain>();
 
         builder.Services.AddScaler(scaler =>
         {

@@ -65,10 +65,18 @@ internal sealed class PickFixture
         Action<HttpContext>? request = null)
     {
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+
+        // Without request details one context serves every pick (the policy only reads it then).
+        var shared = new DefaultHttpContext();
         for (var i = 0; i < picks; i++)
         {
-            var context = new DefaultHttpContext();
-            request?.Invoke(context);
+            var context = shared;
+            if (request is not null)
+            {
+                context = new DefaultHttpContext();
+                request(context);
+            }
+
             var picked = policy.PickDestination(context, cluster, destinations)!;
             var k = key(picked);
             counts[k] = counts.GetValueOrDefault(k) + 1;
@@ -76,8 +84,6 @@ internal sealed class PickFixture
 
         return counts;
     }
-
-    public static object Yrandom() => Activator.CreateInstance(typeof(Yarp.ReverseProxy.LoadBalancing.ILoadBalancingPolicy).Assembly.GetType("Yarp.ReverseProxy.Utilities.RandomFactory")!)!;
 
     public static string VersionOf(DestinationState d) => d.Model.Config.Metadata![BalancerMetadata.Version];
 

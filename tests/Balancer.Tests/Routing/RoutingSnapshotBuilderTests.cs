@@ -1,6 +1,6 @@
+using Bollard.Balancer.LoadBalancing;
 using Bollard.Balancer.Routing;
 using Bollard.Discovery;
-using Yarp.ReverseProxy.LoadBalancing;
 
 namespace Bollard.Balancer.Tests.Routing;
 
@@ -91,7 +91,7 @@ public sealed class RoutingSnapshotBuilderTests
     }
 
     [Fact]
-    public void Destinations_carry_address_zone_and_version_and_the_cluster_uses_power_of_two_choices()
+    public void Destinations_carry_address_zone_and_version_and_the_cluster_uses_the_weighted_zone_aware_policy()
     {
         var snapshot = RoutingSnapshotBuilder.Build(
             [new ServiceRoute("web", null, "/web")],
@@ -102,7 +102,7 @@ public sealed class RoutingSnapshotBuilderTests
         var cluster = Assert.Single(RoutingSnapshotBuilder.ToClusters(snapshot));
 
         Assert.Equal("svc-web", cluster.ClusterId);
-        Assert.Equal(LoadBalancingPolicies.PowerOfTwoChoices, cluster.LoadBalancingPolicy);
+        Assert.Equal(WeightedZoneAwareLoadBalancingPolicy.PolicyName, cluster.LoadBalancingPolicy);
         Assert.Equal("http://10.0.0.7:8080", cluster.Destinations!["w1"].Address);
         Assert.Equal("http://[fd00::2]:8081", cluster.Destinations["w2"].Address);
         Assert.Equal("rack-2", cluster.Destinations["w2"].Metadata![BalancerMetadata.Zone]);

@@ -4,6 +4,7 @@ using Bollard.Balancer.Weights;
 using Bollard.Discovery;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Bollard.Balancer.Tests.Routing;
@@ -48,12 +49,13 @@ public sealed class RoutingSnapshotFileTests : IDisposable
         RoutingSnapshotFile.Write(Path, Sample());
         var catalog = new FakeServiceCatalog();
         var provider = new SnapshotProxyConfigProvider();
-        using var watcher = Watcher(catalog, provider);
+        using var watcher = Watcher(catalog, provider, new UnansweredWeights());
 
         await watcher.StartAsync(CancellationToken.None);
-        await Eventually.TrueAsync(_time, TimeSpan.FromMilliseconds(20), () => provider.Revision >= 2, "the saved snapshot is loaded and rebuilt");
+        await Eventually.TrueAsync(() => provider.Revision == 1 && catalog.ActiveWatches("web") == 1, "the saved snapshot is loaded and the service watched");
+        _time.Advance(TimeSpan.FromSeconds(1));
 
-        // The catalog has not answered (an outage): the saved replicas and weights still route.
+        // Neither the catalog nor the weight source has answered (a Consul outage): the saved replicas and weights route.
         Assert.Equal(["w1", "w2"], provider.Snapshot.Find("web")!.Destinations.Select(d => d.InstanceId));
         Assert.Equal(50, provider.Snapshot.Find("web")!.Weights!.Of("v2"));
         Assert.Equal(2, provider.GetConfig().Clusters[0].Destinations!.Count);
@@ -104,10 +106,10 @@ public sealed class RoutingSnapshotFileTests : IDisposable
         await persister.StopAsync(CancellationToken.None);
     }
 
-    private CatalogRoutingWatcher Watcher(FakeServiceCatalog catalog, SnapshotProxyConfigProvider provider) => new(
+    private CatalogRoutingWatcher Watcher(FakeServiceCatalog catalog, SnapshotProxyConfigProvider provider, IVersionWeightSource? weights = null) => new(
         catalog,
         new InMemoryServiceRouteSource(Routes),
-        new InMemoryVersionWeights(),
+        weights ?? new InMemoryVersionWeights(),
         provider,
         _time,
         Options.Create(new BalancerOptions { SnapshotFile = Path, RoutingDebounce = TimeSpan.FromMilliseconds(10) }),
@@ -124,4 +126,12 @@ public sealed class RoutingSnapshotFileTests : IDisposable
             ],
             new VersionWeights(new Dictionary<string, int> { ["v1"] = 950, ["v2"] = 50 })),
     ]);
+
+    /// <summary>A weight source that has not had its first answer (Consul unreachable since start).</summary>
+    private sealed class UnansweredWeights : IVersionWeightSource
+    {
+        public IReadOnlyDictionary<string, VersionWeights>? Current => null;
+
+        public IChangeToken GetChangeToken() => new CancellationChangeToken(CancellationToken.None);
+    }
 }

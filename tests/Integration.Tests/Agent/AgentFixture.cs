@@ -5,6 +5,7 @@ using Bollard.Agent;
 using Bollard.Scaler.Runtime;
 using Bollard.Scaler.Specs;
 using ServiceSpec = Bollard.Scaler.Specs.ServiceSpec;
+using HostConfig = Bollard.Agent.HostConfig;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.AspNetCore.Builder;
@@ -23,6 +24,15 @@ internal sealed class AgentFixture : IAsyncDisposable
     private WebApplication? _app;
 
     public AgentFixture(string service, int replicas, Uri? consul = null)
+        : this(service, $"replicas: {replicas}", consul)
+    {
+    }
+
+    /// <param name="service">The service name.</param>
+    /// <param name="scaling">YAML lines for the spec's replicas/autoscaling/placement fields.</param>
+    /// <param name="consul">Consul's address, or null for the embedded catalog.</param>
+    /// <param name="hosts">Engines standing for hosts in zones; null for the default engine alone.</param>
+    public AgentFixture(string service, string scaling, Uri? consul = null, IReadOnlyList<HostConfig>? hosts = null)
     {
         Service = service;
         Docker = new DockerClientConfiguration(TestEnvironment.DockerEndpoint).CreateClient();
@@ -35,12 +45,14 @@ internal sealed class AgentFixture : IAsyncDisposable
             DockerEndpoint = TestEnvironment.DockerEndpoint.ToString(),
             ConsulAddress = consul,
             StateDirectory = Path.Combine(Path.GetTempPath(), TestEnvironment.UniqueName("state")),
+            Hosts = hosts ?? [],
         };
+        Engines = [.. (hosts ?? []).Select(h => new DockerClientConfiguration(new Uri(h.DockerEndpoint)).CreateClient())];
         Specs = SpecLoader.LoadTexts([("test.yaml", $"""
             name: {service}
             image: {TestEnvironment.SampleImage}:v1
             port: 8080
-            replicas: {replicas}
+            {scaling.ReplaceLineEndings("\n").TrimEnd()}
             health:
               interval: 500ms
             route:
@@ -57,6 +69,9 @@ internal sealed class AgentFixture : IAsyncDisposable
     public IReadOnlyList<ServiceSpec> Specs { get; }
 
     public DockerClient Docker { get; }
+
+    /// <summary>Clients of the engines listed as hosts (empty when only the default engine is used).</summary>
+    public IReadOnlyList<DockerClient> Engines { get; }
 
     public Uri Balancer => new($"http://{Config.Listen}/");
 
@@ -115,20 +130,50 @@ internal sealed class AgentFixture : IAsyncDisposable
             },
         })];
 
+    /// <summary>Running replicas per zone label, over the default engine and every listed engine that answers.</summary>
+    public async Task<Dictionary<string, int>> RunningPerZoneAsync()
+    {
+        var zones = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var engine in AllEngines)
+        {
+            try
+            {
+                foreach (var container in await ListAsync(engine, all: false))
+                {
+                    var zone = container.Labels[ContainerLabels.Zone];
+                    zones[zone] = zones.GetValueOrDefault(zone) + 1;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or System.Net.Sockets.SocketException or TimeoutException)
+            {
+                // A stopped engine runs nothing.
+            }
+        }
+
+        return zones;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
-        var all = await Docker.Containers.ListContainersAsync(new ContainersListParameters
+        foreach (var engine in AllEngines)
         {
-            All = true,
-            Filters = new Dictionary<string, IDictionary<string, bool>>
+            try
             {
-                ["label"] = new Dictionary<string, bool> { [$"{ContainerLabels.Cluster}={Config.Cluster}"] = true },
-            },
-        });
-        foreach (var container in all)
+                foreach (var container in await ListAsync(engine, all: true))
+                {
+                    await engine.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or System.Net.Sockets.SocketException or TimeoutException)
+            {
+                // An engine a test stopped: its containers went with it (.ci/run removes any left by label).
+            }
+        }
+
+        foreach (var engine in Engines)
         {
-            await Docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
+            engine.Dispose();
         }
 
         Docker.Dispose();
@@ -138,6 +183,18 @@ internal sealed class AgentFixture : IAsyncDisposable
             Directory.Delete(Config.StateDirectory, recursive: true);
         }
     }
+
+    private IEnumerable<DockerClient> AllEngines => Engines.Count > 0 ? Engines : [Docker];
+
+    private async Task<IList<ContainerListResponse>> ListAsync(DockerClient engine, bool all) =>
+        await engine.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = all,
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["label"] = new Dictionary<string, bool> { [$"{ContainerLabels.Cluster}={Config.Cluster}"] = true },
+            },
+        });
 
     private static int FreePort()
     {

@@ -95,6 +95,21 @@ public sealed class CliAgainstDaemonTests(CliDaemonFixture daemon) : IClassFixtu
         Assert.Contains($"cannot reach the bollard daemon at http://127.0.0.1:{port} (connection refused); is `bollard agent` running?", error.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Health_and_metrics_need_no_token_the_api_does_and_the_balancer_listener_never_serves_it()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(daemon.Agent.Balancer, "/v1/services"));
+        request.Headers.Authorization = new("Bearer", (await File.ReadAllTextAsync(daemon.TokenFile)).Trim());
+
+        Assert.Equal("ok\n", await http.GetStringAsync(new Uri(daemon.Agent.Admin, "/healthz")));
+        Assert.Contains("# TYPE", await http.GetStringAsync(new Uri(daemon.Agent.Admin, "/metrics")), StringComparison.Ordinal);
+        using var unauthenticated = await http.GetAsync(new Uri(daemon.Agent.Admin, "/v1/services"));
+        Assert.Equal(HttpStatusCode.Unauthorized, unauthenticated.StatusCode);
+        using var throughBalancer = await http.SendAsync(request);
+        Assert.DoesNotContain("healthyReplicas", await throughBalancer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     private string Spec(string name, int replicas) => Write(name, $"""
         name: {daemon.Agent.Service}
         image: {TestEnvironment.SampleImage}:v1

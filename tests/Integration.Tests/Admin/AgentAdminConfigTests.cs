@@ -1,0 +1,37 @@
+using System.Net;
+using Bollard.Agent;
+using Bollard.Scaler.Specs;
+
+namespace Bollard.IntegrationTests.Admin;
+
+/// <summary>The admin fields of the agent config: the scalar form, the mapping form and the state directory.</summary>
+public sealed class AgentAdminConfigTests
+{
+    [Fact]
+    public void The_scalar_form_still_works_and_defaults_apply()
+    {
+        var config = AgentConfigLoader.Parse("/etc/bollard/agent.yaml", "admin: 127.0.0.1:9911\n");
+
+        Assert.Equal(new IPEndPoint(IPAddress.Loopback, 9911), config.Admin);
+        Assert.Null(config.AdminTokenFile);
+        Assert.Equal("/var/lib/bollard", config.StateDirectory);
+    }
+
+    [Fact]
+    public void The_mapping_form_takes_listen_and_a_token_file_relative_to_the_config()
+    {
+        var config = AgentConfigLoader.Parse("/etc/bollard/agent.yaml", "admin:\n  listen: 0.0.0.0:9901\n  tokenFile: secrets/admin.token\nstateDir: /srv/bollard\n");
+
+        Assert.Equal(new IPEndPoint(IPAddress.Any, 9901), config.Admin);
+        Assert.Equal("/etc/bollard/secrets/admin.token", config.AdminTokenFile);
+        Assert.Equal("/srv/bollard", config.StateDirectory);
+    }
+
+    [Fact]
+    public void An_unknown_admin_field_is_located()
+    {
+        var error = Assert.Throws<SpecValidationException>(() => AgentConfigLoader.Parse("agent.yaml", "admin:\n  listen: 127.0.0.1:9901\n  token: x\n"));
+
+        Assert.Contains("token", error.Message, StringComparison.Ordinal);
+    }
+}
