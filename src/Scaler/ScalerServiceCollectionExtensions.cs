@@ -1,4 +1,5 @@
 using Bollard.Scaler.Decisions;
+using Bollard.Scaler.Deployments;
 using Bollard.Scaler.Health;
 using Bollard.Scaler.Hosts;
 using Bollard.Scaler.Traffic;
@@ -26,6 +27,9 @@ public static class ScalerServiceCollectionExtensions
             new HttpReplicaProber(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(HttpReplicaProber))));
         services.TryAddSingleton<IReplicaDrain>(sp => new TimedDrain(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IServiceLoadSource, NoLoadSource>();
+        services.TryAddSingleton<IVersionTraffic, NoVersionTraffic>();
+        services.TryAddSingleton<DeploymentStore>();
+        services.TryAddSingleton<DeploymentCoordinator>();
 
         // One host, the local engine, unless the host composition lists several.
         services.TryAddSingleton(sp =>

@@ -5,6 +5,8 @@ using Bollard.Discovery;
 using Bollard.Scaler;
 using Bollard.Scaler.Admin;
 using Bollard.Scaler.Docker;
+using Bollard.Balancer.Metrics;
+using Bollard.Discovery.Consul;
 using Bollard.Scaler.Hosts;
 using Bollard.Scaler.Reconcile;
 using Bollard.Scaler.Traffic;
@@ -67,6 +69,11 @@ public static class AgentHost
         // The scaler reads load from, and drains through, the balancer of this process.
         builder.Services.AddSingleton<IServiceLoadSource, BalancerLoadSource>();
         builder.Services.AddSingleton<IReplicaDrain, BalancerDrain>();
+        builder.Services.AddSingleton<IVersionTraffic>(sp => new BalancerVersionTraffic(
+            sp.GetRequiredService<ITrafficWindow>(),
+            sp.GetRequiredService<InMemoryVersionWeights>(),
+            config.ConsulAddress is null ? null : sp.GetRequiredService<ConsulKeyValueStore>(),
+            config.Cluster));
 
         builder.Services.AddScaler(scaler =>
         {
@@ -127,5 +134,5 @@ public static class AgentHost
     }
 
     public static IEnumerable<ServiceRoute> RoutesOf(IEnumerable<ServiceSpec> specs) =>
-        specs.Where(s => s.Route is not null).Select(s => new ServiceRoute(s.Name, s.Route!.Host, s.Route.PathPrefix));
+        specs.Where(s => s.Route is not null).Select(s => new ServiceRoute(s.Name, s.Route!.Host, s.Route.PathPrefix) { HealthPath = s.Health.Path });
 }

@@ -9,7 +9,7 @@ namespace Bollard.Scaler.Admin;
 /// <summary>
 /// The control plane as it stands: specs validated with <see cref="SpecLoader"/>, applied by replacing the
 /// <see cref="InMemoryServiceSpecSource"/> (the reconcile loop converges on its next pass) and kept in the state store
-/// so that a restart comes back to them; status from the catalog; no rollouts yet (501).
+/// so that a restart comes back to them; status from the catalog; rollouts through the deployment coordinator.
 /// </summary>
 internal sealed partial class SpecControlPlane(
     InMemoryServiceSpecSource specs,
@@ -17,6 +17,7 @@ internal sealed partial class SpecControlPlane(
     IAuditLog audit,
     ControlPlaneStatusReader status,
     IContainerRuntime runtime,
+    Deployments.DeploymentCoordinator deployments,
     IOptions<ScalerOptions> options,
     IEnumerable<IAppliedSpecsListener> listeners,
     TimeProvider time,
@@ -76,19 +77,8 @@ internal sealed partial class SpecControlPlane(
     public async Task<ServiceStatus?> GetServiceAsync(string service, CancellationToken cancellationToken) =>
         specs.Current.FirstOrDefault(s => s.Name == service) is { } spec ? await status.ReadAsync(spec, cancellationToken) : null;
 
-    public Task<RolloutStatus> StartRolloutAsync(string service, RolloutRequest request, string actor, CancellationToken cancellationToken) =>
-        throw NoRollouts();
-
-    public Task<RolloutStatus?> GetRolloutAsync(string service, CancellationToken cancellationToken) => throw NoRollouts();
-
-    public Task<RolloutStatus> CommandRolloutAsync(string service, RolloutCommand command, string actor, CancellationToken cancellationToken) =>
-        throw NoRollouts();
-
     internal static IReadOnlyList<ServiceSpec> Load(IReadOnlyList<SpecFile> files) =>
         SpecLoader.LoadTexts(files.Select(f => (f.Name, f.Text)));
-
-    private static ControlPlaneException NoRollouts() =>
-        new(ControlPlaneError.NotAvailable, "rollouts are not available yet in this version of bollard; change the image with `bollard apply` (replicas are replaced)");
 
     private static string Summarize(PlanResult plan)
     {

@@ -1,5 +1,6 @@
 using Bollard.Discovery;
 using Bollard.Scaler.Decisions;
+using Bollard.Scaler.Deployments;
 using Bollard.Scaler.Health;
 using Bollard.Scaler.Hosts;
 using Bollard.Scaler.Traffic;
@@ -40,6 +41,7 @@ public sealed partial class Reconciler : IDisposable
         IReplicaProber prober,
         IReplicaDrain drain,
         IServiceLoadSource load,
+        DeploymentCoordinator deployments,
         DecisionLog decisions,
         IOptions<ScalerOptions> options,
         TimeProvider time,
@@ -48,7 +50,7 @@ public sealed partial class Reconciler : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         (_specs, _hosts, _catalog, _prober, _drain, _decisions, _options, _time, _logger) =
             (specs, hosts, catalog, prober, drain, decisions, options.Value, time, logger);
-        _controller = new ScaleController(load, decisions);
+        _controller = new ScaleController(load, deployments, decisions);
     }
 
     /// <summary>Raised when a background removal finished, so the loop runs a pass soon.</summary>

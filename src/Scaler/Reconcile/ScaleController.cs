@@ -1,5 +1,6 @@
 using Bollard.Scaler.Autoscaling;
 using Bollard.Scaler.Decisions;
+using Bollard.Scaler.Deployments;
 using Bollard.Scaler.Traffic;
 using Bollard.Scaler.Specs;
 
@@ -10,7 +11,7 @@ namespace Bollard.Scaler.Reconcile;
 /// between versions (one version unless a rollout runs). Keeps the autoscaler's history between passes and records
 /// every change of decision in the decision log, with its inputs.
 /// </summary>
-internal sealed class ScaleController(IServiceLoadSource load, DecisionLog decisions)
+internal sealed class ScaleController(IServiceLoadSource load, DeploymentCoordinator deployments, DecisionLog decisions)
 {
     private readonly Dictionary<string, AutoscalerHistory> _histories = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ScaleDecision> _last = new(StringComparer.Ordinal);
@@ -28,7 +29,7 @@ internal sealed class ScaleController(IServiceLoadSource load, DecisionLog decis
             var (decision, history) = AutoscalePolicy.Decide(input, _histories.GetValueOrDefault(spec.Name, AutoscalerHistory.Empty));
             _histories[spec.Name] = history;
             Record(spec.Name, decision, now);
-            targets.Add(ServiceTarget.Steady(spec, decision.Desired));
+            targets.Add(await deployments.TargetAsync(spec, decision.Desired, mine, now, cancellationToken));
         }
 
         foreach (var gone in _histories.Keys.Except(specs.Select(s => s.Name)).ToList())

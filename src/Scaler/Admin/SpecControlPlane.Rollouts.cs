@@ -1,0 +1,89 @@
+using Bollard.Scaler.Rollouts;
+using Bollard.Scaler.State;
+using AdminCommand = Bollard.Scaler.Admin.RolloutCommand;
+using AdminPhase = Bollard.Scaler.Admin.RolloutPhase;
+using EngineCommand = Bollard.Scaler.Rollouts.RolloutCommand;
+using EnginePhase = Bollard.Scaler.Rollouts.RolloutPhase;
+
+namespace Bollard.Scaler.Admin;
+
+/// <summary>
+/// Rollouts through the admin API. Starting one is an apply of the service's spec with the new image (or the given
+/// spec): the new version differs from the stable one, so the reconcile loop starts the spec's rollout strategy on its
+/// next pass. Commands go to the <see cref="Deployments.DeploymentCoordinator"/>, which saves the rollout durably.
+/// </summary>
+internal sealed partial class SpecControlPlane
+{
+    public async Task<RolloutStatus> StartRolloutAsync(string service, RolloutRequest request, string actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var current = specs.Current.FirstOrDefault(s => s.Name == service)
+            ?? throw new ControlPlaneException(ControlPlaneError.NotFound, $"service '{service}' is not declared");
+        var files = (await desired.LoadAsync(cancellationToken))?.ToList() ?? [.. FilesFromDisk()];
+        var next = request switch
+        {
+            { Spec: { } spec } => SpecImages.ReplaceService(files, service, spec),
+            { Image: { Length: > 0 } image } => SpecImages.WithImage(files, service, image),
+            _ => throw new ControlPlaneException(ControlPlaneError.Invalid, "a rollout needs a new image (\"image\") or a new spec (\"spec\")"),
+        };
+
+        var applied = await ApplyAsync(next, actor, cancellationToken);
+        var target = Load(next).First(s => s.Name == service);
+        if (target.Version == current.Version)
+        {
+            throw new ControlPlaneException(ControlPlaneError.Conflict, $"service '{service}' already runs version {current.Version}: nothing to roll out");
+        }
+
+        _ = applied;
+        var now = time.GetUtcNow();
+        return new RolloutStatus(service, AdminPhase.Progressing, StrategyName(target.Rollout.Strategy), current.Version, target.Version, 0, TotalSteps(target.Rollout.Strategy), [], "starts on the next reconcile pass", now, now);
+    }
+
+    public Task<RolloutStatus?> GetRolloutAsync(string service, CancellationToken cancellationToken) =>
+        Task.FromResult(deployments.Current(service) is { Rollout: { } rollout } ? StatusOf(rollout) : null);
+
+    public async Task<RolloutStatus> CommandRolloutAsync(string service, AdminCommand command, string actor, CancellationToken cancellationToken)
+    {
+        var result = await deployments.CommandAsync(service, (EngineCommand)(int)command, time.GetUtcNow(), cancellationToken);
+        var outcome = result.Accepted ? "ok" : $"refused: {result.Reason}";
+        await TryAuditAsync(new AuditEntry(time.GetUtcNow(), actor, $"rollout {command.ToString().ToLowerInvariant()}", service, result.Reason, outcome), cancellationToken);
+        if (!result.Accepted)
+        {
+            throw new ControlPlaneException(result.State is null ? ControlPlaneError.NotFound : ControlPlaneError.Conflict, result.Reason);
+        }
+
+        return StatusOf(result.State);
+    }
+
+    private IEnumerable<SpecFile> FilesFromDisk() =>
+        specs.Current.Select(s => s.Source).Where(File.Exists).Distinct(StringComparer.Ordinal).Select(path => new SpecFile(path, File.ReadAllText(path)));
+
+    private static RolloutStatus StatusOf(RolloutState rollout) => new(
+        rollout.Service,
+        rollout.Phase switch
+        {
+            EnginePhase.Paused => AdminPhase.Paused,
+            EnginePhase.Succeeded => AdminPhase.Succeeded,
+            EnginePhase.Aborted => AdminPhase.Aborted,
+            EnginePhase.RolledBack => AdminPhase.RolledBack,
+            _ => AdminPhase.Progressing,
+        },
+        StrategyName(rollout.Spec.Strategy),
+        rollout.StableVersion,
+        rollout.NewVersion,
+        rollout.StepIndex,
+        TotalSteps(rollout.Spec.Strategy),
+        [new VersionWeight(rollout.StableVersion, (Weights.Total - rollout.CanaryWeight) / 10.0), new VersionWeight(rollout.NewVersion, rollout.CanaryWeight / 10.0)],
+        $"{rollout.Phase}: {rollout.Reason}",
+        rollout.StartedAt,
+        rollout.StepStartedAt);
+
+    private static string StrategyName(StrategySpec strategy) => strategy switch
+    {
+        CanarySpec => "canary",
+        BlueGreenSpec => "blueGreen",
+        _ => "rolling",
+    };
+
+    private static int TotalSteps(StrategySpec strategy) => strategy is CanarySpec canary ? canary.Steps.Count : 1;
+}

@@ -1,0 +1,197 @@
+using Bollard.Scaler.Decisions;
+using Bollard.Scaler.Reconcile;
+using Bollard.Scaler.Rollouts;
+using Bollard.Scaler.Specs;
+using Bollard.Scaler.Traffic;
+
+namespace Bollard.Scaler.Deployments;
+
+/// <summary>
+/// Turns a service's desired spec and total replica count into what to run, per version, for this pass. When the
+/// desired version differs from the stable one a rollout starts (the spec's strategy); each pass advances it through
+/// <see cref="RolloutEngine"/>, saves it, sets the traffic weights and says how many replicas each version gets. The
+/// autoscaler's total is split between the versions, so scaling and rollouts never fight.
+/// </summary>
+/// <remarks>
+/// A version that was rolled back or aborted is not retried while it stays the desired one: the stable version keeps
+/// serving until a new version is applied. Only the reconcile loop calls <see cref="TargetAsync"/> (one pass at a time);
+/// commands from the admin API go through <see cref="CommandAsync"/>, serialised with it.
+/// </remarks>
+public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic traffic, DecisionLog decisions) : IDisposable
+{
+    private readonly Dictionary<string, Deployment> _deployments = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public void Dispose() => _gate.Dispose();
+
+    /// <summary>The current deployment record of a service (null before its first pass).</summary>
+    public Deployment? Current(string service)
+    {
+        lock (_deployments)
+        {
+            return _deployments.GetValueOrDefault(service);
+        }
+    }
+
+    public async Task<ServiceTarget> TargetAsync(ServiceSpec desired, int total, IReadOnlyList<ReplicaView> replicas, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(desired);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var deployment = await LoadAsync(desired, replicas, cancellationToken);
+            deployment = Begin(deployment, desired, now);
+            if (!deployment.IsRolling)
+            {
+                await SaveAsync(desired.Name, deployment, cancellationToken);
+                await traffic.ClearWeightsAsync(desired.Name, cancellationToken);
+                return ServiceTarget.Steady(deployment.Stable, total);
+            }
+
+            var step = RolloutEngine.Advance(deployment.Rollout!, Observe(deployment, total, replicas), now);
+            var next = Finish(deployment with { Rollout = step.State }, step);
+            Record(desired.Name, deployment.Rollout!, step, now);
+            await SaveAsync(desired.Name, next, cancellationToken);
+            await PublishWeightsAsync(next, step, cancellationToken);
+            return TargetOf(deployment, step);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Applies an operator's command (pause, resume, promote, abort, undo) to a service's rollout.</summary>
+    public async Task<RolloutCommandResult> CommandAsync(string service, RolloutCommand command, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var deployment = Current(service) ?? await store.LoadAsync(service, cancellationToken);
+            if (deployment?.Rollout is not { } rollout)
+            {
+                return new RolloutCommandResult(false, null!, $"service '{service}' has no rollout");
+            }
+
+            var result = RolloutEngine.Apply(rollout, command, now);
+            if (result.Accepted)
+            {
+                await SaveAsync(service, deployment with { Rollout = result.State }, cancellationToken);
+                decisions.Record(new Decision(now, service, $"rollout {command.ToString().ToLowerInvariant()}", deployment.New?.Version, result.Reason, "accepted"));
+            }
+
+            return result;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<Deployment> LoadAsync(ServiceSpec desired, IReadOnlyList<ReplicaView> replicas, CancellationToken cancellationToken)
+    {
+        if (Current(desired.Name) is { } known)
+        {
+            return known;
+        }
+
+        // First pass since start: resume a stored rollout; else the desired spec is the stable one. Replicas of another
+        // version with no stored record are left to the planner (replaced once the desired version is healthy).
+        var stored = await store.LoadAsync(desired.Name, cancellationToken);
+        _ = replicas;
+        return stored ?? new Deployment(desired);
+    }
+
+    private Deployment Begin(Deployment deployment, ServiceSpec desired, DateTimeOffset now)
+    {
+        if (desired.Version == deployment.Stable.Version)
+        {
+            // Same containers; settings that do not make a version (replicas, route, health timings) follow the spec.
+            return deployment.IsRolling ? deployment with { Stable = desired } : deployment with { Stable = desired, New = deployment.New };
+        }
+
+        if (deployment.Rollout is { } last && last.NewVersion == desired.Version)
+        {
+            return deployment with { New = desired }; // running, succeeded-then-undone, or rolled back: no retry
+        }
+
+        var rollout = RolloutEngine.Start(desired.Name, deployment.Stable.Version, desired.Version, desired.Rollout, now);
+        decisions.Record(new Decision(now, desired.Name, "rollout start", desired.Version, $"desired version {desired.Version} differs from stable {deployment.Stable.Version}; strategy {desired.Rollout.Strategy.GetType().Name.Replace("Spec", "", StringComparison.Ordinal)}", "started"));
+        return deployment with { Rollout = rollout, New = desired };
+    }
+
+    private RolloutObservation Observe(Deployment deployment, int total, IReadOnlyList<ReplicaView> replicas)
+    {
+        var rollout = deployment.Rollout!;
+        var window = deployment.New!.Rollout.Analysis.Interval;
+        return new RolloutObservation(
+            replicas.Count(r => r.Container.Version == rollout.StableVersion && r.Health.Passing),
+            replicas.Count(r => r.Container.Version == rollout.NewVersion && r.Health.Passing),
+            total,
+            traffic.Read(rollout.Service, rollout.StableVersion, window),
+            traffic.Read(rollout.Service, rollout.NewVersion, window));
+    }
+
+    private static Deployment Finish(Deployment deployment, RolloutStep step) =>
+        step.State.Phase == RolloutPhase.Succeeded && step.RemovableVersion == deployment.Stable.Version
+            ? deployment with { Stable = deployment.New!, Previous = deployment.Stable }
+            : deployment;
+
+    private static ServiceTarget TargetOf(Deployment deployment, RolloutStep step) =>
+        new(deployment.Stable.Name, [new VersionTarget(deployment.Stable, step.StableReplicas), new VersionTarget(deployment.New!, step.NewReplicas)]);
+
+    private async Task PublishWeightsAsync(Deployment deployment, RolloutStep step, CancellationToken cancellationToken)
+    {
+        if (deployment.New!.Rollout.Strategy is RollingSpec)
+        {
+            // A rolling update has no weights of its own: traffic follows the ready replicas.
+            await traffic.ClearWeightsAsync(deployment.Stable.Name, cancellationToken);
+            return;
+        }
+
+        await traffic.SetWeightsAsync(
+            deployment.Stable.Name,
+            new Dictionary<string, int> { [step.State.StableVersion] = step.StableWeight, [step.State.NewVersion] = step.NewWeight },
+            cancellationToken);
+    }
+
+    private async Task SaveAsync(string service, Deployment deployment, CancellationToken cancellationToken)
+    {
+        var previous = Current(service);
+        if (previous == deployment)
+        {
+            return;
+        }
+
+        if (!await store.SaveAsync(service, deployment, cancellationToken))
+        {
+            // Changed elsewhere since loaded: forget the cached record so the next pass starts from the stored one.
+            lock (_deployments)
+            {
+                _deployments.Remove(service);
+            }
+
+            throw new InvalidOperationException($"the deployment record of '{service}' changed in the state store during this pass; the next pass reloads it");
+        }
+
+        lock (_deployments)
+        {
+            _deployments[service] = deployment;
+        }
+    }
+
+    private void Record(string service, RolloutState before, RolloutStep step, DateTimeOffset now)
+    {
+        if (step.Check is { } check)
+        {
+            decisions.Record(new Decision(now, service, "rollout analysis", step.State.NewVersion, check.Result.Reason, check.Result.Verdict.ToString()));
+        }
+
+        if (before.Phase != step.State.Phase || before.StepIndex != step.State.StepIndex || before.CanaryWeight != step.State.CanaryWeight)
+        {
+            decisions.Record(new Decision(
+                now, service, "rollout step", step.State.NewVersion, step.Reason,
+                $"{step.State.Phase}: weight {Weights.Percent(step.NewWeight)} new, replicas {step.StableReplicas} stable + {step.NewReplicas} new"));
+        }
+    }
+}
