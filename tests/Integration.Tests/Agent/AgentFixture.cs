@@ -48,7 +48,10 @@ internal sealed class AgentFixture : IAsyncDisposable
             Hosts = hosts ?? [],
         };
         Engines = [.. (hosts ?? []).Select(h => new DockerClientConfiguration(new Uri(h.DockerEndpoint)).CreateClient())];
-        Specs = SpecLoader.LoadTexts([("test.yaml", $"""
+        // A real spec file, as an operator's: rollouts edit the applied files.
+        var services = Path.Combine(Config.StateDirectory, "services");
+        Directory.CreateDirectory(services);
+        File.WriteAllText(Path.Combine(services, $"{service}.yaml"), $"""
             name: {service}
             image: {TestEnvironment.SampleImage}:v1
             port: 8080
@@ -59,7 +62,8 @@ internal sealed class AgentFixture : IAsyncDisposable
               pathPrefix: /
             drainTimeout: 1s
             stopGracePeriod: 2s
-            """)]);
+            """);
+        Specs = SpecLoader.LoadPath(services);
     }
 
     public string Service { get; }
