@@ -62,15 +62,6 @@ public sealed class CliAgainstDaemonTests(CliDaemonFixture daemon) : IClassFixtu
     }
 
     [Fact]
-    public async Task A_rollout_is_refused_clearly_while_rollouts_are_not_available()
-    {
-        var (code, _, error) = await daemon.RunAsync("rollout", "status", daemon.Agent.Service);
-
-        Assert.Equal(CommandLine.Failed, code);
-        Assert.Contains("(501)", error, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task A_wrong_token_exits_4()
     {
         var wrong = Write("token", "not-the-token-0123456789");
