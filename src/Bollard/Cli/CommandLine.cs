@@ -104,6 +104,9 @@ internal static class CommandLine
 
         try
         {
+            // Bollard's own series are what operators need; prometheus-net's default listeners on every .NET meter and
+            // event counter would add work to each proxied request (Kestrel's and HttpClient's per-request instruments).
+            Prometheus.Metrics.SuppressDefaultMetrics(new Prometheus.SuppressDefaultMetricOptions { SuppressEventCounters = true, SuppressMeters = true });
             await using var app = AgentHost.Build(config, specs);
             await app.RunAsync();
             return Ok;

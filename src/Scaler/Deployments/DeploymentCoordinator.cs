@@ -20,7 +20,6 @@ namespace Bollard.Scaler.Deployments;
 public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic traffic, DecisionLog decisions) : IDisposable
 {
     private readonly Dictionary<string, Deployment> _deployments = new(StringComparer.Ordinal);
-    private static readonly TimeSpan MaxWindow = TimeSpan.FromSeconds(60);
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     public void Dispose() => _gate.Dispose();
@@ -49,7 +48,7 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
                 return ServiceTarget.Steady(deployment.Stable, total);
             }
 
-            var step = RolloutEngine.Advance(deployment.Rollout!, Observe(deployment, total, replicas, now), now);
+            var step = RolloutEngine.Advance(deployment.Rollout!, Observe(deployment, total, replicas), now);
             var next = Finish(deployment with { Rollout = step.State }, step);
             Record(desired.Name, deployment.Rollout!, step, now);
             await SaveAsync(desired.Name, next, cancellationToken);
@@ -121,14 +120,13 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
         return deployment with { Rollout = rollout, New = desired };
     }
 
-    private RolloutObservation Observe(Deployment deployment, int total, IReadOnlyList<ReplicaView> replicas, DateTimeOffset now)
+    private RolloutObservation Observe(Deployment deployment, int total, IReadOnlyList<ReplicaView> replicas)
     {
         var rollout = deployment.Rollout!;
 
-        // At least one analysis interval, and up to the whole current step (at most the balancer's 60 s window): a
-        // canary the balancer ejected for its errors gets no more requests, and its errors must not fall out of view.
-        var interval = deployment.New!.Rollout.Analysis.Interval;
-        var window = TimeSpan.FromTicks(Math.Clamp((now - rollout.StepStartedAt).Ticks, interval.Ticks, Math.Max(interval.Ticks, MaxWindow.Ticks)));
+        // One analysis interval: a canary is judged on what it serves now. (One the balancer ejected for its errors gets
+        // no more requests; the analysis fails it for being starved of the share its weight should bring.)
+        var window = deployment.New!.Rollout.Analysis.Interval;
         return new RolloutObservation(
             replicas.Count(r => r.Container.Version == rollout.StableVersion && r.Health.Passing),
             replicas.Count(r => r.Container.Version == rollout.NewVersion && r.Health.Passing),

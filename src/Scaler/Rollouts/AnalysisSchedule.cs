@@ -16,7 +16,7 @@ internal static class AnalysisSchedule
         }
 
         var spec = state.Spec.Analysis;
-        var result = CanaryAnalysis.Judge(spec, seen.NewTraffic, seen.StableTraffic);
+        var result = CanaryAnalysis.Judge(spec, seen.NewTraffic, seen.StableTraffic, seen.NewReady == 0 ? 0 : state.CanaryWeight);
         var check = new AnalysisCheck(now, seen.NewReady == 0 ? 0 : state.CanaryWeight, result);
         var failed = state.FailedChecks + (result.Verdict == AnalysisVerdict.Fail ? 1 : 0);
         var next = state with

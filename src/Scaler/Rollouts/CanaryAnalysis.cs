@@ -9,9 +9,14 @@ namespace Bollard.Scaler.Rollouts;
 /// </summary>
 public static class CanaryAnalysis
 {
-    public static AnalysisResult Judge(AnalysisSpec spec, TrafficStats? canary, TrafficStats? stable)
+    public static AnalysisResult Judge(AnalysisSpec spec, TrafficStats? canary, TrafficStats? stable, int newWeightPerMille = 0)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        if (Starved(spec, canary, stable, newWeightPerMille) is { } starved)
+        {
+            return new(AnalysisVerdict.Fail, starved, canary, stable);
+        }
+
         if (canary is null)
         {
             return new(AnalysisVerdict.Inconclusive, "no traffic numbers for the new version", canary, stable);
@@ -44,6 +49,25 @@ public static class CanaryAnalysis
         return failures.Count > 0
             ? new(AnalysisVerdict.Fail, "failed: " + string.Join("; ", failures), canary, stable)
             : new(AnalysisVerdict.Pass, "passed: " + string.Join("; ", passes), canary, stable);
+    }
+
+    /// <summary>
+    /// A new version that holds weight but gets almost none of the requests its weight should bring is failing where
+    /// the balancer can see it (its replicas ejected for errors, or unreachable): that is a failed check, not a lack of
+    /// data, or a bad version whose replicas were all ejected would be promoted for having no errors on record.
+    /// </summary>
+    private static string? Starved(AnalysisSpec spec, TrafficStats? canary, TrafficStats? stable, int newWeight)
+    {
+        if (newWeight <= 0 || newWeight >= Weights.Total || stable is null)
+        {
+            return null;
+        }
+
+        var expected = stable.Requests * newWeight / (double)(Weights.Total - newWeight);
+        var received = canary?.Requests ?? 0;
+        return expected >= 2 * spec.MinRequests && received < spec.MinRequests && received < expected / 4
+            ? $"failed: the new version got {received} requests where its weight of {Weights.Percent(newWeight)} should bring about {expected:0}: its replicas fail or are ejected by the balancer"
+            : null;
     }
 
     private static string Pct(double share) => (share * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%";
