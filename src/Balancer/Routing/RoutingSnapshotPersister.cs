@@ -40,11 +40,15 @@ internal sealed partial class RoutingSnapshotPersister : BackgroundService
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                // Token first, then the write: a publish in between fires the token and is written next round.
+                // Token first, then the write: a publish in between fires the token and is written next round. A
+                // write is followed by a pause, so a burst of publishes is written once, as its latest, after it.
                 var changed = _provider.GetConfig().ChangeToken;
-                WriteOnce();
+                if (WriteOnce())
+                {
+                    await Task.Delay(MinInterval, _time, stoppingToken);
+                }
+
                 await WaitAsync(changed, stoppingToken);
-                await Task.Delay(MinInterval, _time, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -39,7 +39,7 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var deployment = await LoadAsync(desired, replicas, cancellationToken);
+            var deployment = await LoadAsync(desired, cancellationToken);
             deployment = Begin(deployment, desired, now);
             if (!deployment.IsRolling)
             {
@@ -88,7 +88,7 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
         }
     }
 
-    private async Task<Deployment> LoadAsync(ServiceSpec desired, IReadOnlyList<ReplicaView> replicas, CancellationToken cancellationToken)
+    private async Task<Deployment> LoadAsync(ServiceSpec desired, CancellationToken cancellationToken)
     {
         if (Current(desired.Name) is { } known)
         {
@@ -98,7 +98,6 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
         // First pass since start: resume a stored rollout; else the desired spec is the stable one. Replicas of another
         // version with no stored record are left to the planner (replaced once the desired version is healthy).
         var stored = await store.LoadAsync(desired.Name, cancellationToken);
-        _ = replicas;
         return stored ?? new Deployment(desired);
     }
 
@@ -107,7 +106,14 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
         if (desired.Version == deployment.Stable.Version)
         {
             // Same containers; settings that do not make a version (replicas, route, health timings) follow the spec.
-            return deployment.IsRolling ? deployment with { Stable = desired } : deployment with { Stable = desired, New = deployment.New };
+            if (deployment.IsRolling && RolloutEngine.Apply(deployment.Rollout!, RolloutCommand.Abort, now) is { Accepted: true } abort)
+            {
+                // The desired spec went back to the stable version mid-rollout: the new version is no longer wanted.
+                decisions.Record(new Decision(now, desired.Name, "rollout abort", deployment.Rollout!.NewVersion, $"the desired version is the stable {desired.Version} again; {abort.Reason}", "accepted"));
+                return deployment with { Stable = desired, Rollout = abort.State };
+            }
+
+            return deployment with { Stable = desired };
         }
 
         if (deployment.Rollout is { } last && last.NewVersion == desired.Version)
