@@ -166,7 +166,14 @@ internal sealed class AgentFixture : IAsyncDisposable
             {
                 foreach (var container in await ListAsync(engine, all: true))
                 {
-                    await engine.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
+                    try
+                    {
+                        await engine.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
+                    }
+                    catch (DockerContainerNotFoundException)
+                    {
+                        // Removed meanwhile by a removal the agent had under way when it stopped.
+                    }
                 }
             }
             catch (Exception e) when (e is HttpRequestException or IOException or System.Net.Sockets.SocketException or TimeoutException)
