@@ -30,6 +30,12 @@ public sealed class ScalerOptions
     /// <summary>A registered replica failing its catalog check this long is removed from the catalog by the catalog.</summary>
     public TimeSpan DeregisterCriticalAfter { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// The availability assumed for one zone, for the expected availability shown in service status: with replicas in
+    /// n zones it is 1 - (1 - a)^n (two zones of 99% give 99.99%).
+    /// </summary>
+    public double ZoneAvailability { get; set; } = 0.99;
+
     /// <summary>Longest wait between retries when Docker cannot be reached or a create keeps failing.</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -25,6 +25,11 @@ internal sealed partial class ScalerOptionsValidator : IValidateOptions<ScalerOp
             errors.Add($"docker.publishAddress '{options.PublishAddress}' must be an IP address of this host (e.g. 127.0.0.1)");
         }
 
+        if (options.ZoneAvailability is <= 0 or >= 1)
+        {
+            errors.Add($"zoneAvailability {options.ZoneAvailability} must be between 0 and 1 (e.g. 0.99)");
+        }
+
         if (options.ResyncInterval <= TimeSpan.Zero || options.StartingPollInterval <= TimeSpan.Zero)
         {
             errors.Add("resync and polling intervals must be positive");

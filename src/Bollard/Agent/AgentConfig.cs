@@ -40,6 +40,9 @@ public sealed record AgentConfig
     /// <summary>Address registered for this host's replicas; null means <see cref="PublishAddress"/>.</summary>
     public string? AdvertiseAddress { get; init; }
 
+    /// <summary>Availability assumed for one zone, for the expected availability in service status.</summary>
+    public double ZoneAvailability { get; init; } = 0.99;
+
     /// <summary>The name of this host (default: the machine name).</summary>
     public string HostName { get; init; } = Environment.MachineName;
 

@@ -59,6 +59,7 @@ public static class AgentConfigLoader
             Cluster = yaml.Text("cluster") ?? defaults.Cluster,
             Zone = yaml.Text("zone") ?? defaults.Zone,
             HostName = yaml.Text("host") ?? defaults.HostName,
+            ZoneAvailability = yaml.Number("zoneAvailability", 0.0001, 0.999999) ?? defaults.ZoneAvailability,
             Hosts = ReadHosts(yaml),
             Listen = EndPoint(yaml, "listen") ?? defaults.Listen,
             Admin = (admin is null ? EndPoint(yaml, "admin") : EndPoint(admin, "listen")) ?? defaults.Admin,

@@ -80,6 +80,7 @@ public static class AgentHost
             scaler.Cluster = config.Cluster;
             scaler.Zone = config.Zone;
             scaler.HostName = config.HostName;
+            scaler.ZoneAvailability = config.ZoneAvailability;
             scaler.PublishAddress = config.PublishAddress;
             scaler.AdvertiseAddress = config.AdvertiseAddress;
         });

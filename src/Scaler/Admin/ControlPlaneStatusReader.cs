@@ -1,5 +1,9 @@
 using Bollard.Discovery;
+using Bollard.Scaler.Deployments;
+using Bollard.Scaler.Placement;
+using Bollard.Scaler.Rollouts;
 using Bollard.Scaler.Specs;
+using Microsoft.Extensions.Options;
 
 namespace Bollard.Scaler.Admin;
 
@@ -7,7 +11,7 @@ namespace Bollard.Scaler.Admin;
 /// Service status from the catalog's healthy replicas. Traffic weights and expected availability are not known here
 /// yet, so they stay null rather than being guessed.
 /// </summary>
-internal sealed class ControlPlaneStatusReader(IServiceCatalog catalog)
+internal sealed class ControlPlaneStatusReader(IServiceCatalog catalog, DeploymentCoordinator deployments, IOptions<ScalerOptions> options)
 {
     public async Task<IReadOnlyList<ServiceStatus>> ReadAllAsync(IReadOnlyList<ServiceSpec> specs, CancellationToken cancellationToken)
     {
@@ -40,6 +44,8 @@ internal sealed class ControlPlaneStatusReader(IServiceCatalog catalog)
                 .Select(g => new ReplicaGroup(g.Key.Zone, g.Key.Version, g.Count()))
                 .ToList();
         var healthy = snapshot?.Instances.Length;
+        var perZone = snapshot?.Instances.GroupBy(i => i.Zone, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var rollout = deployments.Current(spec.Name)?.Rollout;
         return new ServiceStatus(
             spec.Name,
             spec.Version,
@@ -47,11 +53,11 @@ internal sealed class ControlPlaneStatusReader(IServiceCatalog catalog)
             SpecFacts.ReplicasText(spec),
             healthy,
             groups,
-            Weights: null,
+            rollout is null || rollout.Phase.IsFinished() ? null : RolloutStatuses.Of(rollout).Weights,
             Health(healthy, SpecFacts.DesiredCount(spec)),
-            ExpectedAvailability: null,
+            perZone is null ? null : ExpectedAvailability.Compute(perZone, options.Value.ZoneAvailability),
             spec.Route,
-            Rollout: null);
+            rollout is null ? null : RolloutStatuses.Of(rollout));
     }
 
     internal static string Health(int? healthy, int desired) => healthy switch

@@ -3,7 +3,6 @@ using Bollard.Scaler.State;
 using AdminCommand = Bollard.Scaler.Admin.RolloutCommand;
 using AdminPhase = Bollard.Scaler.Admin.RolloutPhase;
 using EngineCommand = Bollard.Scaler.Rollouts.RolloutCommand;
-using EnginePhase = Bollard.Scaler.Rollouts.RolloutPhase;
 
 namespace Bollard.Scaler.Admin;
 
@@ -36,11 +35,11 @@ internal sealed partial class SpecControlPlane
 
         _ = applied;
         var now = time.GetUtcNow();
-        return new RolloutStatus(service, AdminPhase.Progressing, StrategyName(target.Rollout.Strategy), current.Version, target.Version, 0, TotalSteps(target.Rollout.Strategy), [], "starts on the next reconcile pass", now, now);
+        return new RolloutStatus(service, AdminPhase.Progressing, RolloutStatuses.StrategyName(target.Rollout.Strategy), current.Version, target.Version, 0, RolloutStatuses.TotalSteps(target.Rollout.Strategy), [], "starts on the next reconcile pass", now, now);
     }
 
     public Task<RolloutStatus?> GetRolloutAsync(string service, CancellationToken cancellationToken) =>
-        Task.FromResult(deployments.Current(service) is { Rollout: { } rollout } ? StatusOf(rollout) : null);
+        Task.FromResult(deployments.Current(service) is { Rollout: { } rollout } ? RolloutStatuses.Of(rollout) : null);
 
     public async Task<RolloutStatus> CommandRolloutAsync(string service, AdminCommand command, string actor, CancellationToken cancellationToken)
     {
@@ -52,38 +51,10 @@ internal sealed partial class SpecControlPlane
             throw new ControlPlaneException(result.State is null ? ControlPlaneError.NotFound : ControlPlaneError.Conflict, result.Reason);
         }
 
-        return StatusOf(result.State);
+        return RolloutStatuses.Of(result.State);
     }
 
     private IEnumerable<SpecFile> FilesFromDisk() =>
         specs.Current.Select(s => s.Source).Where(File.Exists).Distinct(StringComparer.Ordinal).Select(path => new SpecFile(path, File.ReadAllText(path)));
 
-    private static RolloutStatus StatusOf(RolloutState rollout) => new(
-        rollout.Service,
-        rollout.Phase switch
-        {
-            EnginePhase.Paused => AdminPhase.Paused,
-            EnginePhase.Succeeded => AdminPhase.Succeeded,
-            EnginePhase.Aborted => AdminPhase.Aborted,
-            EnginePhase.RolledBack => AdminPhase.RolledBack,
-            _ => AdminPhase.Progressing,
-        },
-        StrategyName(rollout.Spec.Strategy),
-        rollout.StableVersion,
-        rollout.NewVersion,
-        rollout.StepIndex,
-        TotalSteps(rollout.Spec.Strategy),
-        [new VersionWeight(rollout.StableVersion, (Weights.Total - rollout.CanaryWeight) / 10.0), new VersionWeight(rollout.NewVersion, rollout.CanaryWeight / 10.0)],
-        $"{rollout.Phase}: {rollout.Reason}",
-        rollout.StartedAt,
-        rollout.StepStartedAt);
-
-    private static string StrategyName(StrategySpec strategy) => strategy switch
-    {
-        CanarySpec => "canary",
-        BlueGreenSpec => "blueGreen",
-        _ => "rolling",
-    };
-
-    private static int TotalSteps(StrategySpec strategy) => strategy is CanarySpec canary ? canary.Steps.Count : 1;
 }

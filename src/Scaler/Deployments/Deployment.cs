@@ -12,8 +12,11 @@ namespace Bollard.Scaler.Deployments;
 /// <param name="Rollout">The latest rollout (running, or finished: kept for status, undo and to not retry a
 /// version that was rolled back).</param>
 /// <param name="New">The spec of the rollout's new version.</param>
-/// <param name="Previous">After a success, the spec of the version it replaced (what undo goes back to).</param>
-public sealed record Deployment(ServiceSpec Stable, RolloutState? Rollout = null, ServiceSpec? New = null, ServiceSpec? Previous = null)
+/// <param name="Previous">After a success, the spec of the version it replaced.</param>
+/// <param name="Settled">True once the rollout has nothing left to do: finished, and the version it leaves behind may go
+/// (after blue/green's rollback window, or once a rolled-back version's weight is 0). Until then every pass advances
+/// it, even after it succeeded: the old set stays warm and an undo is still possible.</param>
+public sealed record Deployment(ServiceSpec Stable, RolloutState? Rollout = null, ServiceSpec? New = null, ServiceSpec? Previous = null, bool Settled = false)
 {
-    public bool IsRolling => Rollout is { } r && !r.Phase.IsFinished();
+    public bool IsRolling => Rollout is not null && !Settled;
 }

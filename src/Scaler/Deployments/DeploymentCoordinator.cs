@@ -123,7 +123,7 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
 
         var rollout = RolloutEngine.Start(desired.Name, deployment.Stable.Version, desired.Version, desired.Rollout, now);
         decisions.Record(new Decision(now, desired.Name, "rollout start", desired.Version, $"desired version {desired.Version} differs from stable {deployment.Stable.Version}; strategy {desired.Rollout.Strategy.GetType().Name.Replace("Spec", "", StringComparison.Ordinal)}", "started"));
-        return deployment with { Rollout = rollout, New = desired };
+        return deployment with { Rollout = rollout, New = desired, Settled = false };
     }
 
     private RolloutObservation Observe(Deployment deployment, int total, IReadOnlyList<ReplicaView> replicas)
@@ -141,10 +141,19 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
             traffic.Read(rollout.Service, rollout.NewVersion, window));
     }
 
-    private static Deployment Finish(Deployment deployment, RolloutStep step) =>
-        step.State.Phase == RolloutPhase.Succeeded && step.RemovableVersion == deployment.Stable.Version
-            ? deployment with { Stable = deployment.New!, Previous = deployment.Stable }
-            : deployment;
+    /// <summary>Settles a finished rollout once the version it leaves behind may go: the new version becomes the stable
+    /// one after a success; after a rollback or abort the stable version stays.</summary>
+    private static Deployment Finish(Deployment deployment, RolloutStep step)
+    {
+        if (!step.State.Phase.IsFinished() || step.RemovableVersion is null)
+        {
+            return deployment;
+        }
+
+        return step.State.Phase == RolloutPhase.Succeeded
+            ? deployment with { Stable = deployment.New!, Previous = deployment.Stable, Settled = true }
+            : deployment with { Settled = true };
+    }
 
     private static ServiceTarget TargetOf(Deployment deployment, RolloutStep step) =>
         new(deployment.Stable.Name, [new VersionTarget(deployment.Stable, step.StableReplicas), new VersionTarget(deployment.New!, step.NewReplicas)]);

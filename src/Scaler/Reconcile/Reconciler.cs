@@ -50,7 +50,7 @@ public sealed partial class Reconciler : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         (_specs, _hosts, _catalog, _prober, _drain, _decisions, _options, _time, _logger) =
             (specs, hosts, catalog, prober, drain, decisions, options.Value, time, logger);
-        _controller = new ScaleController(load, deployments, decisions);
+        _controller = new ScaleController(load, new ReplicaCpu(hosts), deployments, decisions);
     }
 
     /// <summary>Raised when a background removal finished, so the loop runs a pass soon.</summary>

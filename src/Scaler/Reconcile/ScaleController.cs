@@ -11,7 +11,7 @@ namespace Bollard.Scaler.Reconcile;
 /// between versions (one version unless a rollout runs). Keeps the autoscaler's history between passes and records
 /// every change of decision in the decision log, with its inputs.
 /// </summary>
-internal sealed class ScaleController(IServiceLoadSource load, DeploymentCoordinator deployments, DecisionLog decisions)
+internal sealed class ScaleController(IServiceLoadSource load, ReplicaCpu cpu, DeploymentCoordinator deployments, DecisionLog decisions)
 {
     private readonly Dictionary<string, AutoscalerHistory> _histories = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ScaleDecision> _last = new(StringComparer.Ordinal);
@@ -25,6 +25,7 @@ internal sealed class ScaleController(IServiceLoadSource load, DeploymentCoordin
             var mine = replicas.Where(r => r.Container.Service == spec.Name && r.Container.State != Runtime.ContainerRunState.Stopped).ToList();
             var ready = mine.Count(r => r.Health.Passing);
             var observed = spec.Autoscaling is null ? null : await load.ReadAsync(spec.Name, ready, cancellationToken);
+            observed = await WithCpuAsync(spec, observed, mine, ready, now, cancellationToken);
             var input = new AutoscaleInput(spec.Autoscaling, spec.Replicas, mine.Count, ready, observed, now, AutoscaleInput.DefaultStalenessLimit);
             var (decision, history) = AutoscalePolicy.Decide(input, _histories.GetValueOrDefault(spec.Name, AutoscalerHistory.Empty));
             _histories[spec.Name] = history;
@@ -35,10 +36,30 @@ internal sealed class ScaleController(IServiceLoadSource load, DeploymentCoordin
         foreach (var gone in _histories.Keys.Except(specs.Select(s => s.Name)).ToList())
         {
             _histories.Remove(gone);
+            cpu.Forget(gone);
             _last.Remove(gone);
         }
 
         return targets;
+    }
+
+    /// <summary>
+    /// Adds the ready replicas' average CPU to the observation, only for a service scaled on CPU (reading Docker stats
+    /// costs a call per replica). The average covers the same replicas as the balancer's figures: the ready ones.
+    /// </summary>
+    private async Task<LoadSnapshot?> WithCpuAsync(
+        ServiceSpec spec, LoadSnapshot? observed, List<ReplicaView> mine, int ready, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (spec.Autoscaling?.Metrics.Any(m => m.Kind == MetricKind.CpuPercent) != true)
+        {
+            cpu.Forget(spec.Name);
+            return observed;
+        }
+
+        var average = await cpu.AverageAsync(spec.Name, [.. mine.Where(r => r.Health.Passing)], cancellationToken);
+        return average is null ? observed
+            : observed is null ? new LoadSnapshot(now, ready, CpuPercent: average)
+            : observed with { CpuPercent = average };
     }
 
     /// <summary>The latest decision of a service, for its status.</summary>

@@ -65,7 +65,7 @@ public static class CanaryAnalysis
 
         var expected = stable.Requests * newWeight / (double)(Weights.Total - newWeight);
         var received = canary?.Requests ?? 0;
-        return expected >= 2 * spec.MinRequests && received < spec.MinRequests && received < expected / 4
+        return expected >= 2 * spec.MinRequests && received < spec.MinRequests && received < expected / 10
             ? $"failed: the new version got {received} requests where its weight of {Weights.Percent(newWeight)} should bring about {expected:0}: its replicas fail or are ejected by the balancer"
             : null;
     }

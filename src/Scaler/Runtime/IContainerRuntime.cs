@@ -29,6 +29,13 @@ public interface IContainerRuntime
     Task RemoveAsync(string containerId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Reads a running container's cumulative CPU usage once (no streaming). Null when the container is missing or not
+    /// running: a missing sample is missing data, never zero load.
+    /// </summary>
+    /// <exception cref="RuntimeUnavailableException">The engine cannot be reached.</exception>
+    Task<ContainerCpuSample?> SampleCpuAsync(string containerId, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Lifecycle events (start, die, destroy, health) of managed containers. Events only wake the reconcile loop; the
     /// loop always re-lists. The stream ends on cancellation or when the engine connection drops (the caller retries).
     /// </summary>

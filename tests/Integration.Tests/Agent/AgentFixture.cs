@@ -170,7 +170,7 @@ internal sealed class AgentFixture : IAsyncDisposable
                     {
                         await engine.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
                     }
-                    catch (DockerContainerNotFoundException)
+                    catch (DockerApiException e) when (e.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.Conflict)
                     {
                         // Removed meanwhile by a removal the agent had under way when it stopped.
                     }

@@ -1,0 +1,203 @@
+#!/usr/bin/env bash
+# Scaler reaction time, end to end with real containers: the real `bollard agent` (scaler + embedded catalog +
+# balancer, on the local Docker engine) runs one autoscaled service of bollard-sample:v1 at 1 replica; a bounded load
+# step (wrk on 127.0.0.1) starts, and the time is measured until the replicas the autoscaler added answer requests
+# through the balancer. Several rounds, scaling back down to 1 in between. Prints one table; logs, raw samples and
+# the agent's config go to artifacts/bench/scaler-reaction-<run>/. Target (issue 4): under 5 s.
+#
+#   bench/scaler-reaction.sh             QUICK=1 bench/scaler-reaction.sh (2 rounds)
+#
+# Environment (defaults in brackets):
+#   BENCH_ROUNDS [3]  BENCH_CONNECTIONS [32]  BENCH_DURATION [30s] (wrk's bound; the step is stopped early once
+#   every added replica answered)  BENCH_RPS_TARGET [5] (rps per replica the autoscaler keeps)  BENCH_MAX [6]
+#   BENCH_GIT_REF [none] build Bollard from this commit (git archive) instead of the working tree
+#
+# Needs Docker with the image bollard-sample:v1 (scripts/build-images.sh), wrk (installed with apt-get when missing),
+# curl, jq and the .NET SDK. No Consul (the agent uses its embedded catalog). Everything started here is stopped on
+# exit, also on failure or Ctrl-C: the agent, wrk, the probe and the samplers by PID, then every container of this
+# run's cluster (label io.bollard.cluster=<cluster>). All traffic stays on 127.0.0.1.
+set -euo pipefail
+
+BENCH_NAME=scaler-reaction
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+if [ "${QUICK:-0}" = 1 ]; then ROUNDS="${BENCH_ROUNDS:-2}"; else ROUNDS="${BENCH_ROUNDS:-3}"; fi
+CONNECTIONS="${BENCH_CONNECTIONS:-32}"
+DURATION="${BENCH_DURATION:-30s}"
+RPS_TARGET="${BENCH_RPS_TARGET:-5}"
+MAX="${BENCH_MAX:-6}"
+ADDED=$((MAX - 1))
+TARGET_MS=5000
+OUT="$BENCH_ROOT/artifacts/bench/scaler-reaction-$RUN_ID"
+CLUSTER="sbench-$RUN_ID"
+SERVICE=react
+mkdir -p "$OUT"
+
+# The agent first (so it cannot start replacements), then whatever containers of this cluster are left.
+AGENT_PID=""
+remove_cluster() {
+  [ -z "$AGENT_PID" ] || stop_pid "$AGENT_PID"
+  local ids
+  ids="$(docker ps -aq --filter "label=io.bollard.cluster=$CLUSTER" 2>/dev/null)" || return 0
+  [ -z "$ids" ] || docker rm -f $ids >/dev/null 2>&1
+}
+on_cleanup remove_cluster
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- prerequisites ------------------------------------------------------------------------------------------------
+command -v wrk >/dev/null || apt_install wrk
+for tool in curl jq dotnet docker; do command -v "$tool" >/dev/null || fail "$tool is missing"; done
+docker info >/dev/null 2>&1 || fail "Docker does not answer: run scripts/deps.sh first"
+docker image inspect bollard-sample:v1 >/dev/null 2>&1 || fail "image bollard-sample:v1 is missing: run scripts/build-images.sh"
+[ "$MAX" -ge 2 ] || fail "BENCH_MAX must be at least 2"
+
+# --- build --------------------------------------------------------------------------------------------------------
+prepare_sources
+BOLLARD_DIR="$(publish_project src/Bollard/Bollard.csproj)"
+PROBE_DIR="$(publish_project bench/ScalerBench/ScalerBench.csproj)"
+
+# --- the agent ----------------------------------------------------------------------------------------------------
+free_port LB
+free_port ADMIN
+STATE="$(mktemp -d "${TMPDIR:-/tmp}/bollard-scaler-reaction.XXXXXX")"
+on_cleanup "rm -rf '$STATE'"
+mkdir -p "$OUT/services"
+cat >"$OUT/agent.yaml" <<YAML
+cluster: $CLUSTER
+zone: zone-a
+listen: 127.0.0.1:$LB
+admin: 127.0.0.1:$ADMIN
+services: services
+stateDir: $STATE
+YAML
+# scaleUp: one decision may add every replica up to max (the default step limit is +4 per 15 s, which would split
+# the step in two); scaleDown: short window and period, only so that rounds do not wait minutes for the scale-in.
+cat >"$OUT/services/$SERVICE.yaml" <<YAML
+name: $SERVICE
+image: bollard-sample:v1
+port: 8080
+replicas: {min: 1, max: $MAX}
+autoscaling:
+  metrics:
+    - type: rps
+      target: $RPS_TARGET
+  scaleUp: {stabilization: 0s, maxReplicas: $ADDED, maxPercent: 1000, period: 15s}
+  scaleDown: {stabilization: 3s, maxReplicas: $ADDED, maxPercent: 1000, period: 1s}
+health:
+  path: /health
+  interval: 500ms
+  timeout: 1s
+route:
+  pathPrefix: /
+drainTimeout: 1s
+stopGracePeriod: 2s
+YAML
+start_bg "$OUT/agent.log" "$BOLLARD_DIR/bollard" agent --config "$OUT/agent.yaml"
+AGENT_PID="$STARTED_PID"
+log "run $RUN_ID: agent pid $AGENT_PID, cluster $CLUSTER, balancer 127.0.0.1:$LB, admin 127.0.0.1:$ADMIN (logs in ${OUT#"$BENCH_ROOT"/})"
+
+agent_alive() { kill -0 "$AGENT_PID" 2>/dev/null || { tail -20 "$OUT/agent.log" >&2; fail "the agent exited (log: $OUT/agent.log)"; }; }
+token_ready() { [ -s "$STATE/admin.token" ]; }
+wait_until 60 "admin token" token_ready || { agent_alive; fail "no admin token in $STATE after 60 s"; }
+TOKEN="$(cat "$STATE/admin.token")"
+admin() { curl -fsS -m 2 -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$ADMIN$1"; }
+healthy() { admin "/v1/services/$SERVICE" | jq -r '.healthyReplicas // 0'; }
+running() { docker ps -q --filter "label=io.bollard.cluster=$CLUSTER" --filter status=running | wc -l; }
+running_ids() { docker ps -q --filter "label=io.bollard.cluster=$CLUSTER" --filter status=running | paste -sd, -; }
+serves() { curl -fsS -m 2 "http://127.0.0.1:$LB/" | grep -q '"replica"'; }
+at_one() { [ "$(running)" -eq 1 ] && [ "$(healthy)" = 1 ] && serves; }
+now_ms() { date +%s%3N; }
+
+wait_until 120 "one replica" at_one || { agent_alive; fail "the service did not reach 1 serving replica in 120 s (log: $OUT/agent.log)"; }
+log "1 replica serves: $(curl -fsS "http://127.0.0.1:$LB/")"
+
+# --- rounds -------------------------------------------------------------------------------------------------------
+# Per round, all in ms from t0 (the instant before wrk starts):
+#   decided   the autoscaler's scale-up decision (its timestamp in the decision log, GET /v1/services/NAME/decisions)
+#   running   docker ps shows all MAX containers of the cluster running (sampled every ~0.2 s)
+#   healthy   the admin API reports MAX healthy replicas in the catalog (sampled with docker ps)
+#   first     the first added replica answered a request through the balancer (probe: 2 request loops)
+#   served    every added replica answered a request through the balancer: the reaction time
+RESULTS="$OUT/results.tsv"
+printf 'round\tdecided\tfirst_running\trunning\thealthy\tfirst\tserved\twrk_rps\terrors\n' >"$RESULTS"
+errors_of() { awk '/Non-2xx/ { e += $NF } /Socket errors/ { gsub(/[a-z,]/, ""); for (i = 1; i <= NF; i++) e += $i } END { print e + 0 }' "$1"; }
+
+sampler() { # sampler T0 FILE: "ms running healthy" every ~0.2 s until killed
+  while :; do
+    printf '%s %s %s\n' "$(($(now_ms) - $1))" "$(running)" "$(healthy 2>/dev/null || echo -1)" >>"$2"
+    sleep 0.2
+  done
+}
+first_at() { # first_at FILE COLUMN MIN: first ms whose column >= MIN
+  awk -v c="$2" -v m="$3" '$c >= m { print $1; found = 1; exit } END { if (!found) print "nan" }' "$1"
+}
+
+for ((round = 1; round <= ROUNDS; round++)); do
+  agent_alive
+  known="$(running_ids)"
+  base="$OUT/r$round"
+  t0="$(now_ms)"
+  start_bg "$base-wrk.txt" wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --timeout 5s "http://127.0.0.1:$LB/"
+  wrk_pid="$STARTED_PID"
+  start_bg "$base-sampler.log" sampler "$t0" "$base-samples.txt"
+  sampler_pid="$STARTED_PID"
+  "$PROBE_DIR/scaler-bench" probe --url "http://127.0.0.1:$LB/" --t0-ms "$t0" --known "$known" --expect "$ADDED" \
+    --timeout-s 60 >"$base-probe.txt" 2>"$base-probe.log" || fail "the probe failed (log: $base-probe.log)"
+  sleep 0.5
+  stop_pid "$sampler_pid"
+  kill -INT "$wrk_pid" 2>/dev/null || true # wrk prints its summary on SIGINT
+  wait "$wrk_pid" 2>/dev/null || true
+  decided="$(admin "/v1/services/$SERVICE/decisions?limit=200" | jq -r --argjson t0 "$t0" '
+    [ .[] | select(.action == "scale") | (.at | sub("\\.[0-9]+"; "") | sub("\\+00:00$"; "Z") | fromdateiso8601) as $s
+      | { ms: ((.at | capture("\\.(?<f>[0-9]{1,3})") .f // "0") as $f | $s * 1000 + ($f + "00" | .[0:3] | tonumber) - $t0), outcome } ]
+    | map(select(.ms >= -1000 and (.outcome | test("desired [2-9]")))) | sort_by(.ms) | (.[0].ms // "nan")')" || decided=nan
+  first="$(awk 'NR == 1 { print $1 }' "$base-probe.txt")"
+  served="$(awk -v n="$ADDED" 'NR == n { print $1 }' "$base-probe.txt")"
+  rps="$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$base-wrk.txt")"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$decided" "$(first_at "$base-samples.txt" 2 2)" \
+    "$(first_at "$base-samples.txt" 2 "$MAX")" "$(first_at "$base-samples.txt" 3 "$MAX")" "${first:-nan}" "${served:-nan}" \
+    "${rps:-nan}" "$(errors_of "$base-wrk.txt")" >>"$RESULTS"
+  log "round $round: $(tail -1 "$RESULTS" | cut -f2-)  ($(tail -1 "$base-probe.log"))"
+  if [ "$round" -lt "$ROUNDS" ]; then
+    log "scaling back to 1 (load stopped; scale-down window 3 s after the 5 s load window drains)"
+    wait_until 120 "scale-in" at_one || fail "did not scale back to 1 replica within 120 s (log: $OUT/agent.log)"
+  fi
+done
+
+# --- report -------------------------------------------------------------------------------------------------------
+stat_of() { # stat_of COLUMN median|min|max
+  awk -F'\t' -v c="$1" 'NR > 1 && $c != "nan" { print $c }' "$RESULTS" | case "$2" in
+    median) median ;;
+    min) sort -g | head -1 ;;
+    max) sort -g | tail -1 ;;
+  esac
+}
+fmt() { awk -v v="$1" 'BEGIN { if (v == "" || v == "nan") print "-"; else printf "%.2f", v / 1000 }'; }
+{
+  echo
+  echo "Scaler reaction benchmark, run $RUN_ID ($(date -u +%Y-%m-%dT%H:%MZ)), $(nproc --all) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "1 -> $MAX replicas of bollard-sample:v1 (rps target $RPS_TARGET/replica, health every 500ms); load step: wrk -t1 -c$CONNECTIONS on 127.0.0.1; $ROUNDS rounds"
+  echo "Times in seconds from the start of the load step."
+  echo
+  printf '| %-62s | %6s | %6s | %6s | %-7s | %-4s |\n' "until" median min max target pass
+  printf '|%s|\n' "----------------------------------------------------------------|--------|--------|--------|---------|------"
+  row() { # row LABEL COLUMN [TARGET]
+    local med; med="$(stat_of "$2" median)"
+    local verdict="" tgt=""
+    if [ -n "${3:-}" ]; then
+      tgt="< $(($3 / 1000)) s"
+      verdict="$(awk -v v="$(stat_of "$2" max)" -v t="$3" 'BEGIN { if (v == "" || v == "nan") print "NO"; else print (v < t ? "yes" : "NO") }')"
+    fi
+    printf '| %-62s | %6s | %6s | %6s | %-7s | %-4s |\n' "$1" "$(fmt "$med")" "$(fmt "$(stat_of "$2" min)")" "$(fmt "$(stat_of "$2" max)")" "$tgt" "$verdict"
+  }
+  row "scale-up decision (decision log)" 2
+  row "first added container running (docker ps)" 3
+  row "all $MAX containers running (docker ps)" 4
+  row "all $MAX healthy in the catalog (admin API)" 5
+  row "first added replica answered through the balancer" 6
+  row "all $ADDED added replicas answered through the balancer (reaction)" 7 "$TARGET_MS"
+  echo
+  echo "pass: the slowest round under the target. Per round (ms): ${OUT#"$BENCH_ROOT"/}/results.tsv"
+  echo "wrk req/s per round: $(awk -F'\t' 'NR > 1 { printf "%s ", $8 }' "$RESULTS"); errors (non-2xx + socket): $(awk -F'\t' 'NR > 1 { e += $9 } END { print e + 0 }' "$RESULTS")"
+} | tee "$OUT/table.md"
