@@ -71,8 +71,10 @@ admin: 127.0.0.1:$ADMIN
 services: services
 stateDir: $STATE
 YAML
-# scaleUp: one decision may add every replica up to max (the default step limit is +4 per 15 s, which would split
-# the step in two); scaleDown: short window and period, only so that rounds do not wait minutes for the scale-in.
+# scaleUp: one decision may go from 1 to max (the default step limit is +4 per 15 s, which would split the step in
+# two). maxReplicas is max, not max - 1: the step budget counts from the count at the start of the period, and in the
+# first 15 s after the agent started that count is 0 (the initial 0 -> 1 uses one step).
+# scaleDown: short window and period, only so that rounds do not wait minutes for the scale-in.
 cat >"$OUT/services/$SERVICE.yaml" <<YAML
 name: $SERVICE
 image: bollard-sample:v1
@@ -82,7 +84,7 @@ autoscaling:
   metrics:
     - type: rps
       target: $RPS_TARGET
-  scaleUp: {stabilization: 0s, maxReplicas: $ADDED, maxPercent: 1000, period: 15s}
+  scaleUp: {stabilization: 0s, maxReplicas: $MAX, maxPercent: 1000, period: 15s}
   scaleDown: {stabilization: 3s, maxReplicas: $ADDED, maxPercent: 1000, period: 1s}
 health:
   path: /health

@@ -20,6 +20,9 @@ namespace Bollard.Scaler.Deployments;
 public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic traffic, DecisionLog decisions) : IDisposable
 {
     private readonly Dictionary<string, Deployment> _deployments = new(StringComparer.Ordinal);
+
+    // Services whose weights are known to be cleared, so a steady service does not clear them (a Consul write) every pass.
+    private readonly HashSet<string> _weightsCleared = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     public void Dispose() => _gate.Dispose();
@@ -44,7 +47,12 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
             if (!deployment.IsRolling)
             {
                 await SaveAsync(desired.Name, deployment, cancellationToken);
-                await traffic.ClearWeightsAsync(desired.Name, cancellationToken);
+                if (!_weightsCleared.Contains(desired.Name))
+                {
+                    await traffic.ClearWeightsAsync(desired.Name, cancellationToken);
+                    _weightsCleared.Add(desired.Name);
+                }
+
                 return ServiceTarget.Steady(deployment.Stable, total);
             }
 
@@ -160,6 +168,7 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
 
     private async Task PublishWeightsAsync(Deployment deployment, RolloutStep step, CancellationToken cancellationToken)
     {
+        _weightsCleared.Remove(deployment.Stable.Name);
         if (deployment.New!.Rollout.Strategy is RollingSpec)
         {
             // A rolling update has no weights of its own: traffic follows the ready replicas.
