@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Prometheus;
 
 namespace Bollard.Balancer.Metrics;
@@ -21,6 +22,13 @@ internal sealed class BalancerMetrics
     private readonly Counter _retries;
     private readonly Counter _retriesDenied;
     private readonly Counter _shed;
+
+    // The per-request series, resolved once per label set: WithLabels allocates its label array and looks the child up
+    // on every call, which the proxy's request path should not pay. Label values are bounded (services, versions,
+    // zones, five status classes), so the caches are too.
+    private readonly ConcurrentDictionary<string, Gauge.Child> _inFlightByService = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Service, string Version, string Zone, string CodeClass), Counter.Child> _requestsBySeries = new();
+    private readonly ConcurrentDictionary<(string Service, string Version), Histogram.Child> _durationBySeries = new();
 
     public BalancerMetrics(IMetricFactory factory)
     {
@@ -64,14 +72,24 @@ internal sealed class BalancerMetrics
             ["service"]);
     }
 
-    public void RequestStarted(string service) => _inFlight.WithLabels(service).Inc();
+    public void RequestStarted(string service) => InFlightOf(service).Inc();
 
     public void RequestFinished(string service, string version, string zone, int statusCode, TimeSpan elapsed)
     {
-        _inFlight.WithLabels(service).Dec();
-        _requests.WithLabels(service, LabelOf(version), LabelOf(zone), CodeClassOf(statusCode)).Inc();
-        _duration.WithLabels(service, LabelOf(version)).Observe(elapsed.TotalSeconds);
+        InFlightOf(service).Dec();
+        var versionLabel = LabelOf(version);
+        _requestsBySeries.GetOrAdd(
+            (service, versionLabel, LabelOf(zone), CodeClassOf(statusCode)),
+            static (key, requests) => requests.WithLabels(key.Service, key.Version, key.Zone, key.CodeClass),
+            _requests).Inc();
+        _durationBySeries.GetOrAdd(
+            (service, versionLabel),
+            static (key, duration) => duration.WithLabels(key.Service, key.Version),
+            _duration).Observe(elapsed.TotalSeconds);
     }
+
+    private Gauge.Child InFlightOf(string service) =>
+        _inFlightByService.GetOrAdd(service, static (name, gauge) => gauge.WithLabels(name), _inFlight);
 
     public void Ejected(string service) => _ejections.WithLabels(service).Inc();
 

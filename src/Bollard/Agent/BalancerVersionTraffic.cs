@@ -12,11 +12,11 @@ namespace Bollard.Agent;
 /// where every balancer reads them: in this process on a single host, in Consul KV when Consul is used (the local
 /// balancer then reads them back from Consul like the others).
 /// </summary>
-internal sealed class BalancerVersionTraffic(ITrafficWindow window, InMemoryVersionWeights local, ConsulKeyValueStore? consul, string cluster) : IVersionTraffic
+internal sealed class BalancerVersionTraffic(ITrafficWindow traffic, InMemoryVersionWeights local, ConsulKeyValueStore? consul, string cluster) : IVersionTraffic
 {
-    public RolloutTraffic? Read(string service, string version, TimeSpan window1)
+    public RolloutTraffic? Read(string service, string version, TimeSpan window)
     {
-        var stats = window.Read(service, version, window1);
+        var stats = traffic.Read(service, version, window);
         return stats.Requests == 0 ? new RolloutTraffic(0, 0, null) : new RolloutTraffic(stats.Requests, stats.Errors, stats.P99.TotalMilliseconds);
     }
 

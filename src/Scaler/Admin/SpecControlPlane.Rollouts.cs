@@ -26,14 +26,13 @@ internal sealed partial class SpecControlPlane
             _ => throw new ControlPlaneException(ControlPlaneError.Invalid, "a rollout needs a new image (\"image\") or a new spec (\"spec\")"),
         };
 
-        var applied = await ApplyAsync(next, actor, cancellationToken);
+        await ApplyAsync(next, actor, cancellationToken);
         var target = Load(next).First(s => s.Name == service);
         if (target.Version == current.Version)
         {
             throw new ControlPlaneException(ControlPlaneError.Conflict, $"service '{service}' already runs version {current.Version}: nothing to roll out");
         }
 
-        _ = applied;
         var now = time.GetUtcNow();
         return new RolloutStatus(service, AdminPhase.Progressing, RolloutStatuses.StrategyName(target.Rollout.Strategy), current.Version, target.Version, 0, RolloutStatuses.TotalSteps(target.Rollout.Strategy), [], "starts on the next reconcile pass", now, now);
     }
