@@ -16,6 +16,7 @@
 #   BENCH_DOTNET_GC [server]  server or workstation, for both .NET proxies (see dotnet_env below)
 #   BENCH_TARGETS [direct bollard yarp nginx haproxy]
 #   BENCH_GIT_REF [none]  build Bollard from this commit (git archive) instead of the working tree
+#   BENCH_BOLLARD_ENV [none]  extra NAME=VALUE settings for the bollard process only (to try runtime settings)
 #
 # Needs: Docker and Consul (scripts/deps.sh starts them), the .NET SDK; wrk, nginx and haproxy are installed with
 # apt-get when missing. Everything started here is stopped on exit (processes by PID, containers by label, the
@@ -79,6 +80,7 @@ dotnet_env() {
   esac
 }
 read -r -a DOTNET_ENV <<<"$(dotnet_env)"
+read -r -a BOLLARD_ENV <<<"${BENCH_BOLLARD_ENV:-}"
 
 log "run $RUN_ID: ${ROUNDS} rounds x ${DURATION}, ${CONNECTIONS} connections, backend: $BACKEND_KIND; wrk on core $LOAD_CPU, proxy on core $PROXY_CPU, backends on core $BACKEND_CPU; logs in ${OUT#"$BENCH_ROOT"/}"
 
@@ -178,7 +180,7 @@ YAML
       \"Check\":{\"HTTP\":\"http://127.0.0.1:$port/health\",\"Interval\":\"10s\",\"Timeout\":\"2s\",
                  \"DeregisterCriticalServiceAfter\":\"1m\",\"Status\":\"passing\"}}"
   done
-  start_bg "$OUT/bollard.log" taskset -c "$PROXY_CPU" env "${DOTNET_ENV[@]}" "$BOLLARD_DIR/bollard" agent --config "$dir/agent.yaml"
+  start_bg "$OUT/bollard.log" taskset -c "$PROXY_CPU" env "${DOTNET_ENV[@]}" ${BOLLARD_ENV[@]+"${BOLLARD_ENV[@]}"} "$BOLLARD_DIR/bollard" agent --config "$dir/agent.yaml"
   PID[bollard]="$STARTED_PID"
 }
 

@@ -38,6 +38,13 @@ public static class AgentHost
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);
+        // Hosting starts a tracing Activity for every request whenever this category logs at all, and the forwarder
+        // then starts a second one and writes trace headers to the replica: two objects and a header per request that
+        // nobody reads (an incoming traceparent is still forwarded). Its messages are per-request ones.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        // With the runtime's socket completions inline (RuntimeTuning), Kestrel runs its continuations inline as well:
+        // the proxy's request path is all asynchronous I/O, so a hop through the thread pool is pure overhead.
+        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = RuntimeTuning.InlineSocketCompletions);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

@@ -88,6 +88,7 @@ internal static class CommandLine
 
     private static async Task<int> RunAgentAsync(string configFile, CliContext context)
     {
+        RuntimeTuning.Apply();
         AgentConfig config;
         IReadOnlyList<ServiceSpec> specs;
         try
@@ -107,6 +108,8 @@ internal static class CommandLine
             // Bollard's own series are what operators need; prometheus-net's default listeners on every .NET meter and
             // event counter would add work to each proxied request (Kestrel's and HttpClient's per-request instruments).
             Prometheus.Metrics.SuppressDefaultMetrics(new Prometheus.SuppressDefaultMetricOptions { SuppressEventCounters = true, SuppressMeters = true });
+            // Exemplars come from trace context, which the agent does not create: looking for one costs every request.
+            Prometheus.Metrics.DefaultFactory.ExemplarBehavior = Prometheus.ExemplarBehavior.NoExemplars();
             await using var app = AgentHost.Build(config, specs);
             await app.RunAsync();
             return Ok;
