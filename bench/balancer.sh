@@ -160,6 +160,7 @@ cluster: $SERVICE
 zone: bench
 listen: 127.0.0.1:${PORT[bollard]}
 admin: 127.0.0.1:$admin
+stateDir: $dir/state
 services: services
 consul:
   address: $CONSUL_ADDR

@@ -110,6 +110,7 @@ internal static class CommandLine
             Prometheus.Metrics.SuppressDefaultMetrics(new Prometheus.SuppressDefaultMetricOptions { SuppressEventCounters = true, SuppressMeters = true });
             // Exemplars come from trace context, which the agent does not create: looking for one costs every request.
             Prometheus.Metrics.DefaultFactory.ExemplarBehavior = Prometheus.ExemplarBehavior.NoExemplars();
+            using var stateLock = StateDirectoryLock.Acquire(config.StateDirectory);
             await using var app = AgentHost.Build(config, specs);
             await app.RunAsync();
             return Ok;
