@@ -37,6 +37,7 @@ public sealed class ResilienceEndToEndTests : IAsyncLifetime
         [
             new ServiceRoute("web", null, "/web"),
             new ServiceRoute("slow", null, "/slow") { MaxConcurrentRequests = 1 },
+            new ServiceRoute("late", null, "/late") { Timeout = TimeSpan.FromMilliseconds(300) },
         ]));
         builder.Services.AddSingleton(_metrics);
         builder.Services.AddBalancer(o =>
@@ -148,6 +149,21 @@ public sealed class ResilienceEndToEndTests : IAsyncLifetime
         _release.SetResult();
 
         Assert.Equal(length ?? 2048, (await response.Content.ReadAsByteArrayAsync()).Length);
+    }
+
+    [Fact]
+    public async Task A_replica_slower_than_its_route_timeout_gets_a_504_in_that_time()
+    {
+        var late = await StartBackendAsync("late", _ => StatusCodes.Status200OK, hold: true);
+        _catalog.Push("late", Instance("late-1", late) with { Service = "late" });
+        await WaitRoutedAsync("/late/", 1);
+
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        using var response = await _client.GetAsync(new Uri("/late/x", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        // 300 ms, not the default 100 s; the bound leaves room for a loaded machine.
+        Assert.InRange(System.Diagnostics.Stopwatch.GetElapsedTime(started), TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(10));
     }
 
     [Fact]
