@@ -1,3 +1,5 @@
+using System.Net.Http;
+using Bollard.Balancer.Retries;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
@@ -16,6 +18,18 @@ internal sealed class BalancerForwarderHttpClientFactory(
         base.ConfigureHandler(context, handler);
         Apply(options.Value, handler);
     }
+
+    protected override HttpMessageHandler WrapHandler(ForwarderHttpClientContext context, HttpMessageHandler handler) =>
+        Wrap(options.Value.Retries, base.WrapHandler(context, handler));
+
+    /// <summary>
+    /// Puts <see cref="ResponseBufferingHandler"/> outermost, so it reads ahead the response exactly as YARP would
+    /// get it; without retries there is nothing to gain from reading ahead.
+    /// </summary>
+    internal static HttpMessageHandler Wrap(RetryOptions retries, HttpMessageHandler handler) =>
+        retries.MaxRetries > 0 && retries.MaxBufferedResponseBytes > 0
+            ? new ResponseBufferingHandler(retries.MaxBufferedResponseBytes) { InnerHandler = handler }
+            : handler;
 
     internal static void Apply(BalancerOptions settings, SocketsHttpHandler handler)
     {

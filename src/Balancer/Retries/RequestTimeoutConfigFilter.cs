@@ -1,6 +1,3 @@
-using Bollard.Balancer.Health;
-using Bollard.Balancer.Metrics;
-using Bollard.Balancer.Routing;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
@@ -8,20 +5,20 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Bollard.Balancer.Retries;
 
 /// <summary>
-/// Sets each cluster's attempt timeout (YARP's ActivityTimeout: time to response headers, and the longest silence
-/// while streaming) from <c>ServiceRoute.Timeout</c> or <see cref="RetryOptions.RequestTimeout"/>. A timed-out
-/// idempotent attempt is then retried elsewhere.
+/// Gives each cluster without a route timeout (<c>ServiceRoute.Timeout</c>, carried into the cluster by the routing
+/// snapshot) the balancer's <see cref="RetryOptions.RequestTimeout"/> as its attempt timeout: YARP's ActivityTimeout,
+/// the time to response headers and the longest silence while streaming. A timed-out idempotent attempt is then
+/// retried elsewhere; when none is left the client gets 504.
 /// </summary>
-internal sealed class RequestTimeoutConfigFilter(IOptions<BalancerOptions> options, IServiceRouteSource routes) : IProxyConfigFilter
+internal sealed class RequestTimeoutConfigFilter(IOptions<BalancerOptions> options) : IProxyConfigFilter
 {
     public ValueTask<ClusterConfig> ConfigureClusterAsync(ClusterConfig cluster, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(cluster);
-        var timeout = ServiceRouteSettings.Find(routes, ServiceNames.Of(cluster))?.Timeout ?? options.Value.Retries.RequestTimeout;
         var request = cluster.HttpRequest ?? ForwarderRequestConfig.Empty;
         return ValueTask.FromResult(request.ActivityTimeout is not null ? cluster : cluster with
         {
-            HttpRequest = request with { ActivityTimeout = timeout },
+            HttpRequest = request with { ActivityTimeout = options.Value.Retries.RequestTimeout },
         });
     }
 

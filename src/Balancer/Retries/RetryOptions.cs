@@ -5,6 +5,7 @@ public sealed class RetryOptions
 {
     public const int DefaultMaxRetries = 2;
     public const int DefaultMaxBufferedBodyBytes = 64 * 1024;
+    public const int DefaultMaxBufferedResponseBytes = 64 * 1024;
     public const double DefaultBudgetRatio = 0.2;
     public const int DefaultMinRetriesPerSecond = 5;
     public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(100);
@@ -17,6 +18,13 @@ public sealed class RetryOptions
     /// a lost connection or a 503. Larger bodies are only retried when the connection was never made.
     /// </summary>
     public int MaxBufferedBodyBytes { get; set; } = DefaultMaxBufferedBodyBytes;
+
+    /// <summary>
+    /// A response to an idempotent request whose body is smaller than this is read whole from the replica before
+    /// anything goes to the client, so that a replica dying mid-body costs a retry instead of a broken response.
+    /// Larger and streaming responses (server-sent events, gRPC, NDJSON) are streamed as they come; 0 streams all.
+    /// </summary>
+    public int MaxBufferedResponseBytes { get; set; } = DefaultMaxBufferedResponseBytes;
 
     /// <summary>Retries allowed as a share of a service's requests over the last 10 s.</summary>
     public double BudgetRatio { get; set; } = DefaultBudgetRatio;
@@ -40,6 +48,11 @@ public sealed class RetryOptions
         if (MaxBufferedBodyBytes is < 0 or > 16 * 1024 * 1024)
         {
             yield return $"Balancer:Retries:MaxBufferedBodyBytes is {MaxBufferedBodyBytes}; it must be between 0 and 16 MiB.";
+        }
+
+        if (MaxBufferedResponseBytes is < 0 or > 16 * 1024 * 1024)
+        {
+            yield return $"Balancer:Retries:MaxBufferedResponseBytes is {MaxBufferedResponseBytes}; it must be between 0 and 16 MiB.";
         }
 
         if (BudgetRatio is < 0 or > 10 || double.IsNaN(BudgetRatio))

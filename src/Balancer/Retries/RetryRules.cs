@@ -57,6 +57,8 @@ internal static class RetryRules
         return error switch
         {
             ForwarderError.Request => RetryReason.Connection,
+            // The body broke off before its first byte went out (the response has not started): as a lost connection.
+            ForwarderError.ResponseBodyDestination => RetryReason.Connection,
             ForwarderError.RequestTimedOut => RetryReason.Timeout,
             ForwarderError.None when statusCode == StatusCodes.Status503ServiceUnavailable => RetryReason.Unavailable,
             _ => RetryReason.None,

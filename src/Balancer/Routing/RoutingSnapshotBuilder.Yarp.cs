@@ -2,6 +2,7 @@ using System.Globalization;
 using Bollard.Balancer.LoadBalancing;
 using Bollard.Balancer.Weights;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace Bollard.Balancer.Routing;
 
@@ -82,6 +83,8 @@ internal static partial class RoutingSnapshotBuilder
             },
             StringComparer.OrdinalIgnoreCase),
         Metadata = ClusterMetadata(routing),
+        // Without a route timeout, RequestTimeoutConfigFilter puts the balancer's default here.
+        HttpRequest = routing.Timeout is { } timeout ? new ForwarderRequestConfig { ActivityTimeout = timeout } : null,
     };
 
     private static Dictionary<string, string> ClusterMetadata(ServiceRouting routing)

@@ -67,7 +67,8 @@ internal static partial class RoutingSnapshotBuilder
                 NormalizeHost(route.Host),
                 NormalizePathPrefix(route.Service, route.PathPrefix),
                 destinations,
-                weights is null ? before?.Weights : weights.GetValueOrDefault(route.Service)));
+                weights is null ? before?.Weights : weights.GetValueOrDefault(route.Service),
+                route.Timeout));
         }
 
         return new RoutingSnapshot(services);

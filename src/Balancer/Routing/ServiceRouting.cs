@@ -14,7 +14,8 @@ internal sealed class ServiceRouting : IEquatable<ServiceRouting>
         string? host,
         string? pathPrefix,
         IEnumerable<RoutingDestination> destinations,
-        VersionWeights? weights = null)
+        VersionWeights? weights = null,
+        TimeSpan? timeout = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(service);
         Service = service;
@@ -22,6 +23,7 @@ internal sealed class ServiceRouting : IEquatable<ServiceRouting>
         PathPrefix = pathPrefix;
         Destinations = [.. destinations.OrderBy(d => d.InstanceId, StringComparer.Ordinal)];
         Weights = weights;
+        Timeout = timeout;
     }
 
     public string Service { get; }
@@ -37,13 +39,20 @@ internal sealed class ServiceRouting : IEquatable<ServiceRouting>
     /// <summary>The traffic split between versions; null splits by replica count (no weights set).</summary>
     public VersionWeights? Weights { get; }
 
+    /// <summary>
+    /// The route's attempt timeout; null leaves the balancer's default. Part of the snapshot so that changing it
+    /// alone republishes YARP's config, which is where it takes effect.
+    /// </summary>
+    public TimeSpan? Timeout { get; }
+
     public bool Equals(ServiceRouting? other) =>
         other is not null
         && Service == other.Service
         && Host == other.Host
         && PathPrefix == other.PathPrefix
         && Destinations.SequenceEqual(other.Destinations)
-        && Equals(Weights, other.Weights);
+        && Equals(Weights, other.Weights)
+        && Timeout == other.Timeout;
 
     public override bool Equals(object? obj) => Equals(obj as ServiceRouting);
 
@@ -54,6 +63,7 @@ internal sealed class ServiceRouting : IEquatable<ServiceRouting>
         hash.Add(Host);
         hash.Add(PathPrefix);
         hash.Add(Weights);
+        hash.Add(Timeout);
         foreach (var destination in Destinations)
         {
             hash.Add(destination);

@@ -142,5 +142,10 @@ public static class AgentHost
     }
 
     public static IEnumerable<ServiceRoute> RoutesOf(IEnumerable<ServiceSpec> specs) =>
-        specs.Where(s => s.Route is not null).Select(s => new ServiceRoute(s.Name, s.Route!.Host, s.Route.PathPrefix) { HealthPath = s.Health.Path });
+        specs.Where(s => s.Route is not null).Select(s => new ServiceRoute(s.Name, s.Route!.Host, s.Route.PathPrefix)
+        {
+            HealthPath = s.Health.Path,
+            Timeout = s.Route.Timeout,
+            MaxConcurrentRequests = s.Route.MaxConcurrentRequests,
+        });
 }

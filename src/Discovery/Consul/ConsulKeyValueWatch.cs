@@ -6,8 +6,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Bollard.Discovery.Consul;
 
 /// <summary>
-/// Blocking queries on a KV prefix: every entry under it, re-read each time Consul's index moves. Same index rules,
-/// rate limit and backoff as <see cref="ConsulServiceCatalog.WatchHealthyAsync"/>; kept apart from
+/// Blocking queries on a KV prefix: every entry under it, re-read each time Consul's index moves. The same loop
+/// (<see cref="BlockingQueryLoop"/>) as <see cref="ConsulServiceCatalog.WatchHealthyAsync"/>; kept apart from
 /// <see cref="ConsulKeyValueStore"/>, whose calls are all plain reads and writes.
 /// </summary>
 public sealed partial class ConsulKeyValueWatch
@@ -76,44 +76,28 @@ public sealed partial class ConsulKeyValueWatch
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(prefix);
-        var limiter = new BlockingQueryRateLimiter(consul.Options.MinQueryInterval);
+        var log = new BlockingQueryLog(
+            (attempt, reason) => LogWatchFailed(logger, prefix, attempt, reason),
+            failures => LogWatchRecovered(logger, prefix, failures),
+            (previous, returned) => LogIndexWentBackwards(logger, prefix, previous, returned));
         IReadOnlyList<KeyValueEntry>? last = null;
-        ulong index = 0;
-        var failures = 0;
-        while (true)
+        var answers = BlockingQueryLoop.RunAsync(
+            async (index, cancel) =>
+            {
+                var listing = await ListAsync(prefix, index, cancel).ConfigureAwait(false);
+                return (listing.Entries, listing.Index);
+            },
+            consul.Options,
+            timeProvider,
+            log,
+            cancellationToken);
+
+        // The index moves on writes anywhere in the datacenter's KV; only a change of these entries is news.
+        await foreach (var entries in answers.ConfigureAwait(false))
         {
-            await DelayAsync(limiter.Acquire(timeProvider.GetUtcNow()), cancellationToken).ConfigureAwait(false);
-            KeyValueListing answer;
-            try
+            if (last is null || !SameEntries(last, entries))
             {
-                answer = await ListAsync(prefix, index, cancellationToken).ConfigureAwait(false);
-            }
-            catch (CatalogUnavailableException e)
-            {
-                failures++;
-                LogWatchFailed(logger, prefix, failures, e.Message);
-                await DelayAsync(RetryBackoff.Delay(failures, consul.Options.MaxRetryBackoff), cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            if (failures > 0)
-            {
-                LogWatchRecovered(logger, prefix, failures);
-                failures = 0;
-            }
-
-            var next = BlockingQueryIndex.Next(index, answer.Index);
-            if (next == 0)
-            {
-                LogIndexWentBackwards(logger, prefix, index, answer.Index);
-            }
-
-            index = next;
-
-            // The index moves on writes anywhere in the datacenter's KV; only a change of these entries is news.
-            if (last is null || !SameEntries(last, answer.Entries))
-            {
-                last = answer.Entries;
+                last = entries;
                 yield return last;
             }
         }
@@ -136,9 +120,6 @@ public sealed partial class ConsulKeyValueWatch
 
         return true;
     }
-
-    private Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken) =>
-        delay <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(delay, timeProvider, cancellationToken);
 
     [LoggerMessage(EventId = 1301, Level = LogLevel.Warning, Message = "Watching KV prefix {Prefix} failed (attempt {Attempt}); retrying with backoff: {Reason}")]
     private static partial void LogWatchFailed(ILogger logger, string prefix, int attempt, string reason);

@@ -52,11 +52,24 @@ public static class SpecFacts
 
         Compare("resources", from.Resources, to.Resources, r => $"cpus {r.Cpus?.ToString(CultureInfo.InvariantCulture) ?? "unlimited"}, memory {r.MemoryBytes?.ToString(CultureInfo.InvariantCulture) ?? "unlimited"}");
         Compare("replicas", ReplicasText(from), ReplicasText(to));
-        Compare("route", from.Route, to.Route, r => r is null ? "none" : $"host {r.Host ?? "*"}, pathPrefix {r.PathPrefix ?? "/"}");
+        Compare("route", from.Route, to.Route, RouteText);
         Compare("health", from.Health, to.Health, h => $"{h.Path} every {h.Interval.TotalSeconds:0.###}s");
         Compare("drainTimeout", from.DrainTimeout, to.DrainTimeout);
         Compare("stopGracePeriod", from.StopGracePeriod, to.StopGracePeriod);
         return changes;
+    }
+
+    private static string RouteText(RouteSpec? route)
+    {
+        if (route is null)
+        {
+            return "none";
+        }
+
+        var text = $"host {route.Host ?? "*"}, pathPrefix {route.PathPrefix ?? "/"}";
+        text += route.Timeout is { } timeout ? $", timeout {Durations.Format(timeout)}" : "";
+        text += route.MaxConcurrentRequests is { } limit ? $", maxConcurrentRequests {limit.ToString(CultureInfo.InvariantCulture)}" : "";
+        return text;
     }
 
     // Values may be secrets: only the names of the variables that changed are shown.

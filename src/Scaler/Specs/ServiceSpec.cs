@@ -72,7 +72,14 @@ public sealed record HealthCheckSpec
 }
 
 /// <summary>Requests for this host and/or under this path prefix go to the service.</summary>
-public sealed record RouteSpec(string? Host, string? PathPrefix);
+public sealed record RouteSpec(string? Host, string? PathPrefix)
+{
+    /// <summary>How long a replica may take to start answering (and may pause mid-body); null: the balancer's default (100 s).</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Requests of this service in progress at once above which the balancer sheds load; null: its default (1000).</summary>
+    public int? MaxConcurrentRequests { get; init; }
+}
 
 /// <summary>Container resource limits; null means no limit.</summary>
 public sealed record ResourcesSpec(double? Cpus = null, long? MemoryBytes = null);
@@ -88,4 +95,9 @@ public static class SpecDefaults
     public static readonly TimeSpan HealthStartPeriod = TimeSpan.FromSeconds(60);
     public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan StopGracePeriod = TimeSpan.FromSeconds(10);
+
+    /// <summary>The range a route's <c>timeout</c> may take (the balancer's own setting allows the same).</summary>
+    public static readonly TimeSpan MinRouteTimeout = TimeSpan.FromMilliseconds(10);
+    public static readonly TimeSpan MaxRouteTimeout = TimeSpan.FromHours(1);
+    public const int MaxConcurrentRequestsLimit = 10_000_000;
 }

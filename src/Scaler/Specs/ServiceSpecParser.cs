@@ -146,6 +146,8 @@ internal static partial class ServiceSpecParser
 
         var host = yaml.Text("host");
         var prefix = yaml.Text("pathPrefix");
+        var timeout = yaml.Duration("timeout", SpecDefaults.MinRouteTimeout, SpecDefaults.MaxRouteTimeout);
+        var maxConcurrent = yaml.WholeNumber("maxConcurrentRequests", 1, SpecDefaults.MaxConcurrentRequestsLimit);
         yaml.RejectUnknownFields();
         if (host is null && prefix is null)
         {
@@ -163,7 +165,11 @@ internal static partial class ServiceSpecParser
             yaml.Error("pathPrefix", $"must start with '/' and hold no '?' or '*', got '{prefix}'");
         }
 
-        return new RouteSpec(host?.ToLowerInvariant(), prefix is "/" ? "/" : prefix?.TrimEnd('/'));
+        return new RouteSpec(host?.ToLowerInvariant(), prefix is "/" ? "/" : prefix?.TrimEnd('/'))
+        {
+            Timeout = timeout,
+            MaxConcurrentRequests = maxConcurrent,
+        };
     }
 
     private static ResourcesSpec ParseResources(YamlMappingReader? yaml)

@@ -93,10 +93,11 @@ public static class SpecLoader
             errors.Add(new SpecError(group.Last().Source, 0, 0, "name", $"service '{group.Key}' is declared more than once (in {places})"));
         }
 
-        foreach (var group in specs.Where(s => s.Route is not null).GroupBy(s => s.Route).Where(g => g.Count() > 1))
+        // Same match, whatever the per-route settings: the balancer could not tell the services apart.
+        foreach (var group in specs.Where(s => s.Route is not null).GroupBy(s => (s.Route!.Host, s.Route.PathPrefix)).Where(g => g.Count() > 1))
         {
             var names = string.Join(", ", group.Select(s => s.Name));
-            errors.Add(new SpecError(group.Last().Source, 0, 0, "route", $"services {names} declare the same route (host '{group.Key!.Host}', pathPrefix '{group.Key.PathPrefix}'); each route must lead to one service"));
+            errors.Add(new SpecError(group.Last().Source, 0, 0, "route", $"services {names} declare the same route (host '{group.Key.Host}', pathPrefix '{group.Key.PathPrefix}'); each route must lead to one service"));
         }
     }
 }

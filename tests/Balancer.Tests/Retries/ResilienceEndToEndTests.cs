@@ -37,6 +37,7 @@ public sealed class ResilienceEndToEndTests : IAsyncLifetime
         [
             new ServiceRoute("web", null, "/web"),
             new ServiceRoute("slow", null, "/slow") { MaxConcurrentRequests = 1 },
+            new ServiceRoute("late", null, "/late") { Timeout = TimeSpan.FromMilliseconds(300) },
         ]));
         builder.Services.AddSingleton(_metrics);
         builder.Services.AddBalancer(o =>
@@ -95,6 +96,74 @@ public sealed class ResilienceEndToEndTests : IAsyncLifetime
         }
 
         Assert.True(_metrics.Retries("web", "unavailable") >= 1);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_replica_dying_after_its_headers_costs_no_idempotent_request(bool lengthKnown)
+    {
+        // As a SIGKILL between the headers and the end of the body. The pause is part of the replica's behaviour, not
+        // a wait: it lets a balancer that streams pass the first bytes on, so that its client sees a broken response.
+        var dying = await StartBackendAsync(async context =>
+        {
+            context.Response.ContentType = "application/json";
+            context.Response.ContentLength = lengthKnown ? 100 : null;
+            await context.Response.WriteAsync("{\"partial\":");
+            await context.Response.Body.FlushAsync();
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+            context.Abort();
+        });
+        var good = await StartBackendAsync("good", _ => StatusCodes.Status200OK);
+        _catalog.Push("web", Instance("dying", dying), Instance("good", good));
+        await WaitRoutedAsync("/web/", 2);
+
+        for (var i = 0; i < 20; i++)
+        {
+            using var response = await _client.GetAsync(new Uri("/web/d", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("good /web/d", await response.Content.ReadAsStringAsync());
+        }
+
+        Assert.True(_metrics.Retries("web", "connection") >= 1);
+    }
+
+    [Theory]
+    [InlineData(1024 * 1024, null)]
+    [InlineData(null, "text/event-stream")]
+    public async Task A_large_or_streaming_response_reaches_the_client_before_the_replica_finishes_it(int? length, string? type)
+    {
+        var streaming = await StartBackendAsync(async context =>
+        {
+            context.Response.ContentLength = length;
+            context.Response.ContentType = type ?? "application/octet-stream";
+            await context.Response.Body.WriteAsync(new byte[1024]);
+            await context.Response.Body.FlushAsync();
+            await _release.Task;
+            await context.Response.Body.WriteAsync(new byte[(length ?? 2048) - 1024]);
+        });
+        _catalog.Push("web", Instance("streaming", streaming));
+        await WaitRoutedAsync("/web/", 1);
+
+        using var response = await _client.GetAsync(new Uri("/web/s", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
+        _release.SetResult();
+
+        Assert.Equal(length ?? 2048, (await response.Content.ReadAsByteArrayAsync()).Length);
+    }
+
+    [Fact]
+    public async Task A_replica_slower_than_its_route_timeout_gets_a_504_in_that_time()
+    {
+        var late = await StartBackendAsync("late", _ => StatusCodes.Status200OK, hold: true);
+        _catalog.Push("late", Instance("late-1", late) with { Service = "late" });
+        await WaitRoutedAsync("/late/", 1);
+
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        using var response = await _client.GetAsync(new Uri("/late/x", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        // 300 ms, not the default 100 s; the bound leaves room for a loaded machine.
+        Assert.InRange(System.Diagnostics.Stopwatch.GetElapsedTime(started), TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -176,13 +245,8 @@ public sealed class ResilienceEndToEndTests : IAsyncLifetime
             $"{destinations} destinations routed for {path}");
 
     /// <summary>A real backend answering "name path body" with the given status.</summary>
-    private async Task<int> StartBackendAsync(string name, Func<HttpContext, int> status, bool hold = false)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        app.Run(async context =>
+    private Task<int> StartBackendAsync(string name, Func<HttpContext, int> status, bool hold = false) =>
+        StartBackendAsync(async context =>
         {
             if (hold)
             {
@@ -194,6 +258,15 @@ public sealed class ResilienceEndToEndTests : IAsyncLifetime
             context.Response.StatusCode = status(context);
             await context.Response.WriteAsync($"{name} {context.Request.Path}{(body.Length > 0 ? " " + body : "")}");
         });
+
+    /// <summary>A real backend on 127.0.0.1 answering every request with <paramref name="answer"/>.</summary>
+    private async Task<int> StartBackendAsync(RequestDelegate answer)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        app.Run(answer);
         await StartAsync(app);
         return new Uri(app.Urls.Single()).Port;
     }

@@ -33,7 +33,9 @@ public sealed class RetryRulesTests
         { "GET", true, ForwarderError.None, null, 500, "None" },
         { "GET", true, ForwarderError.None, null, 200, "None" },
         { "GET", true, ForwarderError.NoAvailableDestinations, null, 503, "None" },
-        { "GET", true, ForwarderError.ResponseBodyDestination, Reset, 200, "None" },
+        // The body broke off before a byte reached the client: as a lost connection.
+        { "GET", true, ForwarderError.ResponseBodyDestination, Reset, 502, "Connection" },
+        { "POST", true, ForwarderError.ResponseBodyDestination, Reset, 502, "None" },
     };
 
     [Theory]

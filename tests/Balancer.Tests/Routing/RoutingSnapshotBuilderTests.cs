@@ -111,6 +111,17 @@ public sealed class RoutingSnapshotBuilderTests
     }
 
     [Fact]
+    public void A_route_timeout_becomes_its_clusters_attempt_timeout_and_changing_it_alone_changes_the_snapshot()
+    {
+        var plain = RoutingSnapshotBuilder.Build([new ServiceRoute("web", null, "/web")], NoSnapshots);
+        var timed = RoutingSnapshotBuilder.Build([new ServiceRoute("web", null, "/web") { Timeout = TimeSpan.FromSeconds(2) }], NoSnapshots);
+
+        Assert.NotEqual(plain, timed);
+        Assert.Null(Assert.Single(RoutingSnapshotBuilder.ToClusters(plain)).HttpRequest);
+        Assert.Equal(TimeSpan.FromSeconds(2), Assert.Single(RoutingSnapshotBuilder.ToClusters(timed)).HttpRequest?.ActivityTimeout);
+    }
+
+    [Fact]
     public void A_routed_service_the_catalog_has_not_reported_has_no_destinations_and_unrouted_services_are_ignored()
     {
         var snapshot = RoutingSnapshotBuilder.Build(

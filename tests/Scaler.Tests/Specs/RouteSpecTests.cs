@@ -1,0 +1,62 @@
+using Bollard.Scaler.Specs;
+
+namespace Bollard.Scaler.Tests.Specs;
+
+public sealed class RouteSpecTests
+{
+    private const string Head = "name: web\nimage: app:1\nport: 80\n";
+
+    [Fact]
+    public void Reads_the_per_route_timeout_and_concurrency_limit()
+    {
+        var spec = Load(Head + "route:\n  pathPrefix: /api\n  timeout: 1500ms\n  maxConcurrentRequests: 200\n");
+
+        Assert.Equal(new RouteSpec(null, "/api") { Timeout = TimeSpan.FromMilliseconds(1500), MaxConcurrentRequests = 200 }, spec.Route);
+    }
+
+    [Fact]
+    public void Without_them_the_balancer_defaults_apply()
+    {
+        var route = Load(Head + "route: {pathPrefix: /api}\n").Route!;
+
+        Assert.Null(route.Timeout);
+        Assert.Null(route.MaxConcurrentRequests);
+    }
+
+    [Theory]
+    [InlineData("  timeout: soon\n", "web.yaml:6:12: route.timeout: must be a duration from 10ms to 1h")]
+    [InlineData("  timeout: 5ms\n", "web.yaml:6:12: route.timeout: must be a duration from 10ms to 1h")]
+    [InlineData("  timeout: 2h\n", "web.yaml:6:12: route.timeout: must be a duration from 10ms to 1h")]
+    [InlineData("  maxConcurrentRequests: 0\n", "web.yaml:6:26: route.maxConcurrentRequests: must be a whole number from 1 to 10000000, got '0'")]
+    [InlineData("  maxConcurrentRequests: many\n", "web.yaml:6:26: route.maxConcurrentRequests: must be a whole number from 1 to 10000000, got 'many'")]
+    [InlineData("  maxConcurrent: 5\n", "web.yaml:6:3: route.maxConcurrent: unknown field (allowed here: ")]
+    public void Bad_values_are_reported_with_file_line_and_field(string line, string expected)
+    {
+        var error = Assert.Throws<SpecValidationException>(() => Load(Head + "route:\n  pathPrefix: /api\n" + line));
+
+        Assert.Contains(error.Errors, e => e.ToString().StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Two_services_on_the_same_route_clash_whatever_their_settings()
+    {
+        var error = Assert.Throws<SpecValidationException>(() => SpecLoader.LoadTexts(
+        [
+            ("a.yaml", "name: a\nimage: app:1\nport: 80\nroute: {pathPrefix: /x, timeout: 1s}\n"),
+            ("b.yaml", "name: b\nimage: app:1\nport: 80\nroute: {pathPrefix: /x, maxConcurrentRequests: 5}\n"),
+        ]));
+
+        Assert.Contains(error.Errors, e => e.Message.Contains("declare the same route", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Changing_them_keeps_the_version()
+    {
+        var plain = Load(Head + "route: {pathPrefix: /api}\n");
+        var tuned = Load(Head + "route: {pathPrefix: /api, timeout: 2s, maxConcurrentRequests: 10}\n");
+
+        Assert.Equal(plain.Version, tuned.Version);
+    }
+
+    private static ServiceSpec Load(string yaml) => Assert.Single(SpecLoader.LoadTexts([("web.yaml", yaml)]));
+}
