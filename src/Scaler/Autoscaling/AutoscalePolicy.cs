@@ -74,6 +74,7 @@ public static class AutoscalePolicy
         return new AutoscalerHistory
         {
             LastDesired = desired,
+            LastRecommendation = recommendation,
             Recommendations = HistoryCompaction.Recommendations(history.Recommendations.Add(new TimedCount(now, recommendation)), now - window),
             Events = HistoryCompaction.Events(events, now - period),
         };
