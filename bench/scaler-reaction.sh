@@ -95,7 +95,11 @@ route:
 drainTimeout: 1s
 stopGracePeriod: 2s
 YAML
-start_bg "$OUT/agent.log" "$BOLLARD_DIR/bollard" agent --config "$OUT/agent.yaml"
+# One line per log entry with a UTC timestamp (ms), so the breakdown below can place the agent's steps on the same
+# clock as t0, Docker's timestamps and the probe.
+start_bg "$OUT/agent.log" env Logging__Console__FormatterName=simple Logging__Console__FormatterOptions__SingleLine=true \
+  Logging__Console__FormatterOptions__UseUtcTimestamp=true "Logging__Console__FormatterOptions__TimestampFormat=yyyy-MM-ddTHH:mm:ss.fffZ " \
+  "$BOLLARD_DIR/bollard" agent --config "$OUT/agent.yaml"
 AGENT_PID="$STARTED_PID"
 log "run $RUN_ID: agent pid $AGENT_PID, cluster $CLUSTER, balancer 127.0.0.1:$LB, admin 127.0.0.1:$ADMIN (logs in ${OUT#"$BENCH_ROOT"/})"
 
@@ -135,6 +139,31 @@ first_at() { # first_at FILE COLUMN MIN: first ms whose column >= MIN
   awk -v c="$2" -v m="$3" '$c >= m { print $1; found = 1; exit } END { if (!found) print "nan" }' "$1"
 }
 
+# Where the time goes, per added replica (ms from t0): Docker's created and started times, the app's own "Now
+# listening" line (docker logs -t), the agent's log lines (first health check passed, registered, in the balancer's
+# routing) and the probe's first answer. Appends "round replica created started listening passed registered routed
+# answered" rows to breakdown.tsv; "nan" where a step left no trace (e.g. an agent without that log line).
+BREAKDOWN="$OUT/breakdown.tsv"
+printf 'round\treplica\tcreated\tstarted\tlistening\tpassed\tregistered\trouted\tanswered\n' >"$BREAKDOWN"
+ms_of() { [ -n "$1" ] && date -d "$1" +%s%3N 2>/dev/null || echo nan; }
+since() { [ "$1" = nan ] && echo nan || echo $(($1 - $2)); }
+agent_ms() { ms_of "$({ grep -F -- "$1" "$OUT/agent.log" | grep -F -- "$2" | head -1 | cut -d' ' -f1; } || true)"; }
+breakdown() { # breakdown ROUND T0 PROBE_FILE KNOWN_IDS
+  local id created started listening
+  for id in $(docker ps -q --filter "label=io.bollard.cluster=$CLUSTER" || true); do
+    case ",$4," in *",$id,"*) continue ;; esac
+    # A container may be gone by now (scale-in of an earlier round): every lookup tolerates that.
+    read -r created started < <(docker inspect -f '{{.Created}} {{.State.StartedAt}}' "$id" 2>/dev/null || echo "- -") || true
+    listening="$({ docker logs -t "$id" 2>&1 | grep -m1 'Now listening' | cut -d' ' -f1; } || true)"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$id" "$(since "$(ms_of "$created")" "$2")" \
+      "$(since "$(ms_of "$started")" "$2")" "$(since "$(ms_of "$listening")" "$2")" \
+      "$(since "$(agent_ms "replica $id passed its first health check" "")" "$2")" \
+      "$(since "$(agent_ms "register $id" "-> ok")" "$2")" \
+      "$(since "$(agent_ms "Routing $SERVICE: +[" "$SERVICE-$id")" "$2")" \
+      "$(awk -v id="$id" '$2 == id { print $1; found = 1; exit } END { if (!found) print "nan" }' "$3")" >>"$BREAKDOWN"
+  done
+}
+
 for ((round = 1; round <= ROUNDS; round++)); do
   agent_alive
   known="$(running_ids)"
@@ -161,6 +190,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
     "$(first_at "$base-samples.txt" 2 "$MAX")" "$(first_at "$base-samples.txt" 3 "$MAX")" "${first:-nan}" "${served:-nan}" \
     "${rps:-nan}" "$(errors_of "$base-wrk.txt")" >>"$RESULTS"
   log "round $round: $(tail -1 "$RESULTS" | cut -f2-)  ($(tail -1 "$base-probe.log"))"
+  breakdown "$round" "$t0" "$base-probe.txt" "$known"
   if [ "$round" -lt "$ROUNDS" ]; then
     log "scaling back to 1 (load stopped; scale-down window 3 s after the 5 s load window drains)"
     wait_until 120 "scale-in" at_one || fail "did not scale back to 1 replica within 120 s (log: $OUT/agent.log)"
@@ -199,6 +229,23 @@ fmt() { awk -v v="$1" 'BEGIN { if (v == "" || v == "nan") print "-"; else printf
   row "all $MAX healthy in the catalog (admin API)" 5
   row "first added replica answered through the balancer" 6
   row "all $ADDED added replicas answered through the balancer (reaction)" 7 "$TARGET_MS"
+  echo
+  echo
+  echo "Where the time goes: each added replica (all rounds, n = $(awk 'NR > 1' "$BREAKDOWN" | wc -l)), ms from the start of the load step"
+  echo
+  printf '| %-62s | %6s | %6s | %6s |\n' "step" median min max
+  printf '|%s|\n' "----------------------------------------------------------------|--------|--------|--------"
+  brow() { # brow LABEL COLUMN
+    local values; values="$(awk -F'\t' -v c="$2" 'NR > 1 && $c != "nan" { print $c }' "$BREAKDOWN")"
+    printf '| %-62s | %6s | %6s | %6s |\n' "$1" "$(fmt "$(median <<<"$values")")" "$(fmt "$(sort -g <<<"$values" | head -1)")" "$(fmt "$(sort -g <<<"$values" | tail -1)")"
+  }
+  brow "container created (docker inspect .Created)" 3
+  brow "container started (docker inspect .State.StartedAt)" 4
+  brow "app listening (its 'Now listening' log line, docker logs -t)" 5
+  brow "first health check passed (agent log)" 6
+  brow "registered in the catalog (agent log)" 7
+  brow "in the balancer's routing (agent log)" 8
+  brow "answered through the balancer (probe)" 9
   echo
   echo "pass: the slowest round under the target. Per round (ms): ${OUT#"$BENCH_ROOT"/}/results.tsv"
   echo "wrk req/s per round: $(awk -F'\t' 'NR > 1 { printf "%s ", $8 }' "$RESULTS"); errors (non-2xx + socket): $(awk -F'\t' 'NR > 1 { e += $9 } END { print e + 0 }' "$RESULTS")"

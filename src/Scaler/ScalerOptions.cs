@@ -27,6 +27,18 @@ public sealed class ScalerOptions
     /// <summary>How often a pass runs while some replica is still starting, so it is registered soon after it passes.</summary>
     public TimeSpan StartingPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// How often the live load of autoscaled services is compared with their last decision between passes; a rise
+    /// wakes the loop at once. Zero turns it off (load is then read only by the passes, every <see cref="ResyncInterval"/>).
+    /// </summary>
+    public TimeSpan LoadCheckInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// How often a replica that has just been started is probed until its first check passes (at most for its start
+    /// period), independently of the passes, so it is registered as soon as it answers.
+    /// </summary>
+    public TimeSpan StartupProbeInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>A registered replica failing its catalog check this long is removed from the catalog by the catalog.</summary>
     public TimeSpan DeregisterCriticalAfter { get; set; } = TimeSpan.FromMinutes(1);
 

@@ -35,6 +35,16 @@ internal sealed partial class ScalerOptionsValidator : IValidateOptions<ScalerOp
             errors.Add("resync and polling intervals must be positive");
         }
 
+        if (options.LoadCheckInterval < TimeSpan.Zero || (options.LoadCheckInterval > TimeSpan.Zero && options.LoadCheckInterval < TimeSpan.FromMilliseconds(10)))
+        {
+            errors.Add($"the load check interval {options.LoadCheckInterval} must be 0 (off) or at least 10 ms");
+        }
+
+        if (options.StartupProbeInterval < TimeSpan.FromMilliseconds(10))
+        {
+            errors.Add($"the startup probe interval {options.StartupProbeInterval} must be at least 10 ms");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

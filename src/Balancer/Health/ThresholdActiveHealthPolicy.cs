@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using Bollard.Balancer.Metrics;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.Model;
@@ -8,9 +10,11 @@ namespace Bollard.Balancer.Health;
 /// <summary>
 /// YARP active health policy with healthy and unhealthy thresholds (<see cref="ActiveHealthRules"/>). A probe
 /// passes on a 2xx answer within the timeout. YARP calls this once per cluster per probing round, never
-/// concurrently for one cluster, so the streaks need no lock.
+/// concurrently for one cluster, so the streaks need no lock. Every change of a replica's health is logged, so the
+/// log shows when a replica entered or left this balancer's rotation.
 /// </summary>
-internal sealed class ThresholdActiveHealthPolicy(IDestinationHealthUpdater updater, IOptions<BalancerOptions> options)
+internal sealed partial class ThresholdActiveHealthPolicy(
+    IDestinationHealthUpdater updater, IOptions<BalancerOptions> options, ILogger<ThresholdActiveHealthPolicy> logger)
     : IActiveHealthCheckPolicy
 {
     public const string PolicyName = "bollard-thresholds";
@@ -22,6 +26,7 @@ internal sealed class ThresholdActiveHealthPolicy(IDestinationHealthUpdater upda
 
     public void ProbingCompleted(ClusterState cluster, IReadOnlyList<DestinationProbingResult> probingResults)
     {
+        ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(probingResults);
         if (probingResults.Count == 0)
         {
@@ -33,13 +38,42 @@ internal sealed class ThresholdActiveHealthPolicy(IDestinationHealthUpdater upda
         {
             var passed = result.Exception is null && result.Response is { IsSuccessStatusCode: true };
             var streak = _streaks.GetOrCreateValue(result.Destination);
-            (streak.Value, var health) = ActiveHealthRules.Next(
-                result.Destination.Health.Active, streak.Value, passed, _options.HealthyThreshold, _options.UnhealthyThreshold);
+            var before = result.Destination.Health.Active;
+            (streak.Value, var health) = ActiveHealthRules.Next(before, streak.Value, passed, _options.HealthyThreshold, _options.UnhealthyThreshold);
             changes.Add(new NewActiveDestinationHealth(result.Destination, health));
+            if (health != before)
+            {
+                LogChanged(ServiceNames.Of(cluster.Model.Config), result.Destination.DestinationId, before, health, streak.Value);
+            }
         }
 
         updater.SetActive(cluster, changes);
     }
+
+    private void LogChanged(string service, string destination, DestinationHealth before, DestinationHealth after, int streak)
+    {
+        if (after == DestinationHealth.Unhealthy)
+        {
+            LogUnhealthy(destination, service, -streak);
+        }
+        else if (before == DestinationHealth.Unhealthy)
+        {
+            LogBack(destination, service, streak);
+        }
+        else
+        {
+            LogConfirmed(destination, service);
+        }
+    }
+
+    [LoggerMessage(111, LogLevel.Warning, "Active checks took {Destination} of {Service} out of rotation after {Failures} failed probes.")]
+    private partial void LogUnhealthy(string destination, string service, int failures);
+
+    [LoggerMessage(112, LogLevel.Information, "Active checks brought {Destination} of {Service} back after {Passes} passing probes.")]
+    private partial void LogBack(string destination, string service, int passes);
+
+    [LoggerMessage(113, LogLevel.Debug, "Active checks confirmed new {Destination} of {Service} healthy.")]
+    private partial void LogConfirmed(string destination, string service);
 
     private sealed class Streak
     {

@@ -46,7 +46,8 @@ public static class AutoscalePolicy
         proposal = RangeClamp.ClampToRange(proposal, input.Range);
         var recommendation = proposal.Count;
 
-        if (current < input.Range.Min || current > input.Range.Max)
+        var rangeCorrection = current < input.Range.Min || current > input.Range.Max;
+        if (rangeCorrection)
         {
             // The range is the operator's word, not an autoscaling step: applied at once, outside the windows and
             // without using up the step budget.
@@ -59,17 +60,21 @@ public static class AutoscalePolicy
         }
 
         var decision = new ScaleDecision(current, proposal.Count, proposal.Rule, proposal.Reason, DecisionInputs.Of(input, current, asks, recommendation));
-        return (decision, Remember(history, spec, input.Now, current, recommendation, proposal.Count));
+        return (decision, Remember(history, spec, input.Now, current, recommendation, proposal.Count, isStep: !rangeCorrection));
     }
 
-    private static AutoscalerHistory Remember(AutoscalerHistory history, AutoscalingSpec spec, DateTimeOffset now, int current, int recommendation, int desired)
+    /// <param name="isStep">False for a range correction: it is not an autoscaling step, so it is not a scale event
+    /// and leaves the step budget alone (the first decision after a start, 0 -> min, used to count the period's
+    /// budget from 0).</param>
+    private static AutoscalerHistory Remember(AutoscalerHistory history, AutoscalingSpec spec, DateTimeOffset now, int current, int recommendation, int desired, bool isStep)
     {
         var window = Longest(spec.ScaleUp.Stabilization, spec.ScaleDown.Stabilization);
         var period = Longest(spec.ScaleUp.Period, spec.ScaleDown.Period);
-        var events = desired == current ? history.Events : history.Events.Add(new ScaleEvent(now, current, desired));
+        var events = desired == current || !isStep ? history.Events : history.Events.Add(new ScaleEvent(now, current, desired));
         return new AutoscalerHistory
         {
             LastDesired = desired,
+            LastRecommendation = recommendation,
             Recommendations = HistoryCompaction.Recommendations(history.Recommendations.Add(new TimedCount(now, recommendation)), now - window),
             Events = HistoryCompaction.Events(events, now - period),
         };

@@ -20,6 +20,10 @@ public sealed record AutoscalerHistory
     /// <summary>The count last decided, null before the first decision.</summary>
     public int? LastDesired { get; init; }
 
+    /// <summary>The last decision's recommendation (before stabilization and step limits), null before the first
+    /// decision on load. <see cref="ScaleUpTrigger"/> compares fresh load with it.</summary>
+    public int? LastRecommendation { get; init; }
+
     /// <summary>Recent recommendations, oldest first, already clamped to the range.</summary>
     public ImmutableArray<TimedCount> Recommendations { get; init; } = [];
 
@@ -29,10 +33,11 @@ public sealed record AutoscalerHistory
     public bool Equals(AutoscalerHistory? other) =>
         other is not null
         && LastDesired == other.LastDesired
+        && LastRecommendation == other.LastRecommendation
         && Recommendations.SequenceEqual(other.Recommendations)
         && Events.SequenceEqual(other.Events);
 
-    public override int GetHashCode() => HashCode.Combine(LastDesired, Recommendations.Length, Events.Length);
+    public override int GetHashCode() => HashCode.Combine(LastDesired, LastRecommendation, Recommendations.Length, Events.Length);
 }
 
 /// <summary>A recommendation and when it was made.</summary>

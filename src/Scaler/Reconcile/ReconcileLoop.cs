@@ -9,8 +9,9 @@ namespace Bollard.Scaler.Reconcile;
 
 /// <summary>
 /// Runs <see cref="Reconciler.ReconcileOnceAsync"/> forever: on a timer, and at once when Docker reports a container
-/// event or a removal finishes. Events only wake it; every pass re-reads everything (level-triggered). An unreachable
-/// engine is retried with capped exponential backoff, and nothing is changed meanwhile.
+/// event, a removal finishes, a new replica passes its first check, or a service's load rises past its last decision.
+/// Events only wake it; every pass re-reads everything (level-triggered). An unreachable engine is retried with
+/// capped exponential backoff, and nothing is changed meanwhile.
 /// </summary>
 internal sealed partial class ReconcileLoop(
     Reconciler reconciler,
@@ -27,7 +28,7 @@ internal sealed partial class ReconcileLoop(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         reconciler.Changed += Wake;
-        var events = Task.WhenAll(hosts.Hosts.Select(h => PumpEventsAsync(h.Runtime, stoppingToken)));
+        var events = Task.WhenAll(hosts.Hosts.Select(h => PumpEventsAsync(h.Runtime, stoppingToken)).Append(WatchLoadAsync(stoppingToken)));
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -80,6 +81,36 @@ internal sealed partial class ReconcileLoop(
         }
     }
 
+    /// <summary>
+    /// Wakes the loop when a service's load rises above what its last decision saw: a load step is then decided
+    /// within <see cref="ScalerOptions.LoadCheckInterval"/> instead of up to a whole <see cref="ScalerOptions.ResyncInterval"/>.
+    /// </summary>
+    private async Task WatchLoadAsync(CancellationToken stoppingToken)
+    {
+        var every = options.Value.LoadCheckInterval;
+        if (every <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(every, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                if (await reconciler.CheckLoadAsync(stoppingToken) is { } rise)
+                {
+                    LogLoadRose(rise.Service, rise.Asked, rise.Decided);
+                    Wake();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
     private async Task PumpEventsAsync(IContainerRuntime runtime, CancellationToken stoppingToken)
     {
         var failures = 0;
@@ -120,6 +151,9 @@ internal sealed partial class ReconcileLoop(
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Docker at {Endpoint} answers again")]
     private partial void LogDockerBack(string endpoint);
+
+    [LoggerMessage(EventId = 2104, Level = LogLevel.Debug, Message = "{Service}: load asks for {Asked} replicas, last decided {Decided}: deciding now")]
+    private partial void LogLoadRose(string service, int asked, int decided);
 
     [LoggerMessage(EventId = 2103, Level = LogLevel.Debug, Message = "{Service}: container {Container} {Action}")]
     private partial void LogContainerEvent(string service, string container, string action);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Bollard.Discovery;
 using Bollard.Scaler.Decisions;
+using Bollard.Scaler.Health;
 using Bollard.Scaler.Runtime;
 using Bollard.Scaler.Specs;
 
@@ -65,6 +66,7 @@ public sealed partial class Reconciler
             var created = await host.Runtime.CreateAndStartAsync(ReplicaRequests.Create(action.Spec, host, _options.Cluster, suffix), cancellationToken);
             _tracker.RecordCreateSuccess(action.Service);
             Decide(action, "create", created.ShortId, "ok");
+            WatchStartup(action.Spec, created, cancellationToken);
         }
         catch (Exception e) when (e is ContainerOperationException or RuntimeUnavailableException)
         {
@@ -73,9 +75,73 @@ public sealed partial class Reconciler
         }
     }
 
+    /// <summary>
+    /// Probes a replica just started every <see cref="ScalerOptions.StartupProbeInterval"/> until it first answers,
+    /// then wakes the loop, whose next pass probes it again and registers it. In the background: a pass never waits
+    /// for an app to start; the start-period rule of the passes still removes one that never answers, and a removal
+    /// stops its probing.
+    /// </summary>
+    private void WatchStartup(ServiceSpec spec, ObservedContainer container, CancellationToken cancellationToken)
+    {
+        if (container.HostPort is null)
+        {
+            return;
+        }
+
+        var health = spec.Health;
+        var watch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _startupWatches[container.Id] = watch;
+        _ = Task.Run(
+            async () =>
+            {
+                var started = _time.GetTimestamp();
+                try
+                {
+                    var (passed, probes) = await StartupProbe.UntilPassingAsync(
+                        _prober, ReplicaRequests.HealthUrl(container, health), health.Timeout, _options.StartupProbeInterval, health.StartPeriod, _time, watch.Token);
+                    var elapsed = _time.GetElapsedTime(started).TotalMilliseconds;
+                    if (passed)
+                    {
+                        LogStartupPassed(container.Service, container.ShortId, elapsed, probes);
+                        Changed?.Invoke();
+                    }
+                    else
+                    {
+                        LogStartupFailed(container.Service, container.ShortId, elapsed, probes);
+                    }
+                }
+                catch (OperationCanceledException) when (watch.IsCancellationRequested)
+                {
+                    // Removed meanwhile, or stopping.
+                }
+                finally
+                {
+                    _startupWatches.TryRemove(container.Id, out _);
+                    watch.Dispose();
+                }
+            },
+            CancellationToken.None);
+    }
+
+    private void StopStartupWatch(string containerId)
+    {
+        if (_startupWatches.TryGetValue(containerId, out var watch))
+        {
+            try
+            {
+                watch.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // It ended on its own meanwhile.
+            }
+        }
+    }
+
     private async Task RemoveAsync(RemoveReplica action, bool registered)
     {
         var container = action.Container;
+        StopStartupWatch(container.Id);
         var runtime = _hosts[action.Host].Runtime;
         try
         {

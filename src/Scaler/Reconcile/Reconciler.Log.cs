@@ -19,6 +19,12 @@ public sealed partial class Reconciler
     [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Host {Host} ({Zone}) is unreachable: scale-in of {Services} is frozen until it answers ({Error})")]
     private partial void LogHostUnavailable(string host, string zone, string services, string error);
 
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Information, Message = "{Service}: replica {Container} passed its first health check {Milliseconds:0} ms after it was started ({Probes} probes)")]
+    private partial void LogStartupPassed(string service, string container, double milliseconds, int probes);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "{Service}: replica {Container} did not pass a health check within {Milliseconds:0} ms of its start period ({Probes} probes)")]
+    private partial void LogStartupFailed(string service, string container, double milliseconds, int probes);
+
     [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Host {Host} ({Zone}) answers again")]
     private partial void LogHostBack(string host, string zone);
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Bollard.Discovery;
 using Bollard.Scaler.Decisions;
 using Bollard.Scaler.Deployments;
@@ -33,6 +34,7 @@ public sealed partial class Reconciler : IDisposable
     private readonly SemaphoreSlim _onePass = new(1, 1);
     private readonly List<Task> _removals = [];
     private readonly HashSet<string> _unavailableHosts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> _startupWatches = new(StringComparer.Ordinal);
 
     public Reconciler(
         IServiceSpecSource specs,
@@ -53,7 +55,7 @@ public sealed partial class Reconciler : IDisposable
         _controller = new ScaleController(load, new ReplicaCpu(hosts), deployments, decisions);
     }
 
-    /// <summary>Raised when a background removal finished, so the loop runs a pass soon.</summary>
+    /// <summary>Raised when a background removal finished or a new replica passed its first check, so the loop runs a pass soon.</summary>
     public event Action? Changed;
 
     /// <summary>The last pass's observation of every host (for status).</summary>
@@ -62,7 +64,15 @@ public sealed partial class Reconciler : IDisposable
     /// <summary>The last pass's plan (for status).</summary>
     public ReconcilePlan? LastPlan { get; private set; }
 
-    public void Dispose() => _onePass.Dispose();
+    public void Dispose()
+    {
+        foreach (var id in _startupWatches.Keys)
+        {
+            StopStartupWatch(id);
+        }
+
+        _onePass.Dispose();
+    }
 
     /// <summary>Runs one pass and returns its plan.</summary>
     /// <exception cref="RuntimeUnavailableException">No host's engine can be reached: nothing was changed.</exception>
@@ -89,6 +99,27 @@ public sealed partial class Reconciler : IDisposable
             ScalerMetrics.Publish(plan.Counts);
             LastPlan = plan;
             return plan;
+        }
+        finally
+        {
+            _onePass.Release();
+        }
+    }
+
+    /// <summary>
+    /// Whether some service's live load now asks for more replicas than its last decision saw, so a pass should run
+    /// now. Skipped (null) while a pass runs: that pass reads the load itself, and the next check follows it.
+    /// </summary>
+    internal async Task<LoadRise?> CheckLoadAsync(CancellationToken cancellationToken)
+    {
+        if (!await _onePass.WaitAsync(TimeSpan.Zero, cancellationToken))
+        {
+            return null;
+        }
+
+        try
+        {
+            return await _controller.FirstLoadRiseAsync(_specs.Current, _time.GetUtcNow(), cancellationToken);
         }
         finally
         {

@@ -15,6 +15,7 @@ internal sealed class ScaleController(IServiceLoadSource load, ReplicaCpu cpu, D
 {
     private readonly Dictionary<string, AutoscalerHistory> _histories = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ScaleDecision> _last = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _ready = new(StringComparer.Ordinal);
 
     public async Task<IReadOnlyList<ServiceTarget>> TargetsAsync(
         IReadOnlyList<ServiceSpec> specs, IReadOnlyList<ReplicaView> replicas, DateTimeOffset now, CancellationToken cancellationToken)
@@ -29,6 +30,7 @@ internal sealed class ScaleController(IServiceLoadSource load, ReplicaCpu cpu, D
             var input = new AutoscaleInput(spec.Autoscaling, spec.Replicas, mine.Count, ready, observed, now, AutoscaleInput.DefaultStalenessLimit);
             var (decision, history) = AutoscalePolicy.Decide(input, _histories.GetValueOrDefault(spec.Name, AutoscalerHistory.Empty));
             _histories[spec.Name] = history;
+            _ready[spec.Name] = ready;
             Record(spec.Name, decision, now);
             targets.Add(await deployments.TargetAsync(spec, decision.Desired, mine, now, cancellationToken));
         }
@@ -38,6 +40,7 @@ internal sealed class ScaleController(IServiceLoadSource load, ReplicaCpu cpu, D
             _histories.Remove(gone);
             cpu.Forget(gone);
             _last.Remove(gone);
+            _ready.Remove(gone);
         }
 
         return targets;
@@ -60,6 +63,31 @@ internal sealed class ScaleController(IServiceLoadSource load, ReplicaCpu cpu, D
         return average is null ? observed
             : observed is null ? new LoadSnapshot(now, ready, CpuPercent: average)
             : observed with { CpuPercent = average };
+    }
+
+    /// <summary>
+    /// The first autoscaled service whose load now asks for more replicas than its last decision saw (see
+    /// <see cref="ScaleUpTrigger"/>), or null. Reads the load source only (no Docker stats): cheap enough to run
+    /// several times a second between passes. Callers hold the pass lock: this reads the histories a pass writes.
+    /// </summary>
+    public async Task<LoadRise?> FirstLoadRiseAsync(IReadOnlyList<ServiceSpec> specs, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        foreach (var spec in specs)
+        {
+            if (spec.Autoscaling is not { } autoscaling || !_histories.TryGetValue(spec.Name, out var history))
+            {
+                continue;
+            }
+
+            var ready = _ready.GetValueOrDefault(spec.Name);
+            if (await load.ReadAsync(spec.Name, ready, cancellationToken) is { } observed
+                && ScaleUpTrigger.Rise(autoscaling, spec.Replicas, history, ready, observed, now) is { } asked)
+            {
+                return new LoadRise(spec.Name, history.LastDesired ?? 0, asked);
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The latest decision of a service, for its status.</summary>

@@ -56,6 +56,22 @@ public sealed class StepLimitTests
     }
 
     [Fact]
+    public void A_correction_into_the_range_at_start_leaves_the_step_budget_whole()
+    {
+        // An agent starting with no replica: its first decision brings the count from 0 up to the minimum (the range,
+        // not a step). A load step a second later may still add a whole step from 1, not from 0.
+        var spec = Rps(10) with { ScaleUp = new(TimeSpan.Zero, 4, 100, TimeSpan.FromSeconds(15)) };
+        var range = new ReplicaRange(1, 20);
+        var (first, history) = AutoscalePolicy.Decide(Input(spec, 0, null, range: range), AutoscalerHistory.Empty);
+
+        var second = Decide(Input(spec, 1, Load(1, rps: 1000, at: T0 + TimeSpan.FromSeconds(1)), range: range), history);
+
+        Assert.Equal((1, ScaleRules.ClampToMin), (first.Desired, first.Rule));
+        Assert.Equal(5, second.Desired);
+        Assert.Contains("step limit +4 per 15s from 1: 5", second.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_budget_counts_from_the_start_of_the_period_not_from_the_current_count()
     {
         var spec = Rps(10) with { ScaleUp = new(TimeSpan.Zero, 2, 0, TimeSpan.FromMinutes(1)) };
