@@ -52,6 +52,12 @@ public sealed record AgentConfig
     /// </summary>
     public IReadOnlyList<HostConfig> Hosts { get; init; } = [];
 
+    /// <summary>
+    /// How the balancer weighs zones: prefer its own zone (right when balancers run in every zone, as Envoy assumes),
+    /// or spread over all zones (right for a single edge balancer in front of several zones).
+    /// </summary>
+    public Balancer.LoadBalancing.ZoneMode BalancerZoneMode { get; init; } = Balancer.LoadBalancing.ZoneMode.PreferLocal;
+
     /// <summary>Consul's HTTP address; null runs the embedded in-process catalog (single host).</summary>
     public Uri? ConsulAddress { get; init; }
 

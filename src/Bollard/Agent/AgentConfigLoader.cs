@@ -1,4 +1,5 @@
 using System.Net;
+using Bollard.Balancer.LoadBalancing;
 using Bollard.Scaler.Specs;
 using YamlDotNet.RepresentationModel;
 
@@ -53,6 +54,7 @@ public static class AgentConfigLoader
         var docker = yaml.Mapping("docker");
         var consul = yaml.Mapping("consul");
         var admin = yaml.HasMapping("admin") ? yaml.Mapping("admin") : null;
+        var balancer = yaml.Mapping("balancer");
         var config = new AgentConfig
         {
             Source = file,
@@ -71,12 +73,30 @@ public static class AgentConfigLoader
             AdvertiseAddress = Address(docker, "advertiseAddress"),
             ConsulAddress = ConsulAddress(consul),
             ConsulTokenFile = consul?.Text("tokenFile") is { } token ? Path.GetFullPath(token, baseDir) : null,
+            BalancerZoneMode = ZoneModeOf(balancer) ?? defaults.BalancerZoneMode,
         };
+        balancer?.RejectUnknownFields();
         docker?.RejectUnknownFields();
         consul?.RejectUnknownFields();
         admin?.RejectUnknownFields();
         yaml.RejectUnknownFields();
         return config;
+    }
+
+    private static ZoneMode? ZoneModeOf(YamlMappingReader? balancer)
+    {
+        switch (balancer?.Text("zones"))
+        {
+            case null:
+                return null;
+            case "preferLocal":
+                return ZoneMode.PreferLocal;
+            case "spread":
+                return ZoneMode.Spread;
+            case var other:
+                balancer.Error("zones", $"'{other}' is not a zone mode (preferLocal: keep traffic in the balancer's zone while it has its share of replicas; spread: all zones alike)");
+                return null;
+        }
     }
 
     private static List<HostConfig> ReadHosts(YamlMappingReader yaml)

@@ -38,6 +38,10 @@ public static class AgentHost
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);
+        // YARP warns on every request of a service with no replica to route to: a flood at the moment that matters.
+        // The routing watcher logs the change to 0 destinations once, and the 503s are counted in the metrics.
+        builder.Logging.AddFilter("Yarp.ReverseProxy.LoadBalancing.LoadBalancingMiddleware", LogLevel.Error);
+        builder.Logging.AddFilter("Yarp.ReverseProxy.Forwarder.ForwarderMiddleware", LogLevel.Error);
         // Hosting starts a tracing Activity for every request whenever this category logs at all, and the forwarder
         // then starts a second one and writes trace headers to the replica: two objects and a header per request that
         // nobody reads (an incoming traceparent is still forwarded). Its messages are per-request ones.
@@ -95,6 +99,7 @@ public static class AgentHost
         {
             balancer.Cluster = config.Cluster;
             balancer.Zone = config.Zone;
+            balancer.ZoneMode = config.BalancerZoneMode;
             balancer.SnapshotFile = Path.Combine(config.StateDirectory, "routing-snapshot.json");
         });
         if (config.ConsulAddress is not null)
