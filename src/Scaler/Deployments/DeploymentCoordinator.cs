@@ -17,7 +17,7 @@ namespace Bollard.Scaler.Deployments;
 /// serving until a new version is applied. Only the reconcile loop calls <see cref="TargetAsync"/> (one pass at a time);
 /// commands from the admin API go through <see cref="CommandAsync"/>, serialised with it.
 /// </remarks>
-public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic traffic, DecisionLog decisions) : IDisposable
+public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic traffic, ImagePinner pinner, DecisionLog decisions) : IDisposable
 {
     private readonly Dictionary<string, Deployment> _deployments = new(StringComparer.Ordinal);
 
@@ -42,8 +42,9 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var deployment = await LoadAsync(desired, cancellationToken);
-            deployment = Begin(deployment, desired, now);
+            var known = Current(desired.Name) ?? await store.LoadAsync(desired.Name, cancellationToken);
+            desired = await PinAsync(desired, known, cancellationToken);
+            var deployment = Begin(known ?? new Deployment(desired), desired, now);
             if (!deployment.IsRolling)
             {
                 await SaveAsync(desired.Name, deployment, cancellationToken);
@@ -96,18 +97,15 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
         }
     }
 
-    private async Task<Deployment> LoadAsync(ServiceSpec desired, CancellationToken cancellationToken)
-    {
-        if (Current(desired.Name) is { } known)
-        {
-            return known;
-        }
-
-        // First pass since start: resume a stored rollout; else the desired spec is the stable one. Replicas of another
-        // version with no stored record are left to the planner (replaced once the desired version is healthy).
-        var stored = await store.LoadAsync(desired.Name, cancellationToken);
-        return stored ?? new Deployment(desired);
-    }
+    /// <summary>
+    /// A desired spec that entered unpinned (spec files read at start) takes the pin its image has in the deployment
+    /// record, so a tag moved while the agent was down does not make a new version; an image the record does not know
+    /// is resolved on the engine.
+    /// </summary>
+    private Task<ServiceSpec> PinAsync(ServiceSpec desired, Deployment? known, CancellationToken cancellationToken) =>
+        desired.PinnedImage is not null
+            ? Task.FromResult(desired)
+            : pinner.PinAsync(desired, [ImagePin.Of(known?.New), ImagePin.Of(known?.Stable), ImagePin.Of(known?.Previous)], fresh: false, cancellationToken);
 
     private Deployment Begin(Deployment deployment, ServiceSpec desired, DateTimeOffset now)
     {

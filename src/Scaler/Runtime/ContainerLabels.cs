@@ -13,4 +13,7 @@ public static class ContainerLabels
     public const string Version = "io.bollard.version";
     public const string Zone = "io.bollard.zone";
     public const string ContainerPort = "io.bollard.container-port";
+
+    /// <summary>The image reference the spec named (the container itself runs the pinned image).</summary>
+    public const string Image = "io.bollard.image";
 }
