@@ -82,6 +82,12 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
                 return new RolloutCommandResult(false, null!, $"service '{service}' has no rollout");
             }
 
+            if (deployment.Settled)
+            {
+                // E.g. an undo sent just as the rollback window ended: the old set is already going.
+                return RolloutCommandResult.Refuse(rollout, $"cannot {command.ToString().ToLowerInvariant()}: the rollout to {rollout.NewVersion} has finished ({BackwardRollout.Describe(rollout.Phase)}) and settled");
+            }
+
             var result = RolloutEngine.Apply(rollout, command, now);
             if (result.Accepted)
             {

@@ -36,9 +36,10 @@ internal static class BlueGreenRollout
 
     public static RolloutEngine.ReplicaTargets Targets(RolloutState state, RolloutObservation seen, DateTimeOffset now)
     {
+        // After the window the old set goes, but only while the new one is whole: it is the fallback while it runs.
         var total = seen.DesiredTotal;
         return state.Phase == RolloutPhase.Succeeded
-            ? new(Weights.Total, now < state.RollbackWindowEnd ? total : 0, total)
+            ? new(Weights.Total, now < state.RollbackWindowEnd || seen.NewReady < total ? total : 0, total)
             : new(0, total, total);
     }
 
