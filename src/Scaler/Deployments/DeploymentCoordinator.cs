@@ -44,7 +44,7 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
         {
             var known = Current(desired.Name) ?? await store.LoadAsync(desired.Name, cancellationToken);
             desired = await PinAsync(desired, known, cancellationToken);
-            var deployment = Begin(known ?? new Deployment(desired), desired, now);
+            var deployment = Begin(known ?? Adopt(desired, replicas, now), desired, now);
             if (!deployment.IsRolling)
             {
                 await SaveAsync(desired.Name, deployment, cancellationToken);
@@ -112,6 +112,30 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
         desired.PinnedImage is not null
             ? Task.FromResult(desired)
             : pinner.PinAsync(desired, [ImagePin.Of(known?.New), ImagePin.Of(known?.Stable), ImagePin.Of(known?.Previous)], fresh: false, cancellationToken);
+
+    /// <summary>
+    /// The first record of a service (first start, or the state store lost it). When another version runs more
+    /// replicas than the desired one, and its containers' labels say what it is, it is the stable version: the desired
+    /// one is then rolled out with the spec's strategy instead of replacing it as soon as it is healthy.
+    /// </summary>
+    private Deployment Adopt(ServiceSpec desired, IReadOnlyList<ReplicaView> replicas, DateTimeOffset now)
+    {
+        var running = replicas.Where(r => r.Container.State == Runtime.ContainerRunState.Running).ToList();
+        var wanted = running.Count(r => r.Container.Version == desired.Version);
+        var other = running.Where(r => r.Container.Version != desired.Version)
+            .GroupBy(r => r.Container.Version, StringComparer.Ordinal)
+            .Where(g => g.Count() > wanted)
+            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (Count: g.Count(), Spec: g.Select(r => VersionSettings.Restore(desired, r.Container)).FirstOrDefault(s => s is not null)))
+            .FirstOrDefault();
+        if (other.Spec is not { } stable)
+        {
+            return new Deployment(desired);
+        }
+
+        decisions.Record(new Decision(now, desired.Name, "adopt", stable.Version, $"no deployment record: the {other.Count} running replicas of {stable.Version} are the stable version, {desired.Version} is rolled out from them", "adopted"));
+        return new Deployment(stable);
+    }
 
     private Deployment Begin(Deployment deployment, ServiceSpec desired, DateTimeOffset now)
     {

@@ -39,6 +39,7 @@ internal static class ReplicaRequests
             [ContainerLabels.Zone] = host.Zone,
             [ContainerLabels.ContainerPort] = spec.Port.ToString(CultureInfo.InvariantCulture),
             [ContainerLabels.Image] = spec.Image,
+            [ContainerLabels.Settings] = Deployments.VersionSettings.Label(spec),
         });
 
         // Every replica learns who it is; apps may ignore it.

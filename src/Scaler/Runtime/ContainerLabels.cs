@@ -16,4 +16,8 @@ public static class ContainerLabels
 
     /// <summary>The image reference the spec named (the container itself runs the pinned image).</summary>
     public const string Image = "io.bollard.image";
+
+    /// <summary>The version's container settings as JSON, so an agent that lost its deployment record still knows
+    /// what a running version is (see Deployments/VersionSettings).</summary>
+    public const string Settings = "io.bollard.settings";
 }
