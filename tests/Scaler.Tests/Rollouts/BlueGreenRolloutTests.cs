@@ -74,6 +74,11 @@ public sealed class BlueGreenRolloutTests
         var held = world.Advance();
         Assert.Equal((1000, 4, null), (held.NewWeight, held.StableReplicas, held.RemovableVersion));
 
+        // A scale-out meanwhile grows the new set only: the old replicas are kept, not added to.
+        world.Desired = 6;
+        Assert.Equal((4, 6), (world.Advance().StableReplicas, world.Advance().NewReplicas));
+        world.Desired = 4;
+
         world.NewReady = 4;
         Assert.Equal((0, "v1"), (world.Advance().StableReplicas, world.Advance().RemovableVersion));
     }
