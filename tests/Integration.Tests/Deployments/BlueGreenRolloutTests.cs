@@ -68,6 +68,44 @@ public sealed class BlueGreenRolloutTests(ITestOutputHelper output)
         Assert.False(routing.WasEverEmpty, $"the service was routed with no destination: {routing}");
     }
 
+    [Fact]
+    public async Task An_undo_while_the_old_set_fails_its_checks_keeps_the_new_set_serving_until_the_old_one_is_whole()
+    {
+        await using var agent = new AgentFixture(TestEnvironment.UniqueName("bgfailing"), BlueGreen);
+        await agent.StartAsync();
+        await Eventually.TrueAsync(async () => (await RunningIdsAsync(agent, "v1")).Count == 2 && (await SampleAnswers.VersionsAsync(agent, 20)).SetEquals(["v1"]), "2 replicas of v1 serving");
+        var blueVersion = (await agent.RunningContainersAsync()).First().Labels[ContainerLabels.Version];
+
+        using var routing = new RoutingTimeline(agent.Services, agent.Service);
+        await using var load = new BoundedLoad(agent.Balancer, workers: 2, maxRequests: 40_000, maxDuration: TimeSpan.FromSeconds(240), pace: TimeSpan.FromMilliseconds(20));
+        var control = agent.Services.GetRequiredService<IControlPlane>();
+        var coordinator = agent.Services.GetRequiredService<DeploymentCoordinator>();
+        await control.StartRolloutAsync(agent.Service, new RolloutRequest($"{TestEnvironment.SampleImage}:v2", null), "test", CancellationToken.None);
+        await Explain(agent, routing, load, Eventually.TrueAsync(async () => coordinator.Current(agent.Service)?.Rollout?.Phase == EnginePhase.Succeeded && (await SampleAnswers.VersionsAsync(agent, 20)).SetEquals(["v2"]), "all traffic on v2", TimeSpan.FromSeconds(90)));
+
+        // The warm old set starts failing its health checks and leaves routing; the undo comes just then.
+        using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) })
+        {
+            foreach (var container in (await agent.RunningContainersAsync()).Where(c => c.Labels[ContainerLabels.Version] == blueVersion))
+            {
+                var port = container.Ports.First(p => p.PublicPort != 0).PublicPort;
+                (await http.PostAsync(new Uri($"http://127.0.0.1:{port}/admin/fail-health"), null)).EnsureSuccessStatusCode();
+            }
+        }
+
+        await Explain(agent, routing, load, Eventually.TrueAsync(() => routing.Routed(blueVersion) == 0, "the failing old set out of routing"));
+        await control.CommandRolloutAsync(agent.Service, AdminCommand.Undo, "test", CancellationToken.None);
+
+        // The failing replicas are replaced; v2 keeps serving (without weight) until the new v1 replicas are ready.
+        await Explain(agent, routing, load, Eventually.TrueAsync(() => coordinator.Current(agent.Service)?.Rollout?.Phase == EnginePhase.RolledBack, "the undo finished", TimeSpan.FromSeconds(120)));
+        await Explain(agent, routing, load, Eventually.TrueAsync(async () => (await SampleAnswers.VersionsAsync(agent, 20)).SetEquals(["v1"]), "v1 serving after the undo"));
+        await load.StopAsync();
+        output.WriteLine($"{load.Succeeded} requests served, {load.Failed} failed; routing: {routing}");
+
+        Assert.True(load.Failed == 0, $"{load.Failed} requests failed during the undo: {load.FailureSummary}; routing: {routing}");
+        Assert.False(routing.WasEverEmpty, $"the service was routed with no destination: {routing}");
+    }
+
     /// <summary>The ids of the running containers made from the image tagged <paramref name="tag"/>, sorted.</summary>
     private static async Task<List<string>> RunningIdsAsync(AgentFixture agent, string tag)
     {

@@ -32,7 +32,8 @@ internal sealed class RoutingTimeline : IDisposable
     /// <summary>True when the service was routed with no destination at some point.</summary>
     public bool WasEverEmpty { get; private set; }
 
-    public TimeSpan Elapsed => _clock.Elapsed;
+    /// <summary>Destinations of <paramref name="version"/> the balancer routes to now.</summary>
+    public int Routed(string version) => _provider.Snapshot.Find(_service)?.Destinations.Count(d => d.Version == version) ?? 0;
 
     public override string ToString()
     {
