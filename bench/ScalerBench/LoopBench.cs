@@ -55,7 +55,7 @@ internal static class LoopBench
         var catalog = new FakeCatalog();
         var decisions = new DecisionLog();
         var time = TimeProvider.System;
-        using var deployments = new DeploymentCoordinator(new DeploymentStore(new MemoryStateStore()), new NoVersionTraffic(), decisions);
+        using var deployments = new DeploymentCoordinator(new DeploymentStore(new MemoryStateStore()), new NoVersionTraffic(), new ImagePinner(new NoImageResolver()), decisions);
         using var reconciler = new Reconciler(
             new InMemoryServiceSpecSource(specs), hosts, catalog, new InstantProber(), new TimedDrain(time),
             new ConstantLoad(RpsTargetPerReplica * replicas, time), deployments, decisions,

@@ -29,6 +29,7 @@ public static class ScalerServiceCollectionExtensions
         services.TryAddSingleton<IServiceLoadSource, NoLoadSource>();
         services.TryAddSingleton<IVersionTraffic, NoVersionTraffic>();
         services.TryAddSingleton<DeploymentStore>();
+        services.TryAddImagePinning();
         services.TryAddSingleton<DeploymentCoordinator>();
 
         // One host, the local engine, unless the host composition lists several.

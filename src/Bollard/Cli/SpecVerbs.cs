@@ -65,7 +65,8 @@ internal static class SpecVerbs
                 CliTable.Number(s.ContainersToCreate),
                 CliTable.Number(s.ContainersToRemove),
                 s.Weights.Count == 0 ? "-" : string.Join(" ", s.Weights.Select(w => $"{CliTable.Short(w.Version)}={CliTable.Percent(w.Percent)}"))]));
-        var details = plan.Services.SelectMany(s => s.Changes.Select(c => $"  {s.Service}: {c}\n"));
+        var details = plan.Services.SelectMany(s => s.Changes.Select(c => $"  {s.Service}: {c}\n")
+            .Append(s.PinnedImage is { } pin && s.Change != PlanChange.Removed ? $"  {s.Service}: runs {pin}\n" : ""));
         int Count(PlanChange change) => plan.Services.Count(s => s.Change == change);
         var summary = plan.HasChanges
             ? $"Plan: {Count(PlanChange.Added)} to add, {Count(PlanChange.Changed)} to change, {Count(PlanChange.Removed)} to remove.\n"

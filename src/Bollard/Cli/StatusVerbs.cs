@@ -56,6 +56,7 @@ internal static class StatusVerbs
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"service:       {s.Name}\n");
         text.Append(CultureInfo.InvariantCulture, $"image:         {s.Image}\n");
+        text.Append(CultureInfo.InvariantCulture, $"pinned to:     {s.PinnedImage ?? "not pinned yet"}\n");
         text.Append(CultureInfo.InvariantCulture, $"version:       {s.Version}\n");
         text.Append(CultureInfo.InvariantCulture, $"replicas:      {s.Replicas} desired, {CliTable.Number(s.HealthyReplicas)} healthy ({s.Health})\n");
         text.Append(CultureInfo.InvariantCulture, $"route:         {Route(s)}\n");

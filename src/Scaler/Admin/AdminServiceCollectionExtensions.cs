@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Bollard.Scaler.Deployments;
 using Microsoft.Extensions.Options;
 
 namespace Bollard.Scaler.Admin;
@@ -18,6 +19,8 @@ public static class AdminServiceCollectionExtensions
         services.AddOptions<AdminOptions>().Configure(configure);
         services.TryAddSingleton(sp => AdminToken.Load(sp.GetRequiredService<IOptions<AdminOptions>>().Value));
         services.TryAddSingleton<DesiredSpecsStore>();
+        services.TryAddSingleton<Deployments.DeploymentStore>();
+        services.TryAddImagePinning();
         services.TryAddSingleton<ControlPlaneStatusReader>();
         services.TryAddSingleton<IControlPlane, SpecControlPlane>();
         services.AddHostedService<DesiredSpecsRestorer>();

@@ -57,6 +57,7 @@ public static class ApplyPlanner
             change == PlanChange.Unchanged ? [] : changes,
             create,
             remove,
-            to is null ? [] : [new VersionWeight(to.Version, 100)]);
+            to is null ? [] : [new VersionWeight(to.Version, 100)],
+            to?.PinnedImage);
     }
 }

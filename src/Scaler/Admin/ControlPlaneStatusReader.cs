@@ -57,7 +57,8 @@ internal sealed class ControlPlaneStatusReader(IServiceCatalog catalog, Deployme
             Health(healthy, SpecFacts.DesiredCount(spec)),
             perZone is null ? null : ExpectedAvailability.Compute(perZone, options.Value.ZoneAvailability),
             spec.Route,
-            rollout is null ? null : RolloutStatuses.Of(rollout));
+            rollout is null ? null : RolloutStatuses.Of(rollout),
+            spec.PinnedImage);
     }
 
     internal static string Health(int? healthy, int desired) => healthy switch

@@ -1,3 +1,5 @@
+using Bollard.Scaler.Deployments;
+using Bollard.Scaler.Runtime;
 using Bollard.Scaler.Specs;
 using Bollard.Scaler.State;
 using Microsoft.Extensions.Hosting;
@@ -9,46 +11,40 @@ namespace Bollard.Scaler.Admin;
 /// At start, before any hosted service runs (so before the first reconcile pass), makes the last applied specs the
 /// desired state again: once something was applied, the state store wins over the spec files the agent was started
 /// with. A store that cannot be read stops the start: acting on older specs could remove replicas that were applied.
+/// Then pins the desired specs' images: to the pins stored with the applied specs or in the deployment records when
+/// the reference is the same (a tag moved while the agent was down changes nothing), else to what the engine says now.
 /// </summary>
 internal sealed partial class DesiredSpecsRestorer(
     DesiredSpecsStore desired,
+    DeploymentStore deployments,
+    ImagePinner pinner,
     InMemoryServiceSpecSource specs,
     IEnumerable<IAppliedSpecsListener> listeners,
     ILogger<DesiredSpecsRestorer> logger) : IHostedLifecycleService
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
-        IReadOnlyList<SpecFile>? files;
+        AppliedSpecs? applied;
         try
         {
-            files = await desired.LoadAsync(cancellationToken);
+            applied = await desired.LoadAsync(cancellationToken);
         }
         catch (StateStoreUnavailableException e)
         {
             throw new StateStoreUnavailableException($"cannot read the applied specs from the state store: {e.Message}", e);
         }
 
-        if (files is null)
+        var restored = applied is null ? null : Restore(applied);
+        var pinned = await PinAsync(restored ?? specs.Current, applied?.Pins, cancellationToken);
+        specs.Replace(pinned);
+        if (restored is null)
         {
             return;
         }
 
-        IReadOnlyList<ServiceSpec> restored;
-        try
-        {
-            restored = SpecControlPlane.Load(files);
-        }
-        catch (SpecValidationException e)
-        {
-            // Possible only if a newer version's specs were applied and this older one cannot read them.
-            LogRestoreInvalid(e.Message);
-            return;
-        }
-
-        specs.Replace(restored);
         foreach (var listener in listeners)
         {
-            listener.OnApplied(restored);
+            listener.OnApplied(pinned);
         }
 
         LogRestored(restored.Count);
@@ -64,9 +60,48 @@ internal sealed partial class DesiredSpecsRestorer(
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    private IReadOnlyList<ServiceSpec>? Restore(AppliedSpecs applied)
+    {
+        try
+        {
+            return SpecControlPlane.Load(applied.Files);
+        }
+        catch (SpecValidationException e)
+        {
+            // Possible only if a newer version's specs were applied and this older one cannot read them.
+            LogRestoreInvalid(e.Message);
+            return null;
+        }
+    }
+
+    private async Task<IReadOnlyList<ServiceSpec>> PinAsync(IReadOnlyList<ServiceSpec> loaded, IReadOnlyDictionary<string, ImagePin>? stored, CancellationToken cancellationToken)
+    {
+        var pinned = new List<ServiceSpec>(loaded.Count);
+        foreach (var spec in loaded)
+        {
+            var record = await deployments.LoadAsync(spec.Name, cancellationToken);
+            ImagePin?[] known = [stored?.GetValueOrDefault(spec.Name), ImagePin.Of(record?.New), ImagePin.Of(record?.Stable), ImagePin.Of(record?.Previous)];
+            try
+            {
+                pinned.Add(await pinner.PinAsync(spec, known, fresh: false, cancellationToken));
+            }
+            catch (RuntimeUnavailableException e)
+            {
+                // The reconcile loop pins it once the engine answers (and changes nothing before that).
+                LogPinPostponed(spec.Name, spec.Image, e.Message);
+                pinned.Add(spec);
+            }
+        }
+
+        return pinned;
+    }
+
     [LoggerMessage(EventId = 5010, Level = LogLevel.Information, Message = "Desired state restored from the state store: {Count} service(s) as last applied (the spec files are not read again)")]
     private partial void LogRestored(int count);
 
     [LoggerMessage(EventId = 5011, Level = LogLevel.Error, Message = "The applied specs in the state store are invalid; running on the spec files instead: {Error}")]
     private partial void LogRestoreInvalid(string error);
+
+    [LoggerMessage(EventId = 5012, Level = LogLevel.Warning, Message = "{Service}: image {Image} not pinned yet, the engine cannot be read ({Error}); the reconcile loop pins it when it answers")]
+    private partial void LogPinPostponed(string service, string image, string error);
 }

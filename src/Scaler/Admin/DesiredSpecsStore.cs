@@ -1,32 +1,40 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Bollard.Scaler.Deployments;
 using Bollard.Scaler.State;
 
 namespace Bollard.Scaler.Admin;
 
-/// <summary>The applied spec texts, kept as they were sent (re-validated when read back) under <see cref="StateKeys.DesiredSpecs"/>.</summary>
+/// <summary>
+/// The applied spec texts, kept as they were sent (re-validated when read back), and the image each service was pinned
+/// to when they were applied, under <see cref="StateKeys.DesiredSpecs"/>. A restart reads the pins back instead of
+/// resolving the tags again: a tag moved meanwhile must not change what runs.
+/// </summary>
 internal sealed class DesiredSpecsStore(IStateStore store)
 {
     /// <exception cref="StateStoreUnavailableException">The store cannot be written.</exception>
     /// <exception cref="ControlPlaneException">Another writer changed the desired state meanwhile (409).</exception>
-    public async Task SaveAsync(IReadOnlyList<SpecFile> files, CancellationToken cancellationToken)
+    public async Task SaveAsync(IReadOnlyList<SpecFile> files, IReadOnlyDictionary<string, ImagePin> pins, CancellationToken cancellationToken)
     {
         var current = await store.GetAsync(StateKeys.DesiredSpecs, cancellationToken);
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(new SpecFilesRequest(files), DesiredSpecsJsonContext.Default.SpecFilesRequest);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(new AppliedSpecs(files, pins), DesiredSpecsJsonContext.Default.AppliedSpecs);
         if (!await store.TryPutAsync(StateKeys.DesiredSpecs, bytes, current?.Version ?? 0, cancellationToken))
         {
             throw new ControlPlaneException(ControlPlaneError.Conflict, "another apply changed the desired state at the same time; run `bollard plan` again");
         }
     }
 
-    /// <summary>The last applied files, or null when nothing was ever applied.</summary>
-    public async Task<IReadOnlyList<SpecFile>?> LoadAsync(CancellationToken cancellationToken)
+    /// <summary>The last applied files and pins, or null when nothing was ever applied.</summary>
+    public async Task<AppliedSpecs?> LoadAsync(CancellationToken cancellationToken)
     {
         var entry = await store.GetAsync(StateKeys.DesiredSpecs, cancellationToken);
-        return entry is null ? null : JsonSerializer.Deserialize(entry.Value.Span, DesiredSpecsJsonContext.Default.SpecFilesRequest)?.Files;
+        return entry is null ? null : JsonSerializer.Deserialize(entry.Value.Span, DesiredSpecsJsonContext.Default.AppliedSpecs);
     }
 }
 
+/// <summary>What was applied: the files, and the pinned image per service (absent in records written before pins).</summary>
+internal sealed record AppliedSpecs(IReadOnlyList<SpecFile> Files, IReadOnlyDictionary<string, ImagePin>? Pins = null);
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(SpecFilesRequest))]
+[JsonSerializable(typeof(AppliedSpecs))]
 internal sealed partial class DesiredSpecsJsonContext : JsonSerializerContext;

@@ -23,6 +23,7 @@ public sealed record PlanResult(IReadOnlyList<ServicePlan> Services)
 /// <param name="ContainersToCreate">Containers that will be created.</param>
 /// <param name="ContainersToRemove">Containers that will be drained and removed.</param>
 /// <param name="Weights">The traffic split once the apply has converged.</param>
+/// <param name="PinnedImage">What the image is pinned to after the apply (null when removed or not pinned).</param>
 public sealed record ServicePlan(
     string Service,
     PlanChange Change,
@@ -35,7 +36,8 @@ public sealed record ServicePlan(
     IReadOnlyList<string> Changes,
     int ContainersToCreate,
     int ContainersToRemove,
-    IReadOnlyList<VersionWeight> Weights);
+    IReadOnlyList<VersionWeight> Weights,
+    string? PinnedImage = null);
 
 [JsonConverter(typeof(JsonStringEnumConverter<PlanChange>))]
 public enum PlanChange

@@ -14,6 +14,8 @@ namespace Bollard.Scaler.Admin;
 /// <param name="ExpectedAvailability">1 - product over zones of (1 - zone availability); null when not computed.</param>
 /// <param name="Route">How the balancer reaches it.</param>
 /// <param name="Rollout">The active rollout, if any.</param>
+/// <param name="PinnedImage">What the image was pinned to when applied (a registry digest or a local image id); the
+/// containers of the desired version run it. Null when not pinned yet.</param>
 public sealed record ServiceStatus(
     string Name,
     string Version,
@@ -25,7 +27,8 @@ public sealed record ServiceStatus(
     string Health,
     double? ExpectedAvailability,
     RouteSpec? Route,
-    RolloutStatus? Rollout);
+    RolloutStatus? Rollout,
+    string? PinnedImage = null);
 
 /// <summary>Healthy replicas of one version in one zone.</summary>
 public sealed record ReplicaGroup(string Zone, string Version, int Healthy);

@@ -18,7 +18,7 @@ internal sealed partial class SpecControlPlane
         ArgumentNullException.ThrowIfNull(request);
         var current = specs.Current.FirstOrDefault(s => s.Name == service)
             ?? throw new ControlPlaneException(ControlPlaneError.NotFound, $"service '{service}' is not declared");
-        var files = (await desired.LoadAsync(cancellationToken))?.ToList() ?? [.. FilesFromDisk()];
+        var files = (await desired.LoadAsync(cancellationToken))?.Files.ToList() ?? [.. FilesFromDisk()];
         var next = request switch
         {
             { Spec: { } spec } => SpecImages.ReplaceService(files, service, spec),
@@ -26,8 +26,9 @@ internal sealed partial class SpecControlPlane
             _ => throw new ControlPlaneException(ControlPlaneError.Invalid, "a rollout needs a new image (\"image\") or a new spec (\"spec\")"),
         };
 
-        await ApplyAsync(next, actor, cancellationToken);
-        var target = Load(next).First(s => s.Name == service);
+        // The image is resolved again even under the same reference: starting a rollout is how a moved tag is taken up.
+        await ApplyAsync(next, actor, fresh: service, cancellationToken);
+        var target = specs.Current.First(s => s.Name == service);
         if (target.Version == current.Version)
         {
             throw new ControlPlaneException(ControlPlaneError.Conflict, $"service '{service}' already runs version {current.Version}: nothing to roll out");

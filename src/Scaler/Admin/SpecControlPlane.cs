@@ -18,6 +18,7 @@ internal sealed partial class SpecControlPlane(
     ControlPlaneStatusReader status,
     IContainerRuntime runtime,
     Deployments.DeploymentCoordinator deployments,
+    Deployments.ImagePinner pinner,
     IOptions<ScalerOptions> options,
     IEnumerable<IAppliedSpecsListener> listeners,
     TimeProvider time,
@@ -34,19 +35,27 @@ internal sealed partial class SpecControlPlane(
     }
 
     public async Task<PlanResult> PlanAsync(IReadOnlyList<SpecFile> files, CancellationToken cancellationToken) =>
-        ApplyPlanner.Plan(specs.Current, Load(files), await RunningAsync(cancellationToken));
+        ApplyPlanner.Plan(specs.Current, await PinAsync(Load(files), fresh: null, cancellationToken), await RunningAsync(cancellationToken));
 
-    public async Task<ApplyResult> ApplyAsync(IReadOnlyList<SpecFile> files, string actor, CancellationToken cancellationToken)
+    public Task<ApplyResult> ApplyAsync(IReadOnlyList<SpecFile> files, string actor, CancellationToken cancellationToken) =>
+        ApplyAsync(files, actor, fresh: null, cancellationToken);
+
+    /// <param name="files">The spec files to apply.</param>
+    /// <param name="actor">Who applies them (audit).</param>
+    /// <param name="fresh">A service whose image is resolved again even if its reference did not change (a rollout start).</param>
+    /// <param name="cancellationToken">Cancels the apply.</param>
+    private async Task<ApplyResult> ApplyAsync(IReadOnlyList<SpecFile> files, string actor, string? fresh, CancellationToken cancellationToken)
     {
-        var next = Load(files);
+        var loaded = Load(files);
         await _oneApply.WaitAsync(cancellationToken);
         try
         {
+            var next = await PinAsync(loaded, fresh, cancellationToken);
             var plan = ApplyPlanner.Plan(specs.Current, next, await RunningAsync(cancellationToken));
             var summary = Summarize(plan);
             try
             {
-                await desired.SaveAsync(files, cancellationToken);
+                await desired.SaveAsync(files, next.Where(s => s.PinnedImage is not null).ToDictionary(s => s.Name, s => Deployments.ImagePin.Of(s)!, StringComparer.Ordinal), cancellationToken);
             }
             catch (StateStoreUnavailableException e)
             {
@@ -79,6 +88,30 @@ internal sealed partial class SpecControlPlane(
 
     internal static IReadOnlyList<ServiceSpec> Load(IReadOnlyList<SpecFile> files) =>
         SpecLoader.LoadTexts(files.Select(f => (f.Name, f.Text)));
+
+    /// <summary>
+    /// Pins each spec's image: a reference the service already runs keeps its pin (re-applying, or scaling, never
+    /// re-reads a tag); a new reference, or the service a rollout is started for, is resolved on the engine now.
+    /// </summary>
+    private async Task<IReadOnlyList<ServiceSpec>> PinAsync(IReadOnlyList<ServiceSpec> loaded, string? fresh, CancellationToken cancellationToken)
+    {
+        var pinned = new List<ServiceSpec>(loaded.Count);
+        try
+        {
+            foreach (var spec in loaded)
+            {
+                var deployment = deployments.Current(spec.Name);
+                var known = new[] { Deployments.ImagePin.Of(specs.Current.FirstOrDefault(s => s.Name == spec.Name)), Deployments.ImagePin.Of(deployment?.New), Deployments.ImagePin.Of(deployment?.Stable) };
+                pinned.Add(await pinner.PinAsync(spec, known, fresh == spec.Name, cancellationToken));
+            }
+        }
+        catch (RuntimeUnavailableException e)
+        {
+            throw new ControlPlaneException(ControlPlaneError.Unavailable, $"the images cannot be pinned to what they name now: {e.Message}", e);
+        }
+
+        return pinned;
+    }
 
     private static string Summarize(PlanResult plan)
     {

@@ -44,6 +44,7 @@ public static class SpecFacts
 
         Compare("version", from.Version, to.Version);
         Compare("image", from.Image, to.Image);
+        Compare("pinned image", from.PinnedImage, to.PinnedImage);
         Compare("port", from.Port, to.Port);
         if (EnvChanges(from, to) is { Length: > 0 } env)
         {

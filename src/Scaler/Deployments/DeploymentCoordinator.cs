@@ -17,7 +17,7 @@ namespace Bollard.Scaler.Deployments;
 /// serving until a new version is applied. Only the reconcile loop calls <see cref="TargetAsync"/> (one pass at a time);
 /// commands from the admin API go through <see cref="CommandAsync"/>, serialised with it.
 /// </remarks>
-public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic traffic, DecisionLog decisions) : IDisposable
+public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic traffic, ImagePinner pinner, DecisionLog decisions) : IDisposable
 {
     private readonly Dictionary<string, Deployment> _deployments = new(StringComparer.Ordinal);
 
@@ -42,8 +42,9 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var deployment = await LoadAsync(desired, cancellationToken);
-            deployment = Begin(deployment, desired, now);
+            var known = Current(desired.Name) ?? await store.LoadAsync(desired.Name, cancellationToken);
+            desired = await PinAsync(desired, known, cancellationToken);
+            var deployment = Begin(known ?? Adopt(desired, replicas, now), desired, now);
             if (!deployment.IsRolling)
             {
                 await SaveAsync(desired.Name, deployment, cancellationToken);
@@ -81,6 +82,12 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
                 return new RolloutCommandResult(false, null!, $"service '{service}' has no rollout");
             }
 
+            if (deployment.Settled)
+            {
+                // E.g. an undo sent just as the rollback window ended: the old set is already going.
+                return RolloutCommandResult.Refuse(rollout, $"cannot {command.ToString().ToLowerInvariant()}: the rollout to {rollout.NewVersion} has finished ({BackwardRollout.Describe(rollout.Phase)}) and settled");
+            }
+
             var result = RolloutEngine.Apply(rollout, command, now);
             if (result.Accepted)
             {
@@ -96,17 +103,38 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
         }
     }
 
-    private async Task<Deployment> LoadAsync(ServiceSpec desired, CancellationToken cancellationToken)
+    /// <summary>
+    /// A desired spec that entered unpinned (spec files read at start) takes the pin its image has in the deployment
+    /// record, so a tag moved while the agent was down does not make a new version; an image the record does not know
+    /// is resolved on the engine.
+    /// </summary>
+    private Task<ServiceSpec> PinAsync(ServiceSpec desired, Deployment? known, CancellationToken cancellationToken) =>
+        desired.PinnedImage is not null
+            ? Task.FromResult(desired)
+            : pinner.PinAsync(desired, [ImagePin.Of(known?.New), ImagePin.Of(known?.Stable), ImagePin.Of(known?.Previous)], fresh: false, cancellationToken);
+
+    /// <summary>
+    /// The first record of a service (first start, or the state store lost it). When another version runs more
+    /// replicas than the desired one, and its containers' labels say what it is, it is the stable version: the desired
+    /// one is then rolled out with the spec's strategy instead of replacing it as soon as it is healthy.
+    /// </summary>
+    private Deployment Adopt(ServiceSpec desired, IReadOnlyList<ReplicaView> replicas, DateTimeOffset now)
     {
-        if (Current(desired.Name) is { } known)
+        var running = replicas.Where(r => r.Container.State == Runtime.ContainerRunState.Running).ToList();
+        var wanted = running.Count(r => r.Container.Version == desired.Version);
+        var other = running.Where(r => r.Container.Version != desired.Version)
+            .GroupBy(r => r.Container.Version, StringComparer.Ordinal)
+            .Where(g => g.Count() > wanted)
+            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (Count: g.Count(), Spec: g.Select(r => VersionSettings.Restore(desired, r.Container)).FirstOrDefault(s => s is not null)))
+            .FirstOrDefault();
+        if (other.Spec is not { } stable)
         {
-            return known;
+            return new Deployment(desired);
         }
 
-        // First pass since start: resume a stored rollout; else the desired spec is the stable one. Replicas of another
-        // version with no stored record are left to the planner (replaced once the desired version is healthy).
-        var stored = await store.LoadAsync(desired.Name, cancellationToken);
-        return stored ?? new Deployment(desired);
+        decisions.Record(new Decision(now, desired.Name, "adopt", stable.Version, $"no deployment record: the {other.Count} running replicas of {stable.Version} are the stable version, {desired.Version} is rolled out from them", "adopted"));
+        return new Deployment(stable);
     }
 
     private Deployment Begin(Deployment deployment, ServiceSpec desired, DateTimeOffset now)

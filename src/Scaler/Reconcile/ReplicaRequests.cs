@@ -38,6 +38,8 @@ internal static class ReplicaRequests
             [ContainerLabels.Version] = version,
             [ContainerLabels.Zone] = host.Zone,
             [ContainerLabels.ContainerPort] = spec.Port.ToString(CultureInfo.InvariantCulture),
+            [ContainerLabels.Image] = spec.Image,
+            [ContainerLabels.Settings] = Deployments.VersionSettings.Label(spec),
         });
 
         // Every replica learns who it is; apps may ignore it.
@@ -46,7 +48,8 @@ internal static class ReplicaRequests
             .SetItem("BOLLARD_VERSION", version)
             .SetItem("BOLLARD_ZONE", host.Zone)
             .SetItem("BOLLARD_HOST", host.Name);
-        return new ContainerCreateRequest($"bollard-{cluster}-{spec.Name}-{version[..6]}-{uniqueSuffix}", spec.Image, spec.Port, host.PublishAddress)
+        // From the pinned image: a tag moved since the spec was applied must not change what this version runs.
+        return new ContainerCreateRequest($"bollard-{cluster}-{spec.Name}-{version[..6]}-{uniqueSuffix}", spec.PinnedImage ?? spec.Image, spec.Port, host.PublishAddress)
         {
             Labels = labels,
             Environment = env,

@@ -36,10 +36,12 @@ internal static class BlueGreenRollout
 
     public static RolloutEngine.ReplicaTargets Targets(RolloutState state, RolloutObservation seen, DateTimeOffset now)
     {
+        // After the window the old set goes, but only while the new one is whole: until then the old replicas still
+        // running are kept (never re-created) as the balancer's fallback.
         var total = seen.DesiredTotal;
-        return state.Phase == RolloutPhase.Succeeded
-            ? new(Weights.Total, now < state.RollbackWindowEnd ? total : 0, total)
-            : new(0, total, total);
+        return state.Phase != RolloutPhase.Succeeded ? new(0, total, total)
+            : now < state.RollbackWindowEnd ? new(Weights.Total, total, total)
+            : new(Weights.Total, seen.NewReady < total ? Math.Min(total, seen.StableReady) : 0, total);
     }
 
     private static RolloutEngine.Transition Switch(RolloutState state, BlueGreenSpec spec, DateTimeOffset now, string why)

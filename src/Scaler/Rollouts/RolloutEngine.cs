@@ -67,8 +67,11 @@ public static partial class RolloutEngine
 
     private static RolloutStep StepFor(RolloutState state, RolloutObservation seen, DateTimeOffset now, string reason, AnalysisCheck? check)
     {
+        // Going back, the new version has no weight at once, but its ready replicas go only once the stable set is
+        // whole again: if the stable version has nothing to serve with, the balancer falls back to them instead of
+        // having no replica at all (launch before terminate, as for any removal).
         var targets = state.Phase.IsBackward() && state.Spec.Strategy is not RollingSpec
-            ? new ReplicaTargets(0, seen.DesiredTotal, 0)
+            ? new ReplicaTargets(0, seen.DesiredTotal, seen.StableReady >= seen.DesiredTotal ? 0 : seen.NewReady)
             : state.Spec.Strategy switch
             {
                 CanarySpec canary => CanaryRollout.Targets(state, canary, seen),

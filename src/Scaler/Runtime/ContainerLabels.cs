@@ -13,4 +13,11 @@ public static class ContainerLabels
     public const string Version = "io.bollard.version";
     public const string Zone = "io.bollard.zone";
     public const string ContainerPort = "io.bollard.container-port";
+
+    /// <summary>The image reference the spec named (the container itself runs the pinned image).</summary>
+    public const string Image = "io.bollard.image";
+
+    /// <summary>The version's container settings as JSON, so an agent that lost its deployment record still knows
+    /// what a running version is (see Deployments/VersionSettings).</summary>
+    public const string Settings = "io.bollard.settings";
 }

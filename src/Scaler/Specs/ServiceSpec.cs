@@ -14,6 +14,13 @@ public sealed record ServiceSpec
     /// <summary>Image reference present on the hosts (e.g. <c>bollard-sample:v1</c>).</summary>
     public required string Image { get; init; }
 
+    /// <summary>
+    /// What <see cref="Image"/> named on the engine when the spec was applied: a registry digest or a local image id
+    /// (Runtime/ImagePins). Containers are created from it and the version hashes it, so re-tagging an image never
+    /// changes a running version. Null until resolved (not part of the YAML).
+    /// </summary>
+    public string? PinnedImage { get; init; }
+
     /// <summary>The TCP port the app listens on inside the container.</summary>
     public required int Port { get; init; }
 

@@ -5,8 +5,10 @@ namespace Bollard.Scaler.Specs;
 
 /// <summary>
 /// The version id of a service spec: the first 12 hex digits of a SHA-256 over the container-shaping settings
-/// (image, port, environment, resource limits), in a fixed order. Settings that do not change a container (replica
-/// count, route, health timings) are left out, so scaling or re-routing never replaces replicas.
+/// (the image as pinned, port, environment, resource limits), in a fixed order. Settings that do not change a container
+/// (replica count, route, health timings) are left out, so scaling or re-routing never replaces replicas. The image
+/// counts by its pin when it has one: the same content under another tag is the same version, and a tag moved to other
+/// content is a new one.
 /// </summary>
 public static class VersionId
 {
@@ -14,7 +16,7 @@ public static class VersionId
     {
         ArgumentNullException.ThrowIfNull(spec);
         var text = new StringBuilder()
-            .Append("image=").Append(spec.Image).Append('\n')
+            .Append("image=").Append(spec.PinnedImage ?? spec.Image).Append('\n')
             .Append("port=").Append(spec.Port).Append('\n')
             .Append("cpus=").Append(spec.Resources.Cpus?.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).Append('\n')
             .Append("memory=").Append(spec.Resources.MemoryBytes).Append('\n');

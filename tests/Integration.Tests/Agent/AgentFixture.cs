@@ -70,7 +70,8 @@ internal sealed class AgentFixture : IAsyncDisposable
 
     public AgentConfig Config { get; }
 
-    public IReadOnlyList<ServiceSpec> Specs { get; }
+    /// <summary>The specs the agent starts with; a test may change them between a stop and a start (files edited while the agent was down).</summary>
+    public IReadOnlyList<ServiceSpec> Specs { get; set; }
 
     public DockerClient Docker { get; }
 

@@ -2,6 +2,7 @@ using Bollard.IntegrationTests.Agent;
 using Bollard.IntegrationTests.Load;
 using Bollard.Scaler.Admin;
 using Bollard.Scaler.Deployments;
+using Bollard.Scaler.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 using EnginePhase = Bollard.Scaler.Rollouts.RolloutPhase;
 
@@ -34,7 +35,7 @@ public sealed class CanaryRolloutTests
 
         var coordinator = agent.Services.GetRequiredService<DeploymentCoordinator>();
         await WithDecisions(agent, Eventually.TrueAsync(() => coordinator.Current(agent.Service)?.Rollout?.Phase == EnginePhase.Succeeded, "the canary promoted", TimeSpan.FromSeconds(90)));
-        await Eventually.TrueAsync(async () => (await agent.RunningContainersAsync()).All(c => c.Image.EndsWith(":v2", StringComparison.Ordinal)), "only v2 containers left");
+        await Eventually.TrueAsync(async () => (await agent.RunningContainersAsync()).All(c => c.Labels[ContainerLabels.Image].EndsWith(":v2", StringComparison.Ordinal)), "only v2 containers left");
         await load.StopAsync();
 
         Assert.True(load.Succeeded > 100, $"the load ran ({load.Succeeded} requests)");
@@ -68,7 +69,7 @@ public sealed class CanaryRolloutTests
 
         var coordinator = agent.Services.GetRequiredService<DeploymentCoordinator>();
         await WithDecisions(agent, Eventually.TrueAsync(() => coordinator.Current(agent.Service)?.Rollout?.Phase == EnginePhase.RolledBack, "the bad version rolled back", TimeSpan.FromSeconds(90)));
-        await Eventually.TrueAsync(async () => (await agent.RunningContainersAsync()).All(c => c.Image.EndsWith(":v1", StringComparison.Ordinal)), "only v1 containers left");
+        await Eventually.TrueAsync(async () => (await agent.RunningContainersAsync()).All(c => c.Labels[ContainerLabels.Image].EndsWith(":v1", StringComparison.Ordinal)), "only v1 containers left");
         await load.StopAsync();
 
         // Only the first step's 20% could reach the bad version, and it failed half of those: well under 20% overall.

@@ -1,6 +1,7 @@
 using Bollard.IntegrationTests.Agent;
 using Bollard.Scaler.Admin;
 using Bollard.Scaler.Deployments;
+using Bollard.Scaler.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 using AdminCommand = Bollard.Scaler.Admin.RolloutCommand;
 using EnginePhase = Bollard.Scaler.Rollouts.RolloutPhase;
@@ -37,7 +38,7 @@ public sealed class RolloutDurabilityTests
 
         await Control(agent).CommandRolloutAsync(agent.Service, AdminCommand.Promote, "test", CancellationToken.None);
         await Eventually.TrueAsync(() => Coordinator(agent).Current(agent.Service)?.Rollout?.Phase == EnginePhase.Succeeded, "promoted after the restart", TimeSpan.FromSeconds(90));
-        await Eventually.TrueAsync(async () => (await agent.RunningContainersAsync()) is var running && running.Count == 2 && running.All(c => c.Image.EndsWith(":v2", StringComparison.Ordinal)), "2 replicas of v2, none of v1");
+        await Eventually.TrueAsync(async () => (await agent.RunningContainersAsync()) is var running && running.Count == 2 && running.All(c => c.Labels[ContainerLabels.Image].EndsWith(":v2", StringComparison.Ordinal)), "2 replicas of v2, none of v1");
     }
 
     private static IControlPlane Control(AgentFixture agent) => agent.Services.GetRequiredService<IControlPlane>();

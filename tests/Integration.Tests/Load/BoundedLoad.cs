@@ -15,6 +15,7 @@ internal sealed class BoundedLoad : IAsyncDisposable
     private long _succeeded;
     private long _sent;
     private readonly TimeSpan? _pace;
+    private readonly long _began = Stopwatch.GetTimestamp();
 
     /// <param name="url">Where to send GETs (loopback only).</param>
     /// <param name="workers">Concurrent request loops.</param>
@@ -92,7 +93,7 @@ internal sealed class BoundedLoad : IAsyncDisposable
                     continue;
                 }
 
-                Fail($"{(int)response.StatusCode} after {Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms");
+                Fail($"{(int)response.StatusCode} after {Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms at {Stopwatch.GetElapsedTime(_began).TotalSeconds:0.00}s: {await response.Content.ReadAsStringAsync()}");
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {

@@ -47,6 +47,43 @@ public sealed class BlueGreenRolloutTests
     }
 
     [Fact]
+    public void After_an_undo_the_new_set_goes_only_once_the_old_set_is_whole()
+    {
+        var world = new RolloutWorld(new BlueGreenSpec(), desired: 4);
+        world.RunUntil(s => s.State.Phase == RolloutPhase.Succeeded, Second);
+        world.Command(RolloutCommand.Undo);
+
+        // Two old replicas failed meanwhile: no weight on v2, but its replicas stay, the balancer's fallback.
+        world.StableReady = 2;
+        var back = world.Advance();
+        Assert.Equal((0, 4, 4, null), (back.NewWeight, back.NewReplicas, back.StableReplicas, back.RemovableVersion));
+
+        world.StableReady = 4;
+        var whole = world.Advance();
+        Assert.Equal((0, 0, "v2"), (whole.NewWeight, whole.NewReplicas, whole.RemovableVersion));
+    }
+
+    [Fact]
+    public void After_the_window_the_old_set_goes_only_while_the_new_set_is_whole()
+    {
+        var world = new RolloutWorld(new BlueGreenSpec(), desired: 4);
+        world.RunUntil(s => s.State.Phase == RolloutPhase.Succeeded, Second);
+        world.Now += Window;
+
+        world.NewReady = 3;
+        var held = world.Advance();
+        Assert.Equal((1000, 4, null), (held.NewWeight, held.StableReplicas, held.RemovableVersion));
+
+        // A scale-out meanwhile grows the new set only: the old replicas are kept, not added to.
+        world.Desired = 6;
+        Assert.Equal((4, 6), (world.Advance().StableReplicas, world.Advance().NewReplicas));
+        world.Desired = 4;
+
+        world.NewReady = 4;
+        Assert.Equal((0, "v1"), (world.Advance().StableReplicas, world.Advance().RemovableVersion));
+    }
+
+    [Fact]
     public void Undo_after_the_window_is_refused()
     {
         var world = new RolloutWorld(new BlueGreenSpec(), desired: 4);

@@ -134,11 +134,13 @@ public sealed class CanaryRolloutTests
         world.Now += TimeSpan.FromSeconds(5);
         var second = world.Advance();
         Assert.Equal(RolloutPhase.RollingBack, second.State.Phase);
-        Assert.Equal((0, 1000, 0, 10), (second.NewWeight, second.StableWeight, second.NewReplicas, second.StableReplicas));
-        Assert.Equal("v2", second.RemovableVersion);
         Assert.StartsWith("rolling back: analysis failed: success rate 92%", second.Reason, StringComparison.Ordinal);
 
-        Assert.Equal(RolloutPhase.RollingBack, world.Advance().State.Phase); // v2 still draining
+        // No weight at once; its replicas stay (the balancer's fallback) until the stable set is whole again.
+        Assert.Equal((0, 1000, 2, 10, null), (second.NewWeight, second.StableWeight, second.NewReplicas, second.StableReplicas, second.RemovableVersion));
+        world.StableReady = 10;
+        var whole = world.Advance();
+        Assert.Equal((RolloutPhase.RollingBack, 0, 0, "v2"), (whole.State.Phase, whole.NewWeight, whole.NewReplicas, whole.RemovableVersion)); // v2 still draining
         world.NewReady = 0;
         world.StableReady = 10;
         var rolledBack = world.Advance();

@@ -26,10 +26,14 @@ public sealed class RolloutCommandTests
 
         var result = RolloutEngine.Apply(state, RolloutCommand.Abort, T0);
         var step = RolloutEngine.Advance(result.State, new RolloutObservation(5, 5, 10, RolloutWorld.Good, RolloutWorld.Erroring), T0);
+        var whole = RolloutEngine.Advance(step.State, new RolloutObservation(10, 5, 10, RolloutWorld.Good, RolloutWorld.Erroring), T0);
 
         Assert.True(result.Accepted, result.Reason);
         Assert.StartsWith("aborted by hand", result.Reason, StringComparison.Ordinal);
-        Assert.Equal((RolloutPhase.Aborted, 0, 0, 10, "v2"), (step.State.Phase, step.NewWeight, step.NewReplicas, step.StableReplicas, step.RemovableVersion));
+
+        // The new version's ready replicas stay, without weight, until the stable set is whole: then they may go.
+        Assert.Equal((RolloutPhase.Aborted, 0, 5, 10, null), (step.State.Phase, step.NewWeight, step.NewReplicas, step.StableReplicas, step.RemovableVersion));
+        Assert.Equal((RolloutPhase.Aborted, 0, 0, 10, "v2"), (whole.State.Phase, whole.NewWeight, whole.NewReplicas, whole.StableReplicas, whole.RemovableVersion));
         Assert.Null(step.Check); // no more checks once aborted
     }
 

@@ -61,6 +61,7 @@ public sealed class RolloutRestartTests
         failing.RunUntil(s => s.State.Phase == RolloutPhase.RollingBack, Second);
         failing.Advance(); // still draining
         failing.RunUntil(s => s.State.Phase == RolloutPhase.RolledBack, Second);
+        failing.Converge(); // a pass in the finished state
 
         var blueGreen = new RolloutWorld(new BlueGreenSpec(TimeSpan.FromMinutes(10), Verify: true), desired: 3);
         blueGreen.RunUntil(s => s.State.Phase == RolloutPhase.Succeeded, Second);
