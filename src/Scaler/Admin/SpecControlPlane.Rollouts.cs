@@ -1,4 +1,5 @@
 using Bollard.Scaler.Rollouts;
+using Bollard.Scaler.Specs;
 using Bollard.Scaler.State;
 using AdminCommand = Bollard.Scaler.Admin.RolloutCommand;
 using AdminPhase = Bollard.Scaler.Admin.RolloutPhase;
@@ -34,12 +35,30 @@ internal sealed partial class SpecControlPlane
             throw new ControlPlaneException(ControlPlaneError.Conflict, $"service '{service}' already runs version {current.Version}: nothing to roll out");
         }
 
-        var now = time.GetUtcNow();
-        return new RolloutStatus(service, AdminPhase.Progressing, RolloutStatuses.StrategyName(target.Rollout.Strategy), current.Version, target.Version, 0, RolloutStatuses.TotalSteps(target.Rollout.Strategy), [], "starts on the next reconcile pass", now, now);
+        return Starting(current.Version, target);
     }
 
-    public Task<RolloutStatus?> GetRolloutAsync(string service, CancellationToken cancellationToken) =>
-        Task.FromResult(deployments.Current(service) is { Rollout: { } rollout } ? RolloutStatuses.Of(rollout) : null);
+    public Task<RolloutStatus?> GetRolloutAsync(string service, CancellationToken cancellationToken)
+    {
+        var deployment = deployments.Current(service);
+        var desired = specs.Current.FirstOrDefault(s => s.Name == service);
+
+        // A rollout just asked for (by start or apply) is recorded on the next reconcile pass. Until then it is shown
+        // as starting, not as missing or as the previous rollout: a script watching right after the start sees it.
+        if (deployment is not null && desired is not null && desired.Version != deployment.Stable.Version && deployment.Rollout?.NewVersion != desired.Version)
+        {
+            return Task.FromResult<RolloutStatus?>(Starting(deployment.Stable.Version, desired));
+        }
+
+        return Task.FromResult(deployment is { Rollout: { } rollout } ? RolloutStatuses.Of(rollout) : null);
+    }
+
+    private RolloutStatus Starting(string fromVersion, ServiceSpec target)
+    {
+        var now = time.GetUtcNow();
+        var strategy = target.Rollout.Strategy;
+        return new RolloutStatus(target.Name, AdminPhase.Progressing, RolloutStatuses.StrategyName(strategy), fromVersion, target.Version, 0, RolloutStatuses.TotalSteps(strategy), [], "starts on the next reconcile pass", now, now);
+    }
 
     public async Task<RolloutStatus> CommandRolloutAsync(string service, AdminCommand command, string actor, CancellationToken cancellationToken)
     {

@@ -22,6 +22,13 @@ public sealed class CliRolloutTests : IAsyncLifetime
         Assert.True(code == CommandLine.Ok, error);
         Assert.Contains("rolling", output, StringComparison.Ordinal);
 
-        await Eventually.TrueAsync(async () => (await daemon.RunAsync("rollout", "status", daemon.Agent.Service)).Code == CommandLine.Ok, "the rollout's status");
+        // At once, before a reconcile pass has recorded it, the rollout is shown as starting (a script may watch it
+        // right after starting it); then as recorded by the pass.
+        var (status, shown, statusError) = await daemon.RunAsync("rollout", "status", daemon.Agent.Service);
+        Assert.True(status == CommandLine.Ok, statusError);
+        Assert.Contains("rolling", shown, StringComparison.Ordinal);
+        await Eventually.TrueAsync(
+            async () => await daemon.RunAsync("rollout", "status", daemon.Agent.Service) is { Code: CommandLine.Ok } recorded && !recorded.Out.Contains("next reconcile pass", StringComparison.Ordinal),
+            "the rollout's status as recorded by a reconcile pass");
     }
 }
