@@ -47,6 +47,13 @@ internal static class ConsulPropagationBench
             using var client = new HttpClient { BaseAddress = host.Address, Timeout = TimeSpan.FromSeconds(5) };
             Spin.Until(() => host.Routes(service, baseId), Deadline, "the balancer to route the first instance");
 
+            // The first requests through a fresh host pay for JIT and new connections (hundreds of ms here); the client
+            // loop checks routing between requests, so without this the first trial measured the warm-up.
+            for (var i = 0; i < 50; i++)
+            {
+                await client.GetStringAsync(new Uri("/", UriKind.Relative));
+            }
+
             var put = new Timings();
             var routed = new Timings();
             var served = new Timings();
@@ -58,10 +65,13 @@ internal static class ConsulPropagationBench
                 var t0 = Stopwatch.GetTimestamp();
                 await RegisterAsync(http, id, service, ports[k]);
                 registered.Add(id);
-                put.Add(t0, Stopwatch.GetTimestamp());
+                var tPut = Stopwatch.GetTimestamp();
+                put.Add(t0, tPut);
 
                 // A client sending requests all along: the first answer from the new instance ends the trial.
                 long? tRouted = null;
+                long tServed;
+                var requests = 0;
                 while (true)
                 {
                     if (tRouted is null && host.Routes(service, id))
@@ -70,9 +80,11 @@ internal static class ConsulPropagationBench
                     }
 
                     var body = await client.GetStringAsync(new Uri("/", UriKind.Relative));
+                    requests++;
                     if (body == expected)
                     {
-                        served.Add(t0, Stopwatch.GetTimestamp());
+                        tServed = Stopwatch.GetTimestamp();
+                        served.Add(t0, tServed);
                         break;
                     }
 
@@ -82,8 +94,14 @@ internal static class ConsulPropagationBench
                     }
                 }
 
-                routed.Add(t0, tRouted ?? Stopwatch.GetTimestamp());
+                // Routed between the last check and the request that reached it: count it as routed when served.
+                tRouted ??= tServed;
+                routed.Add(t0, tRouted.Value);
 
+                // One line per trial in the log, so that an outlier in the table can be traced to its trial.
+                Console.Error.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"trial {k}: register {Stopwatch.GetElapsedTime(t0, tPut).TotalMilliseconds:F1} ms, routed {Stopwatch.GetElapsedTime(t0, tRouted.Value).TotalMilliseconds:F1} ms, served {Stopwatch.GetElapsedTime(t0, tServed).TotalMilliseconds:F1} ms after {requests} requests"));
                 var t3 = Stopwatch.GetTimestamp();
                 await DeregisterAsync(http, id);
                 removed.Add(t3, Spin.Until(() => !host.Routes(service, id), Deadline, "the balancer to drop the instance"));

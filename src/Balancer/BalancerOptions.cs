@@ -19,8 +19,9 @@ public sealed class BalancerOptions
     public static readonly TimeSpan DefaultPooledConnectionIdleTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// After a catalog or route change, wait this long before rebuilding, so that a burst of changes (a rollout
-    /// replacing many replicas) becomes one published snapshot. It bounds how late a change reaches routing.
+    /// The least time between two routing rebuilds. A change after a quiet spell is rebuilt at once; changes that
+    /// follow within this time wait for its end and are rebuilt together, so a burst (a rollout replacing many
+    /// replicas) costs one published snapshot per period. It bounds how late a change reaches routing.
     /// </summary>
     public TimeSpan RoutingDebounce { get; set; } = DefaultRoutingDebounce;
 

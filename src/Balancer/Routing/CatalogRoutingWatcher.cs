@@ -10,7 +10,8 @@ namespace Bollard.Balancer.Routing;
 
 /// <summary>
 /// Keeps YARP's routing in step with the catalog: one catalog watch per routed service, the latest snapshot of
-/// each kept here, and a rebuild shortly after any change (a burst of changes becomes one rebuild). Static
+/// each kept here, and a rebuild after any change: at once after a quiet spell, at most once per debounce during a
+/// burst (see <see cref="RebuildPacing"/>). Static
 /// stability: a failing watch keeps its service's last known destinations until the watch recovers, and at start
 /// the snapshot saved on disk serves until the catalog answers. Version weights changes trigger a rebuild too.
 /// </summary>
@@ -62,12 +63,15 @@ internal sealed partial class CatalogRoutingWatcher : BackgroundService
             LoadSavedSnapshot();
             routesRegistration = SyncRoutes(stoppingToken);
             Signal();
+            long? lastRebuild = null;
             while (await _changed.Reader.WaitToReadAsync(stoppingToken))
             {
-                // Let the burst finish, then take every change that arrived meanwhile in one rebuild.
-                if (_options.RoutingDebounce > TimeSpan.Zero)
+                // A change after a quiet spell is rebuilt at once (no fixed delay on every change); one that follows a
+                // rebuild closely waits out the rest of the debounce, taking every change of the burst with it.
+                var wait = RebuildPacing.Wait(_options.RoutingDebounce, lastRebuild is { } last ? _time.GetElapsedTime(last) : null);
+                if (wait > TimeSpan.Zero)
                 {
-                    await Task.Delay(_options.RoutingDebounce, _time, stoppingToken);
+                    await Task.Delay(wait, _time, stoppingToken);
                 }
 
                 _changed.Reader.TryRead(out _);
@@ -78,6 +82,7 @@ internal sealed partial class CatalogRoutingWatcher : BackgroundService
                 }
 
                 RebuildOnce();
+                lastRebuild = _time.GetTimestamp();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

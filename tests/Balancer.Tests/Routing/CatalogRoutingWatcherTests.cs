@@ -69,19 +69,33 @@ public sealed class CatalogRoutingWatcherTests : IAsyncLifetime
     public async Task A_burst_of_changes_is_published_once_after_the_debounce()
     {
         await StartAsync();
+        await Eventually.TrueAsync(() => _provider.Revision == 1, "the first rebuild is published at once");
 
         _catalog.Push("a", Instance("a", "a1"));
         _catalog.Push("a", Instance("a", "a1"), Instance("a", "a2"));
         _catalog.Push("a", Instance("a", "a2"), Instance("a", "a3"));
         await Eventually.TrueAsync(() => _catalog.Consumed("a") == 3, "the watcher took all three snapshots");
 
-        // Virtual time has not moved, so the debounce cannot have elapsed: nothing is published yet.
-        Assert.Equal(0, _provider.Revision);
-
-        await Eventually.TrueAsync(_time, Debounce, () => _provider.Revision > 0, "the snapshot is published");
-
+        // Virtual time has not moved, so the debounce after the first rebuild cannot have elapsed: nothing new yet.
         Assert.Equal(1, _provider.Revision);
+
+        await Eventually.TrueAsync(_time, Debounce, () => _provider.Revision > 1, "the snapshot is published");
+
+        Assert.Equal(2, _provider.Revision);
         Assert.Equal(["a2", "a3"], Ids("a"));
+    }
+
+    [Fact]
+    public async Task A_lone_change_after_a_quiet_spell_is_published_without_waiting()
+    {
+        await StartAsync();
+        await Eventually.TrueAsync(() => _provider.Revision == 1, "the first rebuild is published at once");
+        _time.Advance(Debounce);
+
+        _catalog.Push("a", Instance("a", "a1"));
+
+        // Virtual time does not move here: the change is published without any debounce.
+        await Eventually.TrueAsync(() => Ids("a").SequenceEqual(["a1"]), "the change is published");
     }
 
     [Fact]

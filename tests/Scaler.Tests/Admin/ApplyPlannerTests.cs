@@ -46,6 +46,18 @@ public sealed class ApplyPlannerTests
     }
 
     [Fact]
+    public void A_route_timeout_or_limit_change_is_shown_and_touches_no_container()
+    {
+        var routed = Web with { Route = new RouteSpec(null, "/api") };
+        var tuned = Web with { Route = new RouteSpec(null, "/api") { Timeout = TimeSpan.FromSeconds(5), MaxConcurrentRequests = 200 } };
+
+        var service = Assert.Single(ApplyPlanner.Plan([routed], [tuned], Running(("web", Web.Version, 3))).Services);
+
+        Assert.Equal((0, 0), (service.ContainersToCreate, service.ContainersToRemove));
+        Assert.Contains("route: host *, pathPrefix /api -> host *, pathPrefix /api, timeout 5s, maxConcurrentRequests 200", service.Changes);
+    }
+
+    [Fact]
     public void An_autoscaled_service_keeps_its_count_when_it_is_within_the_range()
     {
         var ranged = Web with { Replicas = new ReplicaRange(2, 10) };
