@@ -72,8 +72,8 @@ services: services
 stateDir: $STATE
 YAML
 # scaleUp: one decision may go from 1 to max (the default step limit is +4 per 15 s, which would split the step in
-# two). maxReplicas is max, not max - 1: the step budget counts from the count at the start of the period, and in the
-# first 15 s after the agent started that count is 0 (the initial 0 -> 1 uses one step).
+# two). maxReplicas is max, not max - 1, so that commits from before the fix of the step budget (it counted from 0
+# in the first 15 s after the agent started) still take the whole step at once and compare with later ones.
 # scaleDown: short window and period, only so that rounds do not wait minutes for the scale-in.
 cat >"$OUT/services/$SERVICE.yaml" <<YAML
 name: $SERVICE

@@ -7,9 +7,12 @@ public sealed record ReplicaHealth(bool EverPassed, int ConsecutiveFailures)
 {
     public static readonly ReplicaHealth Unknown = new(false, 0);
 
+    /// <summary>The last check passed. Shared: every pass records a probe of every replica, mostly this one.</summary>
+    public static readonly ReplicaHealth Healthy = new(true, 0);
+
     /// <summary>The last check passed.</summary>
     public bool Passing => EverPassed && ConsecutiveFailures == 0;
 
     public ReplicaHealth After(bool passed) =>
-        passed ? new ReplicaHealth(true, 0) : this with { ConsecutiveFailures = ConsecutiveFailures + 1 };
+        passed ? Healthy : this with { ConsecutiveFailures = ConsecutiveFailures + 1 };
 }

@@ -190,17 +190,22 @@ public sealed partial class Reconciler : IDisposable
     private async Task ProbeAsync(IReadOnlyList<ServiceSpec> specs, IEnumerable<ObservedContainer> containers, CancellationToken cancellationToken)
     {
         var bySpec = specs.ToDictionary(s => s.Name, StringComparer.Ordinal);
-        var probes = containers
-            .Where(c => c.State == ContainerRunState.Running && c.HostPort is not null && bySpec.ContainsKey(c.Service))
-            .Select(async c =>
-            {
-                var health = bySpec[c.Service].Health;
-                var passed = await _prober.ProbeAsync(ReplicaRequests.HealthUrl(c, health), health.Timeout, cancellationToken);
-                return (c.Id, passed);
-            });
-        foreach (var (id, passed) in await Task.WhenAll(probes))
+        var probed = new List<string>();
+        var probes = new List<Task<bool>>();
+        foreach (var c in containers)
         {
-            _tracker.RecordProbe(id, passed);
+            if (c.State == ContainerRunState.Running && c.HostPort is not null && bySpec.TryGetValue(c.Service, out var spec))
+            {
+                probed.Add(c.Id);
+                probes.Add(_prober.ProbeAsync(_tracker.HealthUrl(c, spec.Health), spec.Health.Timeout, cancellationToken));
+            }
+        }
+
+        // All at once, each bounded by its timeout; the prober's own tasks are awaited directly (no wrapper per replica).
+        var passed = await Task.WhenAll(probes);
+        for (var i = 0; i < probed.Count; i++)
+        {
+            _tracker.RecordProbe(probed[i], passed[i]);
         }
     }
 }

@@ -1,4 +1,6 @@
 using Bollard.Scaler.Health;
+using Bollard.Scaler.Runtime;
+using Bollard.Scaler.Specs;
 
 namespace Bollard.Scaler.Reconcile;
 
@@ -14,6 +16,7 @@ internal sealed class ReplicaTracker
     private readonly HashSet<string> _removing = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (DateTimeOffset Until, int Failures)> _createBackoff = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IReadOnlySet<string>> _servicesByHost = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Path, int? Port, Uri Url)> _healthUrls = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
     public ReplicaHealth HealthOf(string containerId) =>
@@ -21,6 +24,22 @@ internal sealed class ReplicaTracker
 
     public void RecordProbe(string containerId, bool passed) =>
         _health[containerId] = HealthOf(containerId).After(passed);
+
+    /// <summary>
+    /// The URL a replica's health is probed at. Remembered per container: every pass probes every replica, and
+    /// building and parsing a Uri for each of them was a large share of a steady pass's allocations.
+    /// </summary>
+    public Uri HealthUrl(ObservedContainer container, HealthCheckSpec health)
+    {
+        if (_healthUrls.TryGetValue(container.Id, out var known) && known.Path == health.Path && known.Port == container.HostPort)
+        {
+            return known.Url;
+        }
+
+        var url = ReplicaRequests.HealthUrl(container, health);
+        _healthUrls[container.Id] = (health.Path, container.HostPort, url);
+        return url;
+    }
 
     public bool IsRegistered(string containerId) => _registered.Contains(containerId);
 
@@ -61,6 +80,10 @@ internal sealed class ReplicaTracker
         }
 
         _registered.RemoveWhere(id => !existing.Contains(id));
+        foreach (var id in _healthUrls.Keys.Where(id => !existing.Contains(id)).ToList())
+        {
+            _healthUrls.Remove(id);
+        }
     }
 
     /// <summary>Remembers which services a host ran when it was last seen, for when it cannot be seen.</summary>

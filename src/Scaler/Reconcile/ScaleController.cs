@@ -21,9 +21,10 @@ internal sealed class ScaleController(IServiceLoadSource load, ReplicaCpu cpu, D
         IReadOnlyList<ServiceSpec> specs, IReadOnlyList<ReplicaView> replicas, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var targets = new List<ServiceTarget>(specs.Count);
+        var byService = ReplicaGroups.ByService(replicas);
         foreach (var spec in specs)
         {
-            var mine = replicas.Where(r => r.Container.Service == spec.Name && r.Container.State != Runtime.ContainerRunState.Stopped).ToList();
+            List<ReplicaView> mine = byService.TryGetValue(spec.Name, out var all) ? [.. all.Where(r => r.Container.State != Runtime.ContainerRunState.Stopped)] : [];
             var ready = mine.Count(r => r.Health.Passing);
             var observed = spec.Autoscaling is null ? null : await load.ReadAsync(spec.Name, ready, cancellationToken);
             observed = await WithCpuAsync(spec, observed, mine, ready, now, cancellationToken);

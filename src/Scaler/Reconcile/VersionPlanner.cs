@@ -7,36 +7,50 @@ namespace Bollard.Scaler.Reconcile;
 /// the hosts below their target; surplus replicas are removed only while the version still has its target of
 /// healthy replicas without them, starting with those that do not pass (they serve nobody) and then the newest.
 /// </summary>
+/// <remarks>Runs for every version of every service on every pass: the steady case (nothing to do) builds no
+/// strings and allocates little; the placement's words are written only for a create.</remarks>
 internal static class VersionPlanner
 {
     public static (bool HealthyAtTarget, IReadOnlyDictionary<string, int> Zones) Plan(
         VersionTarget version, List<ReplicaView> live, ReconcileInput input, bool frozen, List<ReconcileAction> actions)
     {
         var spec = version.Spec;
-        var current = live.GroupBy(r => r.Host, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        var placement = PlacementPolicy.Place(version.Replicas, input.Hosts, current, spec.Placement);
-        var healthy = live.Count(r => r.Health.Passing);
-
-        foreach (var host in placement.Hosts.Where(h => h.Available && h.Change > 0))
+        var current = new Dictionary<string, int>(StringComparer.Ordinal);
+        var healthy = 0;
+        foreach (var replica in live)
         {
-            if (input.CreateBlocked.Contains(spec.Name))
+            current[replica.Host] = current.GetValueOrDefault(replica.Host) + 1;
+            healthy += replica.Health.Passing ? 1 : 0;
+        }
+
+        var (targets, zones) = PlacementPolicy.Targets(version.Replicas, input.Hosts, current, spec.Placement);
+        string? reason = null;
+        foreach (var host in targets)
+        {
+            if (!host.Available || host.Change <= 0 || input.CreateBlocked.Contains(spec.Name))
             {
-                break;
+                continue;
             }
 
+            reason ??= PlacementReason.Describe(version.Replicas, targets, zones, spec.Placement);
             for (var i = 0; i < host.Change; i++)
             {
-                actions.Add(new CreateReplica(spec, host.Host, $"{host.Current} of {host.Target} replicas of {version.Version} on {host.Host} ({host.Zone}); {placement.Reason}"));
+                actions.Add(new CreateReplica(spec, host.Host, $"{host.Current} of {host.Target} replicas of {version.Version} on {host.Host} ({host.Zone}); {reason}"));
             }
         }
 
         // Launch before terminate: keep at least the target of passing replicas while removing surplus.
         var removablePassing = Math.Max(0, healthy - version.Replicas);
-        foreach (var host in placement.Hosts.Where(h => h.Available && h.Change < 0))
+        foreach (var host in targets)
         {
             if (frozen)
             {
                 break;
+            }
+
+            if (!host.Available || host.Change >= 0)
+            {
+                continue;
             }
 
             var surplus = live.Where(r => r.Host == host.Host)
@@ -55,6 +69,6 @@ internal static class VersionPlanner
             }
         }
 
-        return (healthy >= version.Replicas, placement.Zones);
+        return (healthy >= version.Replicas, zones);
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 
 namespace Bollard.Scaler.Specs;
 
@@ -59,7 +60,11 @@ public sealed record ServiceSpec
     /// The immutable version: a hash of everything that shapes a container. Any change gives a new version and so
     /// new containers; nothing is changed in place.
     /// </summary>
-    public string Version => VersionId.Compute(this);
+    public string Version => Versions.GetValue(this, static spec => VersionId.Compute(spec));
+
+    // Read for every service several times on every reconcile pass (a SHA-256 each); an instance never changes (a
+    // `with` copy is a new instance with an entry of its own), so it is computed once per instance.
+    private static readonly ConditionalWeakTable<ServiceSpec, string> Versions = new();
 }
 
 /// <summary>The HTTP health check of a replica: passing on a 2xx answer within the timeout.</summary>
