@@ -34,9 +34,15 @@ public sealed record ServiceRegistration(
 /// True when the caller has already seen the check pass (Bollard registers a replica only then), so the
 /// replica is routable at once instead of after the first interval.
 /// </param>
+/// <param name="FailuresBeforeCritical">
+/// Failed probes in a row before a passing check turns critical (Consul's failures_before_critical). One slow answer
+/// on a busy host must not take a replica out of routing; when every replica of a service is slow at once, a single
+/// failure would empty the service.
+/// </param>
 public sealed record HealthCheckRegistration(
     Uri Url,
     TimeSpan Interval,
     TimeSpan Timeout,
     TimeSpan DeregisterCriticalAfter,
-    bool InitiallyPassing = true);
+    bool InitiallyPassing = true,
+    int FailuresBeforeCritical = 1);

@@ -14,12 +14,21 @@ internal sealed class BalancerLoadSource(ITrafficWindow window, TimeProvider tim
     /// <summary>How much recent traffic one observation covers.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(5);
 
+    /// <summary>The last seconds alone, where a load step shows first.</summary>
+    public static readonly TimeSpan RecentWindow = TimeSpan.FromSeconds(2);
+
     public ValueTask<LoadSnapshot?> ReadAsync(string service, int replicas, CancellationToken cancellationToken)
     {
         var stats = window.Read(service, null, Window);
 
+        // A step up fills the long window only after all of it has passed: two seconds into a doubling, the 5 s rate
+        // says +40%, and the first scale-up would ask for too few replicas. The higher of the two rates is used, so a
+        // rise counts as soon as the short window sees it, and a fall only once the long one has seen it too (the
+        // scale-down stabilization window then still waits before removing anything).
+        var rate = Math.Max(stats.RatePerSecond, window.Read(service, null, RecentWindow).RatePerSecond);
+
         // Without a request in the window a latency is unknown, not zero: leave it out so it cannot lower the count.
         double? p95 = stats.Requests > 0 ? stats.P95.TotalMilliseconds : null;
-        return ValueTask.FromResult<LoadSnapshot?>(new LoadSnapshot(time.GetUtcNow(), replicas, stats.RatePerSecond, stats.InFlight, p95));
+        return ValueTask.FromResult<LoadSnapshot?>(new LoadSnapshot(time.GetUtcNow(), replicas, rate, stats.InFlight, p95));
     }
 }

@@ -18,7 +18,8 @@ internal sealed record AgentServiceCheck(
     string Interval,
     string Timeout,
     string DeregisterCriticalServiceAfter,
-    string Status);
+    string Status,
+    int FailuresBeforeCritical);
 
 internal sealed record HealthServiceEntry(HealthNode? Node, HealthService? Service);
 

@@ -120,7 +120,8 @@ public sealed partial class ConsulServiceCatalog : IServiceCatalog
                 ConsulDuration.Format(check.Interval),
                 ConsulDuration.Format(check.Timeout),
                 ConsulDuration.Format(check.DeregisterCriticalAfter),
-                check.InitiallyPassing ? "passing" : "critical"));
+                check.InitiallyPassing ? "passing" : "critical",
+                check.FailuresBeforeCritical));
     }
 
     private static ServiceInstance ToInstance(HealthService service, HealthNode? node)

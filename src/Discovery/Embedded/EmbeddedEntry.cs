@@ -5,11 +5,13 @@ namespace Bollard.Discovery.Embedded;
 /// <param name="Passing">The check's status; only passing entries are healthy.</param>
 /// <param name="CriticalSince">When the check became critical; null while passing.</param>
 /// <param name="NextProbeAt">When the check is next due.</param>
+/// <param name="Failures">Failed probes in a row since the last pass.</param>
 internal sealed record EmbeddedEntry(
     ServiceRegistration Registration,
     bool Passing,
     DateTimeOffset? CriticalSince,
-    DateTimeOffset NextProbeAt)
+    DateTimeOffset NextProbeAt,
+    int Failures = 0)
 {
     public static EmbeddedEntry Registered(ServiceRegistration registration, DateTimeOffset now) =>
         registration.Check.InitiallyPassing
@@ -19,13 +21,20 @@ internal sealed record EmbeddedEntry(
             : new(registration, false, now, now);
 
     /// <summary>The entry after a probe that started at <paramref name="started"/> and ended at <paramref name="now"/>.</summary>
-    public EmbeddedEntry AfterProbe(bool passed, DateTimeOffset started, DateTimeOffset now) =>
-        this with
+    public EmbeddedEntry AfterProbe(bool passed, DateTimeOffset started, DateTimeOffset now)
+    {
+        var failures = passed ? 0 : Failures + 1;
+
+        // A passing check stays passing until enough failures in a row; one not yet passing stays critical.
+        var passing = passed || (Passing && failures < Registration.Check.FailuresBeforeCritical);
+        return this with
         {
-            Passing = passed,
-            CriticalSince = passed ? null : CriticalSince ?? now,
+            Passing = passing,
+            Failures = failures,
+            CriticalSince = passing ? null : CriticalSince ?? now,
             NextProbeAt = started + Registration.Check.Interval,
         };
+    }
 
     /// <summary>Critical for longer than the registration allows: the catalog forgets it, as Consul's reaper does.</summary>
     public bool IsExpired(DateTimeOffset now) =>

@@ -34,13 +34,14 @@ public sealed partial class EmbeddedServiceCatalog
                     continue;
                 }
 
-                if (passed != entry.Passing)
+                var after = entry.AfterProbe(passed, started, now);
+                if (after.Passing != entry.Passing)
                 {
                     statusChanged = true;
-                    LogStatusChanged(logger, id, entry.Registration.Service, passed ? "passing" : "critical");
+                    LogStatusChanged(logger, id, entry.Registration.Service, after.Passing ? "passing" : "critical");
                 }
 
-                next[id] = entry.AfterProbe(passed, started, now);
+                next[id] = after;
             }
 
             foreach (var expired in next.Values.Where(e => e.IsExpired(now)).ToList())

@@ -7,8 +7,8 @@ namespace Bollard.Discovery.Embedded;
 
 /// <summary>
 /// An in-process <see cref="IServiceCatalog"/> for a single host without Consul. It behaves like a Consul agent:
-/// it runs each registration's HTTP check on its interval, treats one failed probe as critical, and forgets a
-/// registration critical for longer than its DeregisterCriticalAfter. State is an immutable dictionary swapped
+/// it runs each registration's HTTP check on its interval, turns it critical after FailuresBeforeCritical failed
+/// probes in a row, and forgets a registration critical for longer than its DeregisterCriticalAfter. State is an immutable dictionary swapped
 /// under a lock; every swap completes a signal that wakes the watchers, which republish only on change.
 /// </summary>
 public sealed partial class EmbeddedServiceCatalog : IServiceCatalog, IAsyncDisposable, IDisposable

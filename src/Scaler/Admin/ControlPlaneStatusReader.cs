@@ -8,8 +8,8 @@ using Microsoft.Extensions.Options;
 namespace Bollard.Scaler.Admin;
 
 /// <summary>
-/// Service status from the catalog's healthy replicas. Traffic weights and expected availability are not known here
-/// yet, so they stay null rather than being guessed.
+/// Service status: replicas from the catalog's healthy instances, weights from the deployment (a running rollout's
+/// split, else all traffic on the serving version), expected availability from the replicas per zone.
 /// </summary>
 internal sealed class ControlPlaneStatusReader(IServiceCatalog catalog, DeploymentCoordinator deployments, IOptions<ScalerOptions> options)
 {
@@ -45,7 +45,8 @@ internal sealed class ControlPlaneStatusReader(IServiceCatalog catalog, Deployme
                 .ToList();
         var healthy = snapshot?.Instances.Length;
         var perZone = snapshot?.Instances.GroupBy(i => i.Zone, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        var rollout = deployments.Current(spec.Name)?.Rollout;
+        var deployment = deployments.Current(spec.Name);
+        var rollout = deployment?.Rollout;
         return new ServiceStatus(
             spec.Name,
             spec.Version,
@@ -53,7 +54,8 @@ internal sealed class ControlPlaneStatusReader(IServiceCatalog catalog, Deployme
             SpecFacts.ReplicasText(spec),
             healthy,
             groups,
-            rollout is null || rollout.Phase.IsFinished() ? null : RolloutStatuses.Of(rollout).Weights,
+            // Until a finished rollout has settled (blue/green's rollback window), its own final split is the truth.
+            rollout is null || deployment!.Settled ? [new VersionWeight(deployment?.Stable.Version ?? spec.Version, 100)] : RolloutStatuses.Of(rollout).Weights,
             Health(healthy, SpecFacts.DesiredCount(spec)),
             perZone is null ? null : ExpectedAvailability.Compute(perZone, options.Value.ZoneAvailability),
             spec.Route,

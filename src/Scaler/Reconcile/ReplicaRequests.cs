@@ -23,7 +23,9 @@ internal static class ReplicaRequests
             new Uri($"http://{address}:{container.HostPort}{spec.Health.Path}"),
             spec.Health.Interval,
             spec.Health.Timeout,
-            deregisterCriticalAfter);
+            deregisterCriticalAfter,
+            // The same count the scaler needs before replacing a replica: one slow answer keeps it in routing.
+            FailuresBeforeCritical: spec.Health.UnhealthyThreshold);
         return new ServiceRegistration(InstanceId(container), spec.Name, address, container.HostPort!.Value, container.Zone, container.Version, check);
     }
 

@@ -101,7 +101,7 @@ public sealed class ConsulServiceCatalogTests : IDisposable
     {
         consul.Then(HttpStatusCode.OK, string.Empty);
         var registration = new ServiceRegistration("web-1", "web", "10.0.0.5", 8080, "z1", "v3", new HealthCheckRegistration(
-            new Uri("http://10.0.0.5:8080/healthz"), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(1), InitiallyPassing: false));
+            new Uri("http://10.0.0.5:8080/healthz"), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(1), InitiallyPassing: false, FailuresBeforeCritical: 3));
 
         await Catalog().RegisterAsync(registration, default);
 
@@ -112,7 +112,7 @@ public sealed class ConsulServiceCatalogTests : IDisposable
         Assert.Contains("\"Tags\":[\"bollard\"]", body, StringComparison.Ordinal);
         Assert.Contains("\"Meta\":{\"zone\":\"z1\",\"version\":\"v3\"}", body, StringComparison.Ordinal);
         Assert.Contains(
-            "\"Check\":{\"HTTP\":\"http://10.0.0.5:8080/healthz\",\"Interval\":\"5s\",\"Timeout\":\"2s\",\"DeregisterCriticalServiceAfter\":\"60s\",\"Status\":\"critical\"}",
+            "\"Check\":{\"HTTP\":\"http://10.0.0.5:8080/healthz\",\"Interval\":\"5s\",\"Timeout\":\"2s\",\"DeregisterCriticalServiceAfter\":\"60s\",\"Status\":\"critical\",\"FailuresBeforeCritical\":3}",
             body,
             StringComparison.Ordinal);
     }

@@ -73,6 +73,34 @@ public sealed class EmbeddedServiceCatalogTests
     }
 
     [Fact]
+    public async Task With_a_failure_threshold_an_instance_stays_routable_until_that_many_failures_in_a_row()
+    {
+        var plain = Registration("a");
+        var a = plain with { Check = plain.Check with { FailuresBeforeCritical = 3 } };
+        await catalog.RegisterAsync(a, default);
+        prober.Answer(a.Check.Url, passing: false);
+
+        // Two failures, a pass (which resets the count), two failures: never three in a row, always healthy.
+        foreach (var passing in new[] { false, false, true, false, false })
+        {
+            prober.Answer(a.Check.Url, passing);
+            time.Advance(Interval);
+            await catalog.CheckOnceAsync(default);
+            Assert.Equal(["a"], await HealthyIdsAsync());
+        }
+
+        time.Advance(Interval);
+        await catalog.CheckOnceAsync(default);
+        Assert.Empty(await HealthyIdsAsync());
+
+        // Back after one pass, like Consul.
+        prober.Answer(a.Check.Url, passing: true);
+        time.Advance(Interval);
+        await catalog.CheckOnceAsync(default);
+        Assert.Equal(["a"], await HealthyIdsAsync());
+    }
+
+    [Fact]
     public async Task Instance_critical_for_DeregisterCriticalAfter_is_removed()
     {
         var a = Registration("a");
