@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the sample workload images bollard-sample:v1 and bollard-sample:v2 on the local Docker engine, with no
-# registry: a self-contained single-file publish of samples/SampleApp, copied with the shared libraries that ldd
+# registry: a self-contained, single-file, ReadyToRun publish of samples/SampleApp, copied with the shared libraries that ldd
 # lists into a FROM-scratch image. The two tags share one binary; only the baked VERSION env differs.
 #
 # Idempotent: the images carry a hash of everything they are built from (label io.bollard.sample.source-hash);
@@ -63,9 +63,9 @@ rm -rf "$publish_dir" "$context"
 mkdir -p "$publish_dir" "$context/rootfs/app" "$context/rootfs/tmp"
 chmod 1777 "$context/rootfs/tmp"
 
-log "publishing samples/SampleApp (self-contained, single file, linux-x64)"
+log "publishing samples/SampleApp (self-contained, single file, ReadyToRun, linux-x64)"
 if ! dotnet publish "$APP_DIR/SampleApp.csproj" -c Release -r linux-x64 --self-contained \
-    -p:PublishSingleFile=true -p:InvariantGlobalization=true -p:DebugType=none \
+    -p:PublishSingleFile=true -p:InvariantGlobalization=true -p:DebugType=none -p:PublishReadyToRun=true \
     -o "$publish_dir" -nologo -v:q >"$WORK_DIR/publish.log" 2>&1; then
   cat "$WORK_DIR/publish.log" >&2
   fail "dotnet publish failed (log above, also in $WORK_DIR/publish.log)"

@@ -29,7 +29,12 @@ answers() { docker -H "$(socket "$1")" info >/dev/null 2>&1; }
 
 start_one() {
   local name="$1" dir="$BASE/$1" net bridge="br-bollard-$1"
-  if answers "$name"; then log "$name already answers"; return 0; fi
+  if answers "$name"; then
+    # Running already (an earlier run's, or started by hand): it may hold older builds of the images.
+    log "$name already answers"
+    load_images "$name"
+    return 0
+  fi
   net="$(subnet_of "$name")"
   mkdir -p "$dir"
   if ! ip link show "$bridge" >/dev/null 2>&1; then

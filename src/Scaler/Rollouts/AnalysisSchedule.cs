@@ -16,7 +16,10 @@ internal static class AnalysisSchedule
         }
 
         var spec = state.Spec.Analysis;
-        var result = CanaryAnalysis.Judge(spec, seen.NewTraffic, seen.StableTraffic, seen.NewReady == 0 ? 0 : state.CanaryWeight);
+        // The first check that finds the new version serving judges its errors only: a fresh replica's first second
+        // of requests is slow everywhere (JIT), and judging that would roll back good versions on busy hosts.
+        var warmingUp = !state.RecentChecks.Any(c => c.Result.Verdict != AnalysisVerdict.Inconclusive);
+        var result = CanaryAnalysis.Judge(spec, seen.NewTraffic, seen.StableTraffic, seen.NewReady == 0 ? 0 : state.CanaryWeight, warmingUp);
         var check = new AnalysisCheck(now, seen.NewReady == 0 ? 0 : state.CanaryWeight, result);
         var failed = state.FailedChecks + (result.Verdict == AnalysisVerdict.Fail ? 1 : 0);
         var next = state with

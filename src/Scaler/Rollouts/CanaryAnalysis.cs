@@ -9,7 +9,9 @@ namespace Bollard.Scaler.Rollouts;
 /// </summary>
 public static class CanaryAnalysis
 {
-    public static AnalysisResult Judge(AnalysisSpec spec, TrafficStats? canary, TrafficStats? stable, int newWeightPerMille = 0)
+    /// <param name="warmingUp">The new version's first judged interval: its replicas are still cold (JIT, caches,
+    /// connection pools), so its latency is not judged yet; its errors are.</param>
+    public static AnalysisResult Judge(AnalysisSpec spec, TrafficStats? canary, TrafficStats? stable, int newWeightPerMille = 0, bool warmingUp = false)
     {
         ArgumentNullException.ThrowIfNull(spec);
         if (Starved(spec, canary, stable, newWeightPerMille) is { } starved)
@@ -37,6 +39,14 @@ public static class CanaryAnalysis
         var failures = new List<string>();
         var passes = new List<string>();
         (rate >= spec.MinSuccessRate ? passes : failures).Add($"success rate {Pct(rate)} ({canary.Errors} errors of {canary.Requests}) {(rate >= spec.MinSuccessRate ? "at or above" : "below")} {Pct(spec.MinSuccessRate)}");
+        if (warmingUp)
+        {
+            passes.Add($"p99 {Ms(p99)} not judged in the new version's first interval (warming up)");
+            return failures.Count > 0
+                ? new(AnalysisVerdict.Fail, "failed: " + string.Join("; ", failures), canary, stable)
+                : new(AnalysisVerdict.Pass, "passed: " + string.Join("; ", passes), canary, stable);
+        }
+
         (p99 <= maxP99 ? passes : failures).Add($"p99 {Ms(p99)} {(p99 <= maxP99 ? "at or below" : "above")} {Ms(maxP99)}");
 
         // The relative check needs a stable p99 worth comparing with; without one only the absolute limits apply.

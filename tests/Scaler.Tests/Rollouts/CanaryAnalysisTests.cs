@@ -50,4 +50,15 @@ public sealed class CanaryAnalysisTests
 
         Assert.Equal("failed: success rate 99.8% (2 errors of 1000) below 99.9%; p99 60ms above 50ms", result.Reason);
     }
+
+    [Theory]
+    [InlineData(0, 917.5, AnalysisVerdict.Pass, "passed: success rate 100% (0 errors of 1000) at or above 99%; p99 917.5ms not judged in the new version's first interval (warming up)")]
+    [InlineData(50, 917.5, AnalysisVerdict.Fail, "failed: success rate 95% (50 errors of 1000) below 99%")]
+    public void A_warming_up_version_is_judged_on_its_errors_only(long errors, double p99, AnalysisVerdict verdict, string reason)
+    {
+        var result = CanaryAnalysis.Judge(Spec, new TrafficStats(1000, errors, p99), new TrafficStats(1000, 0, 14.3), warmingUp: true);
+
+        Assert.Equal(verdict, result.Verdict);
+        Assert.Equal(reason, result.Reason);
+    }
 }
