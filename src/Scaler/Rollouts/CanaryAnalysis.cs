@@ -42,18 +42,17 @@ public static class CanaryAnalysis
         if (warmingUp)
         {
             passes.Add($"p99 {Ms(p99)} not judged in the new version's first interval (warming up)");
-            return failures.Count > 0
-                ? new(AnalysisVerdict.Fail, "failed: " + string.Join("; ", failures), canary, stable)
-                : new(AnalysisVerdict.Pass, "passed: " + string.Join("; ", passes), canary, stable);
         }
-
-        (p99 <= maxP99 ? passes : failures).Add($"p99 {Ms(p99)} {(p99 <= maxP99 ? "at or below" : "above")} {Ms(maxP99)}");
-
-        // The relative check needs a stable p99 worth comparing with; without one only the absolute limits apply.
-        if (stable is { P99Ms: { } stableP99 } && stable.Requests >= spec.MinRequests && stableP99 > 0)
+        else
         {
-            var limit = stableP99 * spec.MaxP99Ratio;
-            (p99 <= limit ? passes : failures).Add($"p99 {Ms(p99)} {(p99 <= limit ? "within" : "more than")} {spec.MaxP99Ratio.ToString("0.##", CultureInfo.InvariantCulture)}x the stable version's {Ms(stableP99)}");
+            (p99 <= maxP99 ? passes : failures).Add($"p99 {Ms(p99)} {(p99 <= maxP99 ? "at or below" : "above")} {Ms(maxP99)}");
+
+            // The relative check needs a stable p99 worth comparing with; without one only the absolute limits apply.
+            if (stable is { P99Ms: { } stableP99 } && stable.Requests >= spec.MinRequests && stableP99 > 0)
+            {
+                var limit = stableP99 * spec.MaxP99Ratio;
+                (p99 <= limit ? passes : failures).Add($"p99 {Ms(p99)} {(p99 <= limit ? "within" : "more than")} {spec.MaxP99Ratio.ToString("0.##", CultureInfo.InvariantCulture)}x the stable version's {Ms(stableP99)}");
+            }
         }
 
         return failures.Count > 0
