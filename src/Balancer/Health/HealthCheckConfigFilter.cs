@@ -1,4 +1,3 @@
-using Bollard.Balancer.Metrics;
 using Bollard.Balancer.Routing;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
@@ -11,9 +10,10 @@ namespace Bollard.Balancer.Health;
 /// passive outlier ejection, and "healthy or panic" availability: a replica is used while neither check fails it,
 /// and when every replica fails, all are used again (a broken check must not take a whole service down).
 /// Catalog health is the first filter: only passing instances are in the snapshot at all.
-/// Health settings already present on a cluster are kept.
+/// Health settings already present on a cluster are kept. The probed path is the route's, carried in the cluster's
+/// metadata by the routing snapshot (so a change of it alone is a changed snapshot, republished), else the default.
 /// </summary>
-internal sealed class HealthCheckConfigFilter(IOptions<BalancerOptions> options, IServiceRouteSource routes) : IProxyConfigFilter
+internal sealed class HealthCheckConfigFilter(IOptions<BalancerOptions> options) : IProxyConfigFilter
 {
     public ValueTask<ClusterConfig> ConfigureClusterAsync(ClusterConfig cluster, CancellationToken cancel)
     {
@@ -21,7 +21,9 @@ internal sealed class HealthCheckConfigFilter(IOptions<BalancerOptions> options,
         var active = options.Value.ActiveHealthChecks;
         var outliers = options.Value.OutlierDetection;
         var existing = cluster.HealthCheck;
-        var path = ServiceRouteSettings.Find(routes, ServiceNames.Of(cluster))?.HealthPath ?? active.Path;
+        var path = cluster.Metadata is not null && cluster.Metadata.TryGetValue(BalancerMetadata.HealthPath, out var routePath)
+            ? routePath
+            : active.Path;
 
         return ValueTask.FromResult(cluster with
         {

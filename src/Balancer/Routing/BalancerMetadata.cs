@@ -21,6 +21,9 @@ internal static class BalancerMetadata
     /// <summary>On clusters, when the service has weights: the version split as JSON, e.g. {"v1":950,"v2":50}.</summary>
     public const string Weights = "bollard.weights";
 
+    /// <summary>On clusters, when the route sets one: the path the active health checks probe.</summary>
+    public const string HealthPath = "bollard.healthPath";
+
     /// <summary>Route and cluster ids are derived from the service name only, so they survive destination changes.</summary>
     public static string IdFor(string service) => "svc-" + service;
 }

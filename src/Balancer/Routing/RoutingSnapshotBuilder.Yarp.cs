@@ -84,7 +84,7 @@ internal static partial class RoutingSnapshotBuilder
             StringComparer.OrdinalIgnoreCase),
         Metadata = ClusterMetadata(routing),
         // Without a route timeout, RequestTimeoutConfigFilter puts the balancer's default here.
-        HttpRequest = routing.Timeout is { } timeout ? new ForwarderRequestConfig { ActivityTimeout = timeout } : null,
+        HttpRequest = routing.Settings.Timeout is { } timeout ? new ForwarderRequestConfig { ActivityTimeout = timeout } : null,
     };
 
     private static Dictionary<string, string> ClusterMetadata(ServiceRouting routing)
@@ -93,6 +93,12 @@ internal static partial class RoutingSnapshotBuilder
         if (routing.Weights is { } weights)
         {
             metadata[BalancerMetadata.Weights] = VersionWeightsJson.Format(weights);
+        }
+
+        // Read by HealthCheckConfigFilter, which fills in the balancer's default when there is none.
+        if (routing.Settings.HealthPath is { } healthPath)
+        {
+            metadata[BalancerMetadata.HealthPath] = healthPath;
         }
 
         return metadata;

@@ -68,7 +68,7 @@ internal static partial class RoutingSnapshotBuilder
                 NormalizePathPrefix(route.Service, route.PathPrefix),
                 destinations,
                 weights is null ? before?.Weights : weights.GetValueOrDefault(route.Service),
-                route.Timeout));
+                RouteSettings.Of(route)));
         }
 
         return new RoutingSnapshot(services);

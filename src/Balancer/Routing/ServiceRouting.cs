@@ -15,7 +15,7 @@ internal sealed class ServiceRouting : IEquatable<ServiceRouting>
         string? pathPrefix,
         IEnumerable<RoutingDestination> destinations,
         VersionWeights? weights = null,
-        TimeSpan? timeout = null)
+        RouteSettings? settings = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(service);
         Service = service;
@@ -23,7 +23,7 @@ internal sealed class ServiceRouting : IEquatable<ServiceRouting>
         PathPrefix = pathPrefix;
         Destinations = [.. destinations.OrderBy(d => d.InstanceId, StringComparer.Ordinal)];
         Weights = weights;
-        Timeout = timeout;
+        Settings = settings ?? RouteSettings.Default;
     }
 
     public string Service { get; }
@@ -40,10 +40,10 @@ internal sealed class ServiceRouting : IEquatable<ServiceRouting>
     public VersionWeights? Weights { get; }
 
     /// <summary>
-    /// The route's attempt timeout; null leaves the balancer's default. Part of the snapshot so that changing it
-    /// alone republishes YARP's config, which is where it takes effect.
+    /// The route's timeout, health path and concurrency limit. Part of the snapshot so that changing one of them
+    /// alone republishes YARP's config, which is where they take effect.
     /// </summary>
-    public TimeSpan? Timeout { get; }
+    public RouteSettings Settings { get; }
 
     public bool Equals(ServiceRouting? other) =>
         other is not null
@@ -52,7 +52,7 @@ internal sealed class ServiceRouting : IEquatable<ServiceRouting>
         && PathPrefix == other.PathPrefix
         && Destinations.SequenceEqual(other.Destinations)
         && Equals(Weights, other.Weights)
-        && Timeout == other.Timeout;
+        && Settings.Equals(other.Settings);
 
     public override bool Equals(object? obj) => Equals(obj as ServiceRouting);
 
@@ -63,7 +63,7 @@ internal sealed class ServiceRouting : IEquatable<ServiceRouting>
         hash.Add(Host);
         hash.Add(PathPrefix);
         hash.Add(Weights);
-        hash.Add(Timeout);
+        hash.Add(Settings);
         foreach (var destination in Destinations)
         {
             hash.Add(destination);

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Bollard.Balancer.Health;
 using Bollard.Balancer.Routing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
@@ -7,20 +6,21 @@ using Microsoft.Extensions.Primitives;
 namespace Bollard.Balancer.Shedding;
 
 /// <summary>
-/// One limiter per service, its limit from the service's route or the default; limits follow route changes.
+/// One limiter per service, its limit from the service's route (as the published routing snapshot carries it, so a
+/// snapshot restored from disk brings its limits too) or the default; limits follow each publish.
 /// </summary>
 internal sealed class ConcurrencyLimiters : IDisposable
 {
-    private readonly IServiceRouteSource _routes;
+    private readonly SnapshotProxyConfigProvider _snapshots;
     private readonly int _default;
     private readonly ConcurrentDictionary<string, ConcurrencyLimiter> _limiters = new(StringComparer.Ordinal);
     private readonly IDisposable _subscription;
 
-    public ConcurrencyLimiters(IServiceRouteSource routes, IOptions<BalancerOptions> options)
+    public ConcurrencyLimiters(SnapshotProxyConfigProvider snapshots, IOptions<BalancerOptions> options)
     {
-        _routes = routes;
+        _snapshots = snapshots;
         _default = options.Value.Shedding.MaxConcurrentRequests;
-        _subscription = ChangeToken.OnChange(routes.GetChangeToken, Refresh);
+        _subscription = ChangeToken.OnChange(() => snapshots.GetConfig().ChangeToken, Refresh);
     }
 
     public ConcurrencyLimiter For(string service) =>
@@ -30,7 +30,7 @@ internal sealed class ConcurrencyLimiters : IDisposable
 
     public void Dispose() => _subscription.Dispose();
 
-    private int LimitOf(string service) => ServiceRouteSettings.Find(_routes, service)?.MaxConcurrentRequests ?? _default;
+    private int LimitOf(string service) => _snapshots.Snapshot.Find(service)?.Settings.MaxConcurrentRequests ?? _default;
 
     private void Refresh()
     {
