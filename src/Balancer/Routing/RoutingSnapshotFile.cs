@@ -77,6 +77,9 @@ internal static class RoutingSnapshotFile
             s.Host,
             s.PathPrefix,
             s.Weights?.ToDictionary(),
+            s.Settings.Timeout,
+            s.Settings.HealthPath,
+            s.Settings.MaxConcurrentRequests,
             [.. s.Destinations.Select(d => new RoutingDestinationDto(d.InstanceId, d.Address, d.Zone, d.Version, d.Since))]))]);
 
     private static RoutingSnapshot FromDto(RoutingSnapshotDto dto) => new(
@@ -85,5 +88,6 @@ internal static class RoutingSnapshotFile
             s.Host,
             s.PathPrefix,
             (s.Destinations ?? []).Select(d => new RoutingDestination(d.Id, d.Address, d.Zone ?? string.Empty, d.Version ?? string.Empty) { Since = d.Since }),
-            s.Weights is null ? null : new VersionWeights(s.Weights))));
+            s.Weights is null ? null : new VersionWeights(s.Weights),
+            new RouteSettings(s.Timeout, s.HealthPath, s.MaxConcurrentRequests))));
 }

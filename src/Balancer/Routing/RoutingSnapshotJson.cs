@@ -3,7 +3,9 @@ using System.Text.Json.Serialization;
 namespace Bollard.Balancer.Routing;
 
 // The on-disk shape of a routing snapshot (static stability across restarts). Versioned so that a future layout
-// can refuse an old file instead of misreading it.
+// can refuse an old file instead of misreading it. Fields added later are optional (a file written before them
+// reads as "the balancer's default"), so they do not need a new format. Every field of ServiceRouting and
+// RoutingDestination that affects routing belongs here; RoutingSnapshotFileTests checks that none is left out.
 
 internal sealed record RoutingSnapshotDto(int Format, IReadOnlyList<ServiceRoutingDto> Services);
 
@@ -12,6 +14,9 @@ internal sealed record ServiceRoutingDto(
     string? Host,
     string? PathPrefix,
     IReadOnlyDictionary<string, int>? Weights,
+    TimeSpan? Timeout,
+    string? HealthPath,
+    int? MaxConcurrentRequests,
     IReadOnlyList<RoutingDestinationDto> Destinations);
 
 internal sealed record RoutingDestinationDto(string Id, string Address, string Zone, string Version, DateTimeOffset Since);

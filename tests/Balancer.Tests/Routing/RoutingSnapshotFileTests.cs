@@ -12,7 +12,8 @@ namespace Bollard.Balancer.Tests.Routing;
 /// <summary>Static stability on disk: the last good snapshot survives a restart and serves until the catalog answers.</summary>
 public sealed class RoutingSnapshotFileTests : IDisposable
 {
-    private static readonly ServiceRoute[] Routes = [new("web", "web.example.com", "/api")];
+    // The same settings as the saved sample: the spec did not change while the balancer was down.
+    private static readonly ServiceRoute[] Routes = [new("web", "web.example.com", "/api") { Timeout = TimeSpan.FromSeconds(7.5), HealthPath = "/ready", MaxConcurrentRequests = 123 }];
 
     private readonly string _directory = Directory.CreateTempSubdirectory("bollard-snapshot-").FullName;
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
@@ -30,6 +31,40 @@ public sealed class RoutingSnapshotFileTests : IDisposable
 
         Assert.Equal(snapshot, RoutingSnapshotFile.Read(Path));
         Assert.Equal([System.IO.Path.GetFileName(Path)], Directory.GetFiles(System.IO.Path.GetDirectoryName(Path)!).Select(System.IO.Path.GetFileName));
+    }
+
+    [Fact]
+    public void Every_routing_field_round_trips_through_the_file()
+    {
+        var snapshot = Sample();
+        var service = snapshot.Services[0];
+
+        // A field added to the snapshot later must be set here too, so that this test covers it.
+        AssertEveryPropertySet(service);
+        AssertEveryPropertySet(service.Settings);
+        foreach (var destination in service.Destinations)
+        {
+            AssertEveryPropertySet(destination);
+        }
+
+        RoutingSnapshotFile.Write(Path, snapshot);
+        var read = RoutingSnapshotFile.Read(Path)!.Services[0];
+
+        Assert.Equal(service.Settings, read.Settings);
+        Assert.Equal(service.Weights, read.Weights);
+        Assert.Equal(service.Destinations.ToArray(), read.Destinations.ToArray());
+        Assert.Equal(service, read);
+        // What YARP gets from it is the same too (timeout, health path, metadata).
+        Assert.Equal(RoutingSnapshotBuilder.ToClusters(snapshot), RoutingSnapshotBuilder.ToClusters(RoutingSnapshotFile.Read(Path)!), new ClusterComparer());
+    }
+
+    [Fact]
+    public void A_file_written_before_the_route_settings_existed_reads_with_the_defaults()
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        File.WriteAllText(Path, """{"format":1,"services":[{"service":"web","host":null,"pathPrefix":"/api","weights":null,"destinations":[]}]}""");
+
+        Assert.Equal(RouteSettings.Default, RoutingSnapshotFile.Read(Path)!.Find("web")!.Settings);
     }
 
     [Fact]
@@ -121,11 +156,49 @@ public sealed class RoutingSnapshotFileTests : IDisposable
             "web.example.com",
             "/api",
             [
-                new RoutingDestination("w1", "http://127.0.0.1:8081", "a", "v1"),
+                new RoutingDestination("w1", "http://127.0.0.1:8081", "a", "v1") { Since = new DateTimeOffset(2029, 12, 31, 23, 58, 0, TimeSpan.Zero) },
                 new RoutingDestination("w2", "http://[::1]:8082", "b", "v2") { Since = new DateTimeOffset(2029, 12, 31, 23, 59, 0, TimeSpan.Zero) },
             ],
-            new VersionWeights(new Dictionary<string, int> { ["v1"] = 950, ["v2"] = 50 })),
+            new VersionWeights(new Dictionary<string, int> { ["v1"] = 950, ["v2"] = 50 }),
+            new RouteSettings(TimeSpan.FromSeconds(7.5), "/ready", 123)),
     ]);
+
+    private static void AssertEveryPropertySet(object value)
+    {
+        foreach (var property in value.GetType().GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+        {
+            if (property.GetIndexParameters().Length > 0 || property.Name == "EqualityContract")
+            {
+                continue;
+            }
+
+            var read = property.GetValue(value);
+            var type = property.PropertyType;
+            var unset = read is null
+                || (type.IsValueType && Nullable.GetUnderlyingType(type) is null && read.Equals(Activator.CreateInstance(type)))
+                || read is DateTimeOffset since && since == DateTimeOffset.UnixEpoch
+                || read is string { Length: 0 }
+                || read is System.Collections.IEnumerable sequence and not string && !sequence.GetEnumerator().MoveNext();
+            Assert.False(unset, $"{value.GetType().Name}.{property.Name} is not set in the sample, so the round trip does not cover it.");
+        }
+    }
+
+    /// <summary>YARP's configs compare their dictionaries by reference; this compares what they hold.</summary>
+    private sealed class ClusterComparer : IEqualityComparer<Yarp.ReverseProxy.Configuration.ClusterConfig>
+    {
+        public bool Equals(Yarp.ReverseProxy.Configuration.ClusterConfig? x, Yarp.ReverseProxy.Configuration.ClusterConfig? y) =>
+            x is not null && y is not null
+            && x.ClusterId == y.ClusterId
+            && Equals(x.HttpRequest, y.HttpRequest)
+            && Equals(x.HealthCheck, y.HealthCheck)
+            && x.Metadata!.OrderBy(p => p.Key).SequenceEqual(y.Metadata!.OrderBy(p => p.Key))
+            && x.Destinations!.Count == y.Destinations!.Count
+            && x.Destinations.All(d => y.Destinations.TryGetValue(d.Key, out var other)
+                && d.Value.Address == other.Address
+                && d.Value.Metadata!.OrderBy(p => p.Key).SequenceEqual(other.Metadata!.OrderBy(p => p.Key)));
+
+        public int GetHashCode(Yarp.ReverseProxy.Configuration.ClusterConfig obj) => obj.ClusterId.GetHashCode(StringComparison.Ordinal);
+    }
 
     /// <summary>A weight source that has not had its first answer (Consul unreachable since start).</summary>
     private sealed class UnansweredWeights : IVersionWeightSource
