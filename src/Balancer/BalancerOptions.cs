@@ -10,7 +10,9 @@ public sealed class BalancerOptions
     public const string DefaultCluster = "default";
     public const double DefaultZoneCapacityThreshold = 1.0;
     public const double DefaultSlowStartMinimumWeight = 0.1;
-    public static readonly TimeSpan DefaultSlowStartWindow = TimeSpan.FromSeconds(30);
+    public const double DefaultSlowStartAggression = 1.0;
+    public const double DefaultSlowStartWarmLoadLimit = 2.0;
+    public static readonly TimeSpan DefaultSlowStartWindow = TimeSpan.FromSeconds(10);
 
     public static readonly TimeSpan DefaultRoutingDebounce = TimeSpan.FromMilliseconds(15);
     public static readonly TimeSpan DefaultWatchRetryDelay = TimeSpan.FromSeconds(1);
@@ -74,11 +76,30 @@ public sealed class BalancerOptions
     /// <summary>How a replica is picked among the candidates: power of two choices (default) or round robin.</summary>
     public LoadBalancing.DestinationPicking Picking { get; set; } = LoadBalancing.DestinationPicking.PowerOfTwoChoices;
 
-    /// <summary>A replica first seen healthy ramps from <see cref="SlowStartMinimumWeight"/> to full over this; zero disables.</summary>
+    /// <summary>
+    /// A replica first seen healthy ramps from <see cref="SlowStartMinimumWeight"/> to full over this; zero disables.
+    /// 10 s: long enough for a cold process's first requests (JIT, pools), short enough that replicas the scaler added
+    /// carry their share while the load that asked for them is still there.
+    /// </summary>
     public TimeSpan SlowStartWindow { get; set; } = DefaultSlowStartWindow;
 
-    /// <summary>The weight of a replica at the start of its slow-start window, within (0, 1].</summary>
+    /// <summary>The weight of a replica at the start of its slow-start window, within (0, 1] (Envoy's default, 10%).</summary>
     public double SlowStartMinimumWeight { get; set; } = DefaultSlowStartMinimumWeight;
+
+    /// <summary>
+    /// Shape of the ramp (Envoy's slow-start aggression): the weight grows as (elapsed / window)^(1 / aggression).
+    /// 1 is linear; 2 reaches half of the way after a quarter of the window. Within (0, 10].
+    /// </summary>
+    public double SlowStartAggression { get; set; } = DefaultSlowStartAggression;
+
+    /// <summary>
+    /// While replicas ramp, the warm ones among the same candidates carry at most this many times their fair share:
+    /// ramping replicas start above <see cref="SlowStartMinimumWeight"/> when they outnumber the warm ones (a scale-out
+    /// from 1 to 6 starts them at 40%, not 10%, relieving the overloaded replica at once). When every candidate is
+    /// new, none is slowed (ramping them against each other would only delay them all). 1 turns slow start off
+    /// whenever a warm replica is there; within [1, 100].
+    /// </summary>
+    public double SlowStartWarmLoadLimit { get; set; } = DefaultSlowStartWarmLoadLimit;
 
     /// <summary>
     /// Keep each client on the version it first got (a cookie) while weights move, as long as that version keeps a

@@ -7,6 +7,8 @@ namespace Bollard.Balancer.LoadBalancing;
 /// <param name="Picking">Power of two choices or round robin.</param>
 /// <param name="SlowStartWindowTicks">Length of the slow-start ramp; 0 disables it.</param>
 /// <param name="SlowStartMinimumPerMille">Weight of a replica at the start of its ramp, per-mille.</param>
+/// <param name="SlowStartAggression">Shape of the ramp: 1 linear, above 1 front-loaded.</param>
+/// <param name="SlowStartWarmLoadLimit">How many times its fair share a warm replica carries at most while others ramp.</param>
 /// <param name="StickyVersions">Keep clients on the version they first got, with a cookie.</param>
 internal sealed record PickSettings(
     string Zone,
@@ -15,6 +17,8 @@ internal sealed record PickSettings(
     DestinationPicking Picking,
     long SlowStartWindowTicks,
     int SlowStartMinimumPerMille,
+    double SlowStartAggression,
+    double SlowStartWarmLoadLimit,
     bool StickyVersions)
 {
     public static PickSettings From(BalancerOptions options)
@@ -27,6 +31,8 @@ internal sealed record PickSettings(
             options.Picking,
             options.SlowStartWindow.Ticks,
             (int)Math.Round(options.SlowStartMinimumWeight * SlowStart.Full),
+            options.SlowStartAggression,
+            options.SlowStartWarmLoadLimit,
             options.StickyVersions);
     }
 }

@@ -38,6 +38,16 @@ internal static class PickingOptionsValidation
             failures.Add($"Balancer:SlowStartMinimumWeight is {options.SlowStartMinimumWeight}; it must be within (0, 1].");
         }
 
+        if (!(options.SlowStartAggression is > 0 and <= 10))
+        {
+            failures.Add($"Balancer:SlowStartAggression is {options.SlowStartAggression}; it must be within (0, 10] (1: linear).");
+        }
+
+        if (!(options.SlowStartWarmLoadLimit is >= 1 and <= 100))
+        {
+            failures.Add($"Balancer:SlowStartWarmLoadLimit is {options.SlowStartWarmLoadLimit}; it must be within [1, 100].");
+        }
+
         if (options.SnapshotFile is { } file && (string.IsNullOrWhiteSpace(file) || file.EndsWith('/')))
         {
             failures.Add($"Balancer:SnapshotFile '{file}' is not a file path; leave it unset to keep no snapshot on disk.");

@@ -58,6 +58,9 @@ public sealed record AgentConfig
     /// </summary>
     public Balancer.LoadBalancing.ZoneMode BalancerZoneMode { get; init; } = Balancer.LoadBalancing.ZoneMode.PreferLocal;
 
+    /// <summary>How replicas new to the balancer ramp up (<c>balancer.slowStart</c>); the balancer's defaults when absent.</summary>
+    public SlowStartConfig BalancerSlowStart { get; init; } = new();
+
     /// <summary>Consul's HTTP address; null runs the embedded in-process catalog (single host).</summary>
     public Uri? ConsulAddress { get; init; }
 

@@ -74,12 +74,29 @@ public static class AgentConfigLoader
             ConsulAddress = ConsulAddress(consul),
             ConsulTokenFile = consul?.Text("tokenFile") is { } token ? Path.GetFullPath(token, baseDir) : null,
             BalancerZoneMode = ZoneModeOf(balancer) ?? defaults.BalancerZoneMode,
+            BalancerSlowStart = SlowStartOf(balancer?.Mapping("slowStart")),
         };
         balancer?.RejectUnknownFields();
         docker?.RejectUnknownFields();
         consul?.RejectUnknownFields();
         admin?.RejectUnknownFields();
         yaml.RejectUnknownFields();
+        return config;
+    }
+
+    private static SlowStartConfig SlowStartOf(YamlMappingReader? slowStart)
+    {
+        if (slowStart is null)
+        {
+            return new SlowStartConfig();
+        }
+
+        var config = new SlowStartConfig(
+            slowStart.Duration("window", TimeSpan.Zero, TimeSpan.FromHours(1)),
+            slowStart.Number("minimumWeight", 0.001, 1),
+            slowStart.Number("aggression", 0.1, 10),
+            slowStart.Number("warmLoadLimit", 1, 100));
+        slowStart.RejectUnknownFields();
         return config;
     }
 

@@ -100,6 +100,7 @@ public static class AgentHost
             balancer.Cluster = config.Cluster;
             balancer.Zone = config.Zone;
             balancer.ZoneMode = config.BalancerZoneMode;
+            config.BalancerSlowStart.ApplyTo(balancer);
             balancer.SnapshotFile = Path.Combine(config.StateDirectory, "routing-snapshot.json");
         });
         if (config.ConsulAddress is not null)

@@ -41,6 +41,7 @@ public sealed class DestinationPickingTests
     public void A_new_replica_ramps_up_linearly_over_the_slow_start_window()
     {
         var fixture = new PickFixture();
+        fixture.Options.SlowStartWindow = TimeSpan.FromSeconds(30);
         var policy = fixture.CreatePolicy();
         var cluster = Cluster();
         DestinationState[] destinations = [Destination("warm", "v1"), Destination("new", "v1", since: fixture.Time.GetUtcNow())];
@@ -60,6 +61,63 @@ public sealed class DestinationPickingTests
     }
 
     [Fact]
+    public void By_default_a_new_replica_has_its_full_share_after_ten_seconds()
+    {
+        var fixture = new PickFixture();
+        var policy = fixture.CreatePolicy();
+        var cluster = Cluster();
+        DestinationState[] destinations = [Destination("warm", "v1"), Destination("new", "v1", since: fixture.Time.GetUtcNow())];
+
+        var first = Share(Count(policy, cluster, destinations, Picks, d => d.DestinationId), "new");
+        fixture.Time.Advance(TimeSpan.FromSeconds(10));
+        var after = Share(Count(policy, cluster, destinations, Picks, d => d.DestinationId), "new");
+
+        Assert.InRange(first, 0.08, 0.14);
+        Assert.InRange(after, 0.49, 0.51);
+    }
+
+    [Fact]
+    public void A_scale_out_from_one_to_six_relieves_the_old_replica_at_once()
+    {
+        var fixture = new PickFixture();
+        var policy = fixture.CreatePolicy();
+        var joined = fixture.Time.GetUtcNow();
+        DestinationState[] destinations = [Destination("old", "v1"), .. Enumerable.Range(1, 5).Select(i => Destination($"new{i}", "v1", since: joined))];
+
+        var counts = Count(policy, Cluster(), destinations, Picks, d => d.DestinationId);
+
+        // Warm-load limit 2: the old replica keeps at most twice its fair sixth, not the two thirds a 10% start left it.
+        Assert.InRange(Share(counts, "old"), 0.28, 2.0 / 6);
+        Assert.All(Enumerable.Range(1, 5), i => Assert.InRange(Share(counts, $"new{i}"), 0.12, 0.15));
+    }
+
+    [Fact]
+    public void One_replica_joining_five_warm_ones_still_starts_at_the_minimum()
+    {
+        var fixture = new PickFixture();
+        var policy = fixture.CreatePolicy();
+        DestinationState[] destinations = [.. Replicas("v1", 5), Destination("new", "v1", since: fixture.Time.GetUtcNow())];
+
+        var counts = Count(policy, Cluster(), destinations, Picks, d => d.DestinationId);
+
+        // Weight 0.1 against five at 1: about 0.1 / 5.1 of the picks.
+        Assert.InRange(Share(counts, "new"), 0.01, 0.03);
+    }
+
+    [Fact]
+    public void Replicas_that_are_all_new_are_not_slowed_against_each_other()
+    {
+        var fixture = new PickFixture();
+        var policy = fixture.CreatePolicy();
+        var now = fixture.Time.GetUtcNow();
+        DestinationState[] destinations = [Destination("older", "v1", since: now.AddSeconds(-8)), Destination("newer", "v1", since: now)];
+
+        var counts = Count(policy, Cluster(), destinations, Picks, d => d.DestinationId);
+
+        Assert.InRange(Share(counts, "newer"), 0.49, 0.51);
+    }
+
+    [Fact]
     public void Slow_start_weight_grows_linearly_from_the_minimum()
     {
         var window = TimeSpan.FromSeconds(30).Ticks;
@@ -70,11 +128,51 @@ public sealed class DestinationPickingTests
         Assert.Equal(1000, SlowStart.WeightPerMille(0, 0, 0, 100));
     }
 
+    [Theory]
+    [InlineData(1.0, 4, 325)]
+    [InlineData(2.0, 4, 550)]
+    [InlineData(2.0, 1, 1000)]
+    [InlineData(0.5, 2, 325)]
+    public void Aggression_shapes_the_ramp(double aggression, int windowOverElapsed, int expected)
+    {
+        var window = TimeSpan.FromSeconds(40).Ticks;
+
+        Assert.Equal(expected, SlowStart.WeightPerMille(0, window / windowOverElapsed, window, 100, aggression));
+    }
+
+    [Theory]
+    [InlineData(1, 5, 2.0, 400)]
+    [InlineData(5, 1, 2.0, 0)]
+    [InlineData(3, 3, 2.0, 0)]
+    [InlineData(1, 1, 2.0, 0)]
+    [InlineData(1, 2, 2.0, 250)]
+    [InlineData(2, 8, 3.0, 167)]
+    [InlineData(1, 5, 1.0, 1000)]
+    [InlineData(0, 5, 2.0, 0)]
+    public void The_starting_weight_floor_keeps_the_warm_replicas_within_the_limit(int warm, int ramping, double limit, int expected)
+    {
+        Assert.Equal(expected, SlowStart.FloorPerMille(warm, ramping, limit));
+    }
+
+    [Fact]
+    public void With_the_floor_the_warm_share_never_exceeds_the_limit_times_fair()
+    {
+        for (var warm = 1; warm <= 20; warm++)
+        {
+            for (var ramping = 1; ramping <= 20; ramping++)
+            {
+                var weight = Math.Max(100, SlowStart.FloorPerMille(warm, ramping, 2.0)) / 1000.0;
+                var warmShare = warm / (warm + (ramping * weight));
+                Assert.True(warmShare <= (2.0 * warm / (warm + ramping)) + 1e-9, $"{warm} warm, {ramping} ramping: {warmShare}");
+            }
+        }
+    }
+
     [Fact]
     public void Under_equal_load_a_warming_replica_loses_to_a_warm_one()
     {
         var fixture = new PickFixture();
-        DestinationState[] destinations = [Destination("warm", "v1"), Destination("new", "v1", since: fixture.Time.GetUtcNow().AddSeconds(-15))];
+        DestinationState[] destinations = [Destination("warm", "v1"), Destination("new", "v1", since: fixture.Time.GetUtcNow().AddSeconds(-5))];
         destinations[0].ConcurrentRequestCount = 4;
         destinations[1].ConcurrentRequestCount = 4;
 
