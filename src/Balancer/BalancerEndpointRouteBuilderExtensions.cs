@@ -1,7 +1,5 @@
 using Bollard.Balancer.Draining;
-using Bollard.Balancer.Metrics;
-using Bollard.Balancer.Retries;
-using Bollard.Balancer.Shedding;
+using Bollard.Balancer.Pipeline;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 
@@ -22,10 +20,8 @@ public static class BalancerEndpointRouteBuilderExtensions
         // Later steps (zone-aware picking, ejection, retries, shedding) slot in between.
         return endpoints.MapReverseProxy(pipeline =>
         {
-            pipeline.UseBalancerMetrics();
-            pipeline.UseLoadShedding();
-            // Retries re-run everything below for each attempt.
-            pipeline.UseBalancerRetries();
+            // Metrics, shedding and retries in one step; retries re-run everything below for each attempt.
+            pipeline.UseBalancerRequests();
             pipeline.UseSessionAffinity();
             pipeline.UseLoadBalancing();
             pipeline.UsePassiveHealthChecks();

@@ -3,6 +3,7 @@ using Bollard.Balancer.Forwarding;
 using Bollard.Balancer.Health;
 using Bollard.Balancer.LoadBalancing;
 using Bollard.Balancer.Metrics;
+using Bollard.Balancer.Pipeline;
 using Bollard.Balancer.Retries;
 using Bollard.Balancer.Routing;
 using Bollard.Balancer.Shedding;
@@ -44,7 +45,7 @@ public static class BalancerServiceCollectionExtensions
         // Before AddReverseProxy, whose own TryAdd then keeps this one.
         services.TryAddSingleton<IForwarderHttpClientFactory, BalancerForwarderHttpClientFactory>();
         services.AddReverseProxy();
-        services.AddBalancerTrafficWindow().AddBalancerDraining().AddBalancerHealth().AddBalancerRetries().AddBalancerShedding();
+        services.AddBalancerTrafficWindow().AddBalancerDraining().AddBalancerHealth().AddBalancerRetries().AddBalancerShedding().AddBalancerRequests();
 
         services.AddBalancerLoadBalancing().AddBalancerVersionWeights();
         services.AddHostedService<CatalogRoutingWatcher>();

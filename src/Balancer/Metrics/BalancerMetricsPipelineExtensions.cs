@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -12,12 +11,5 @@ internal static class BalancerMetricsPipelineExtensions
         services.TryAddSingleton<TrafficWindows>();
         services.TryAddSingleton<ITrafficWindow>(sp => sp.GetRequiredService<TrafficWindows>());
         return services;
-    }
-
-    /// <summary>Adds per-request metrics to YARP's pipeline; put it first so it sees every outcome.</summary>
-    public static IReverseProxyApplicationBuilder UseBalancerMetrics(this IReverseProxyApplicationBuilder pipeline)
-    {
-        pipeline.UseMiddleware<BalancerMetricsMiddleware>();
-        return pipeline;
     }
 }

@@ -19,6 +19,7 @@ internal sealed class TrafficWindow
     private readonly int[] _errors = new int[Slots];
     private readonly int[] _latency = new int[Slots * LatencyBuckets.Count];
     private int _inFlight;
+    private volatile bool _retired;
 
     public TrafficWindow(long timestampFrequency)
     {
@@ -32,6 +33,14 @@ internal sealed class TrafficWindow
 
     /// <summary>The last second (in timestamp seconds) anything was recorded; -1 before the first request.</summary>
     public long LastSecond { get; private set; } = -1;
+
+    /// <summary>
+    /// Set once <see cref="TrafficWindows"/> dropped this window for being idle: a caller that kept a reference must
+    /// look its window up again, or its requests would be counted where nobody reads them.
+    /// </summary>
+    public bool Retired => _retired;
+
+    internal void Retire() => _retired = true;
 
     public void Started() => Interlocked.Increment(ref _inFlight);
 

@@ -67,7 +67,10 @@ internal sealed class TrafficWindows(TimeProvider time) : ITrafficWindow
         {
             if (traffic.InFlight == 0 && traffic.LastSecond >= 0 && traffic.LastSecond < idleBefore)
             {
-                _windows.TryRemove(new KeyValuePair<(string, string), TrafficWindow>(key, traffic));
+                if (_windows.TryRemove(new KeyValuePair<(string, string), TrafficWindow>(key, traffic)))
+                {
+                    traffic.Retire();
+                }
             }
         }
     }

@@ -5,7 +5,7 @@ namespace Bollard.Balancer.Retries;
 /// <summary>
 /// Sits in the forwarder's HTTP client and reads small response bodies of retryable requests before YARP copies
 /// the response: a replica killed after sending its headers then fails the attempt while the client has seen
-/// nothing, as a request failure that <see cref="RetryMiddleware"/> sends to another replica. Other requests cost
+/// nothing, as a request failure that <see cref="RetryAttempts"/> sends to another replica. Other requests cost
 /// one method comparison; large and streaming responses pass through streamed (see <see cref="ResponseBufferingRules"/>).
 /// </summary>
 internal sealed class ResponseBufferingHandler(int limit) : DelegatingHandler

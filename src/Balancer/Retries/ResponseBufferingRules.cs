@@ -18,7 +18,7 @@ internal enum ResponseBuffering
 
 /// <summary>
 /// The pure rules of which responses are buffered so that a replica dying mid-body can still be retried. Only
-/// responses to requests that RetryMiddleware could send again (idempotent methods with a body to read) qualify;
+/// responses to requests that the balancer could send again (idempotent methods with a body to read) qualify;
 /// bodies that are streams by nature (events, gRPC, NDJSON, a protocol switch) are never held back, or their first
 /// message would wait for the last.
 /// </summary>

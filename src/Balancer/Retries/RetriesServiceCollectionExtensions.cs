@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Yarp.ReverseProxy.Configuration;
@@ -16,13 +15,6 @@ internal static class RetriesServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITransformProvider, RetryTransformProvider>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProxyConfigFilter, RequestTimeoutConfigFilter>());
         return services;
-    }
-
-    /// <summary>Retries failed attempts; must come before session affinity and load balancing, which it re-runs.</summary>
-    public static IReverseProxyApplicationBuilder UseBalancerRetries(this IReverseProxyApplicationBuilder pipeline)
-    {
-        pipeline.UseMiddleware<RetryMiddleware>();
-        return pipeline;
     }
 
     /// <summary>Puts the 503 check of <see cref="RetryResponseTransform"/> on every route.</summary>

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -10,12 +9,5 @@ internal static class SheddingServiceCollectionExtensions
     {
         services.TryAddSingleton<ConcurrencyLimiters>();
         return services;
-    }
-
-    /// <summary>Sheds requests above each service's concurrency limit; after metrics, so shed requests are counted.</summary>
-    public static IReverseProxyApplicationBuilder UseLoadShedding(this IReverseProxyApplicationBuilder pipeline)
-    {
-        pipeline.UseMiddleware<LoadSheddingMiddleware>();
-        return pipeline;
     }
 }

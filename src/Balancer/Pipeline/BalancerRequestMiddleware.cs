@@ -1,0 +1,91 @@
+using Bollard.Balancer.Metrics;
+using Bollard.Balancer.Retries;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Model;
+
+namespace Bollard.Balancer.Pipeline;
+
+/// <summary>
+/// Bollard's outer step of every proxied request, first in YARP's pipeline, in this order:
+/// <list type="number">
+/// <item>metrics: the request is counted in flight, then recorded (Prometheus and the traffic window) with the
+/// replica that answered last and its whole time, whatever happened below (503 when no replica is healthy, shed);</item>
+/// <item>shedding: above the service's concurrency limit, a 503 with Retry-After at once (no queue);</item>
+/// <item>retries: a failed attempt is sent again (see <see cref="RetryAttempts"/>) by re-running the steps
+/// below (session affinity, load balancing, ...) over the replicas not tried yet; one slot of the limit for all.</item>
+/// </list>
+/// One step rather than three, so a request pays for one async state machine and one lookup of its service's state
+/// (<see cref="ServiceRequestState"/>) instead of three of each; the request that does not retry allocates nothing here.
+/// </summary>
+internal sealed class BalancerRequestMiddleware(
+    RequestDelegate next, ServiceRequestStates states, RetryBudgets budgets, BalancerMetrics metrics, IOptions<BalancerOptions> options)
+{
+    private readonly TimeProvider _time = budgets.Time;
+    private readonly RetryOptions _retries = budgets.Options;
+    private readonly string _retryAfter = options.Value.Shedding.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var proxy = context.GetReverseProxyFeature();
+        var service = states.For(proxy.Cluster);
+        var started = _time.GetTimestamp();
+        service.InFlight.Inc();
+        if (!service.Limiter.TryEnter())
+        {
+            metrics.Shed(service.Service);
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers[HeaderNames.RetryAfter] = _retryAfter;
+            Finish(context, proxy, service, started, completed: true);
+            return Task.CompletedTask;
+        }
+
+        return ProxyAsync(context, proxy, service, started);
+    }
+
+    private async Task ProxyAsync(HttpContext context, IReverseProxyFeature proxy, ServiceRequestState service, long started)
+    {
+        var completed = false;
+        try
+        {
+            if (_retries.MaxRetries == 0)
+            {
+                await next(context);
+            }
+            else
+            {
+                service.Budget.RecordRequest(started);
+                if (RetryAttempts.ShouldBufferBody(context, _retries))
+                {
+                    await RetryAttempts.BufferBodyAsync(context);
+                }
+
+                do
+                {
+                    await next(context);
+                }
+                while (RetryAttempts.PrepareRetry(context, proxy, service, _retries, _time, metrics));
+            }
+
+            completed = true;
+        }
+        finally
+        {
+            service.Limiter.Exit();
+            Finish(context, proxy, service, started, completed);
+        }
+    }
+
+    private void Finish(HttpContext context, IReverseProxyFeature proxy, ServiceRequestState service, long started, bool completed)
+    {
+        service.InFlight.Dec();
+
+        // An exception escaping YARP becomes a 500 from the server unless the response had already started.
+        var status = completed || context.Response.HasStarted ? context.Response.StatusCode : StatusCodes.Status500InternalServerError;
+        var finished = _time.GetTimestamp();
+        service.TrafficOf(proxy.ProxiedDestination?.Model.Config).Record(status, finished, _time.GetElapsedTime(started, finished));
+    }
+}
