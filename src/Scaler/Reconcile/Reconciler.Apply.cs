@@ -66,7 +66,7 @@ public sealed partial class Reconciler
             var created = await host.Runtime.CreateAndStartAsync(ReplicaRequests.Create(action.Spec, host, _options.Cluster, suffix), cancellationToken);
             _tracker.RecordCreateSuccess(action.Service);
             Decide(action, "create", created.ShortId, "ok");
-            WatchStartup(action.Spec, created, cancellationToken);
+            WatchStartup(action.Spec, action.Host, created, cancellationToken);
         }
         catch (Exception e) when (e is ContainerOperationException or RuntimeUnavailableException)
         {
@@ -77,11 +77,13 @@ public sealed partial class Reconciler
 
     /// <summary>
     /// Probes a replica just started every <see cref="ScalerOptions.StartupProbeInterval"/> until it first answers,
-    /// then wakes the loop, whose next pass probes it again and registers it. In the background: a pass never waits
-    /// for an app to start; the start-period rule of the passes still removes one that never answers, and a removal
-    /// stops its probing.
+    /// then registers it and wakes the loop. In the background: a pass never waits for an app to start; the
+    /// start-period rule of the passes still removes one that never answers, and a removal stops its probing.
+    /// Registering here rather than in the next pass matters in a scale-out: the pass creating the other replicas
+    /// holds the pass lock for as long as the engine takes to start them (seconds on a busy host), and a replica
+    /// that is ready would wait that long for traffic.
     /// </summary>
-    private void WatchStartup(ServiceSpec spec, ObservedContainer container, CancellationToken cancellationToken)
+    private void WatchStartup(ServiceSpec spec, string host, ObservedContainer container, CancellationToken cancellationToken)
     {
         if (container.HostPort is null)
         {
@@ -103,6 +105,9 @@ public sealed partial class Reconciler
                     if (passed)
                     {
                         LogStartupPassed(container.Service, container.ShortId, elapsed, probes);
+                        // Not the watch's token: a removal cancels the watch, and a registration cut off mid-call might
+                        // still land, unseen by the removal. Run to the end, the removal check then takes it back.
+                        await RegisterStartedAsync(new RegisterReplica(spec, host, container, "health check passed"), cancellationToken);
                         Changed?.Invoke();
                     }
                     else
@@ -121,6 +126,33 @@ public sealed partial class Reconciler
                 }
             },
             CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Registers a replica whose first check passed, outside any pass. A removal that began meanwhile wins: the
+    /// registration is taken back (the removal may have looked before it landed). A catalog that cannot be reached
+    /// leaves it to the next pass, which registers every passing replica that is not registered.
+    /// </summary>
+    private async Task RegisterStartedAsync(RegisterReplica action, CancellationToken cancellationToken)
+    {
+        var registration = ReplicaRequests.Registration(action.Spec, _hosts[action.Host], action.Container, _options.DeregisterCriticalAfter);
+        try
+        {
+            await _catalog.RegisterAsync(registration, cancellationToken);
+        }
+        catch (CatalogUnavailableException e)
+        {
+            Decide(action, "register", action.Container.ShortId, e.Message);
+            return;
+        }
+
+        if (_tracker.TryMarkRegistered(action.Container.Id))
+        {
+            Decide(action, "register", action.Container.ShortId, "ok");
+            return;
+        }
+
+        await TryDeregisterAsync(action.Container, running: true);
     }
 
     private void StopStartupWatch(string containerId)
