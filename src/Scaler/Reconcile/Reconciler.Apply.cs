@@ -43,6 +43,11 @@ public sealed partial class Reconciler
 
     private async Task RegisterAsync(RegisterReplica action, CancellationToken cancellationToken)
     {
+        if (_tracker.IsRegistered(action.Container.Id))
+        {
+            return; // its startup watch registered it while this pass was planning
+        }
+
         var registration = ReplicaRequests.Registration(action.Spec, _hosts[action.Host], action.Container, _options.DeregisterCriticalAfter);
         try
         {
