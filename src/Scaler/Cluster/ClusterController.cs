@@ -21,6 +21,7 @@ internal sealed partial class ClusterController(
     HostSet hosts,
     HostCommandClient commands,
     ReconcileLoop loop,
+    IEnumerable<IControllerState> state,
     IOptions<ClusterOptions> options,
     TimeProvider time,
     ILogger<ClusterController> logger) : BackgroundService
@@ -37,7 +38,7 @@ internal sealed partial class ClusterController(
             do
             {
                 roster.Expire();
-                var leads = await leaderLock.TryAcquireAsync(stoppingToken);
+                var leads = await leaderLock.TryAcquireAsync(stoppingToken) && await FollowStateAsync(takingOver: !gate.IsOpen, stoppingToken);
                 if (leads)
                 {
                     SyncHosts();
@@ -61,6 +62,28 @@ internal sealed partial class ClusterController(
             gate.Set(false);
             await leaderLock.ReleaseAsync(CancellationToken.None);
             await watching;
+        }
+    }
+
+    /// <summary>
+    /// Reads the shared state again: all of it when taking over, the applied specs when they moved while leading.
+    /// False when a takeover cannot read it: acting on what this agent last knew could undo what another controller did.
+    /// </summary>
+    private async Task<bool> FollowStateAsync(bool takingOver, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var s in state)
+            {
+                await (takingOver ? s.TakeOverAsync(cancellationToken) : s.RefreshAsync(cancellationToken));
+            }
+
+            return true;
+        }
+        catch (State.StateStoreUnavailableException e)
+        {
+            LogStateUnreadable(e.Message);
+            return !takingOver;
         }
     }
 
@@ -100,6 +123,9 @@ internal sealed partial class ClusterController(
             hosts.Replace([.. local.Hosts, .. _remote.Values.OrderBy(h => h.Name, StringComparer.Ordinal)]);
         }
     }
+
+    [LoggerMessage(EventId = 2502, Level = LogLevel.Warning, Message = "The desired state cannot be read from the state store; a new controller waits for it: {Error}")]
+    private partial void LogStateUnreadable(string error);
 
     [LoggerMessage(EventId = 2501, Level = LogLevel.Information, Message = "Agent {Agent} controls the cluster: {Leads}")]
     private partial void LogControllerChanged(string agent, bool leads);
