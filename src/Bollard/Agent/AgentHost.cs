@@ -34,6 +34,11 @@ public static class AgentHost
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(specs);
+        if (config.Controller == ControllerMode.Cluster && config.ConsulAddress is null)
+        {
+            throw new ArgumentException("controller: cluster needs Consul (ConsulAddress): the hosts, the controller's commands and its lock live in Consul", nameof(config));
+        }
+
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Services.AddSystemd();
         // Per-request framework logs would drown the agent's own decisions; warnings and errors still show.
