@@ -35,6 +35,8 @@ internal sealed partial class ClusterController(
         using var timer = new PeriodicTimer(options.Value.LeaderSessionTtl / 3, time);
         try
         {
+            // Contend only once the other hosts are known: a first pass without them would place everything here.
+            await WaitForFirstReadingAsync(stoppingToken);
             do
             {
                 roster.Expire();
@@ -62,6 +64,18 @@ internal sealed partial class ClusterController(
             gate.Set(false);
             await leaderLock.ReleaseAsync(CancellationToken.None);
             await watching;
+        }
+    }
+
+    private async Task WaitForFirstReadingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await roster.FirstReading.WaitAsync(options.Value.StaleAfter, time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // Consul does not answer the watch: the lock will not be won either; contend anyway and let it decide.
         }
     }
 

@@ -11,7 +11,11 @@ namespace Bollard.Scaler.Cluster;
 public sealed class ClusterHostsWatch(ConsulKeyValueWatch watch, IOptions<ScalerOptions> scaler, IOptions<ClusterOptions> options, TimeProvider time)
 {
     private readonly Lock _update = new();
+    private readonly TaskCompletionSource _firstReading = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile HostRoster _roster = HostRoster.Empty;
+
+    /// <summary>Completes after the first reading of the hosts (what they were when this agent started watching).</summary>
+    public Task FirstReading => _firstReading.Task;
 
     /// <summary>The hosts as last read (immutable).</summary>
     public HostRoster Roster => _roster;
@@ -33,6 +37,7 @@ public sealed class ClusterHostsWatch(ConsulKeyValueWatch watch, IOptions<Scaler
                     .OfType<HostReport>()
                     .ToList();
                 Update(roster => roster.Observe(reports, time.GetUtcNow(), options.Value.ForgetHostAfter));
+                _firstReading.TrySetResult();
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
