@@ -143,7 +143,10 @@ public sealed partial class HostAgent(
             unreachable = e.Message;
         }
 
-        var report = new HostReport(host.Name, host.Zone, host.PublishAddress, host.AdvertiseAddress, options.Value.Agent, sequence, containers, unreachable);
+        var report = new HostReport(host.Name, host.Zone, host.PublishAddress, host.AdvertiseAddress, options.Value.Agent, sequence, containers, unreachable)
+        {
+            Cpu = await SampleCpuAsync(host.Runtime, containers, cancellationToken),
+        };
         var id = await session.CurrentAsync(cancellationToken);
         if (!await store.TryAcquireAsync(ClusterKeys.Host(Cluster, host.Name), id, ClusterJson.Write(report), cancellationToken))
         {
@@ -152,6 +155,23 @@ public sealed partial class HostAgent(
             var other = holder is null ? null : ClusterJson.Read<HostReport>(holder.Value)?.Agent;
             LogHostClaimed(host.Name, other ?? "another agent");
         }
+    }
+
+    /// <summary>One reading per running container, all at once; one that cannot be read is left out (missing data, not zero).</summary>
+    private static async Task<Dictionary<string, ContainerCpuSample>> SampleCpuAsync(IContainerRuntime runtime, IReadOnlyList<ObservedContainer> containers, CancellationToken cancellationToken)
+    {
+        var readings = await Task.WhenAll(containers.Where(c => c.State == ContainerRunState.Running).Select(async c =>
+        {
+            try
+            {
+                return (c.Id, Sample: await runtime.SampleCpuAsync(c.Id, cancellationToken));
+            }
+            catch (Exception e) when (e is RuntimeUnavailableException or ContainerOperationException)
+            {
+                return (c.Id, Sample: null);
+            }
+        }));
+        return readings.Where(r => r.Sample is not null).ToDictionary(r => r.Id, r => r.Sample!, StringComparer.Ordinal);
     }
 
     private async Task PumpEventsAsync(IContainerRuntime runtime, ChannelWriter<bool> wake, CancellationToken stoppingToken)

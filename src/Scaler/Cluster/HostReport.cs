@@ -26,7 +26,14 @@ public sealed record HostReport(
     IReadOnlyList<ObservedContainer> Containers,
     string? Unreachable)
 {
-    /// <summary>The same host and containers, whatever the sequence: a change worth a reconcile pass.</summary>
+    /// <summary>
+    /// A CPU reading of each running container, taken with the report (missing ones could not be read), so that the
+    /// controller's cpu metric covers every host. Readings carry the engine's own clock: rates are only ever computed
+    /// between two readings of one container.
+    /// </summary>
+    public IReadOnlyDictionary<string, ContainerCpuSample>? Cpu { get; init; }
+
+    /// <summary>The same host and containers, whatever the sequence and CPU readings: a change worth a reconcile pass.</summary>
     public bool SameStateAs(HostReport other)
     {
         ArgumentNullException.ThrowIfNull(other);

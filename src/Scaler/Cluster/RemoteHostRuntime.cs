@@ -47,9 +47,16 @@ public sealed class RemoteHostRuntime(
     public Task RemoveAsync(string containerId, CancellationToken cancellationToken) =>
         RunAsync(new HostCommand(NewId(), HostCommandKind.Remove) { ContainerId = containerId }, TimeSpan.Zero, cancellationToken);
 
-    /// <summary>No CPU sample crosses hosts yet: a missing sample is missing data (the cpu metric then holds), never zero load.</summary>
+    /// <summary>
+    /// The reading published with the host's last report. Null when the host is unreachable or the container was not
+    /// read: missing data (the cpu metric then holds), never zero load. A reading seen twice gives no rate of its own
+    /// (the sampler keeps the last rate until a reading a second later comes).
+    /// </summary>
     public Task<ContainerCpuSample?> SampleCpuAsync(string containerId, CancellationToken cancellationToken) =>
-        Task.FromResult<ContainerCpuSample?>(null);
+        Task.FromResult(
+            hosts.Roster.Entries.TryGetValue(host, out var entry) && HostRoster.Unreachable(entry, time.GetUtcNow(), options.Value.StaleAfter) is null
+                ? entry.Report.Cpu?.GetValueOrDefault(containerId)
+                : null);
 
     /// <summary>Nothing to stream: the controller wakes its loop itself when a host's report changes.</summary>
     public async IAsyncEnumerable<ContainerEvent> WatchEventsAsync(string cluster, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -4,6 +4,7 @@ using Bollard.Agent;
 using Bollard.Discovery.Consul;
 using Bollard.IntegrationTests.Agent;
 using Bollard.Scaler.Cluster;
+using Bollard.Scaler.Hosts;
 using Bollard.Scaler.Reconcile;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,6 +42,11 @@ public sealed class ClusterControllerTests
             Assert.Null(follower.Services.GetRequiredService<Reconciler>().LastPlan);
             Assert.Equal(2, await RunningAsync(a));
             Assert.Equal(2, await RunningAsync(b));
+
+            // The other host's CPU readings reach the controller with its report (for the cpu metric).
+            var remote = leader.Services.GetRequiredService<HostSet>()[follower.Config.Hosts[0].Name].Runtime;
+            var remoteReplica = (await RunningIdsAsync(follower)).First();
+            await Eventually.TrueAsync(async () => await remote.SampleCpuAsync(remoteReplica, CancellationToken.None) is not null, "a CPU reading of the other host's replica", TimeSpan.FromSeconds(10));
 
             // The controller stops (its replicas keep running). The other agent takes the lock, sees the stopped
             // agent's host as unreachable, keeps its own replicas and replaces the lost capacity on its own host.

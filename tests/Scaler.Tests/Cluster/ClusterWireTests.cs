@@ -16,7 +16,11 @@ public sealed class ClusterWireTests
         {
             Labels = ImmutableDictionary<string, string>.Empty.Add(ContainerLabels.Service, "web").Add(ContainerLabels.Settings, "{\"image\":\"x\"}"),
         };
-        var report = new HostReport("h2", "zone-b", "10.0.0.2", "192.0.2.2", "h2/1234abcd", 42, [container], null);
+        var sample = new ContainerCpuSample(123_456_789_000, new DateTimeOffset(2026, 1, 1, 0, 0, 1, 500, TimeSpan.Zero));
+        var report = new HostReport("h2", "zone-b", "10.0.0.2", "192.0.2.2", "h2/1234abcd", 42, [container], null)
+        {
+            Cpu = new Dictionary<string, ContainerCpuSample> { [container.Id] = sample },
+        };
 
         var back = ClusterJson.Read<HostReport>(ClusterJson.Write(report))!;
 
@@ -26,6 +30,7 @@ public sealed class ClusterWireTests
         var read = Assert.Single(back.Containers);
         Assert.Equal(container with { Labels = read.Labels }, read);
         Assert.Equal(container.Labels.OrderBy(l => l.Key), read.Labels.OrderBy(l => l.Key));
+        Assert.Equal(sample, back.Cpu![container.Id]);
     }
 
     [Fact]

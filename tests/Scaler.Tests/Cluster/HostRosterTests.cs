@@ -87,6 +87,8 @@ public sealed class HostRosterTests
         var first = HostRoster.Empty.Observe([Report("h2", 1, "c1")], T0, Forget);
 
         Assert.False(first.Observe([Report("h2", 2, "c1")], T0 + TimeSpan.FromSeconds(2), Forget).DiffersFrom(first));
+        var withCpu = Report("h2", 3, "c1") with { Cpu = new Dictionary<string, ContainerCpuSample> { ["c1"] = new(1, T0) } };
+        Assert.False(first.Observe([withCpu], T0 + TimeSpan.FromSeconds(4), Forget).DiffersFrom(first));
         Assert.True(first.Observe([Report("h2", 2, "c1", "c2")], T0 + TimeSpan.FromSeconds(2), Forget).DiffersFrom(first));
         Assert.True(first.Observe([], T0 + TimeSpan.FromSeconds(2), Forget).DiffersFrom(first));
         Assert.True(first.Observe([Report("h2", 1, "c1"), Report("h3", 1)], T0, Forget).DiffersFrom(first));
