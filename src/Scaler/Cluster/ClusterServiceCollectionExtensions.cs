@@ -26,7 +26,8 @@ public static class ClusterServiceCollectionExtensions
             options.Configure(configure);
         }
 
-        options.Validate(o => o.Validate().Count == 0, "invalid cluster options").ValidateOnStart();
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterOptions>, ClusterOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new LocalHosts(sp.GetRequiredService<HostSet>().Hosts));
         services.TryAddSingleton<AgentSession>();
