@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Bollard.SampleApp;
 
 // A stateless HTTP replica for Bollard's demos and tests: it says who it is, costs what it is told to cost, and
@@ -10,6 +12,7 @@ var port = Environment.GetEnvironmentVariable("PORT") is { Length: > 0 } p ? int
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.WebHost.UseUrls(string.Create(CultureInfo.InvariantCulture, $"http://0.0.0.0:{port}"));
 builder.Services.AddSingleton(settings);
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, SampleJsonContext.Default));
 
 // Per-request framework logs would drown the container's log under load; startup and errors still show.
 builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
@@ -43,7 +46,7 @@ app.MapPost("/admin/config", (WorkloadSettings s, int? latencyMs, int? cpuMs, do
         return Results.BadRequest(e.Message);
     }
 
-    return Results.Json(s.Costs);
+    return Results.Json(s.Costs, SampleJsonContext.Default.WorkloadCosts);
 });
 
 // Every other path answers too, so that path-prefix routes of the balancer can be tested against one image.
@@ -67,9 +70,16 @@ app.Map("/{**path}", async (HttpContext context, WorkloadSettings s) =>
 
     var reply = new Reply(s.Replica, s.Version, s.Zone, context.Request.Path.Value ?? "/");
     var failed = costs.ErrorRate > 0 && Random.Shared.NextDouble() < costs.ErrorRate;
-    return Results.Json(reply, statusCode: failed ? StatusCodes.Status500InternalServerError : StatusCodes.Status200OK);
+    return Results.Json(reply, SampleJsonContext.Default.Reply, statusCode: failed ? StatusCodes.Status500InternalServerError : StatusCodes.Status200OK);
 });
 
 app.Run();
 
 internal sealed record Reply(string Replica, string Version, string Zone, string Path);
+
+// Source-generated JSON: the image is compiled ahead of time, where reflection-based serialization is not available.
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(Reply))]
+[JsonSerializable(typeof(WorkloadCosts))]
+[JsonSerializable(typeof(string))] // Results.BadRequest(message)
+internal sealed partial class SampleJsonContext : JsonSerializerContext;

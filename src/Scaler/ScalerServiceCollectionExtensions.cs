@@ -38,6 +38,7 @@ public static class ScalerServiceCollectionExtensions
             var o = sp.GetRequiredService<IOptions<ScalerOptions>>().Value;
             return new HostSet([new ManagedHost(o.HostName, o.Zone, o.PublishAddress, o.AdvertiseAddress, sp.GetRequiredService<IContainerRuntime>())]);
         });
+        services.TryAddSingleton<IReconcileGate, OpenReconcileGate>();
         services.TryAddSingleton<Reconciler>();
         services.TryAddSingleton<ReconcileLoop>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ReconcileLoop>());

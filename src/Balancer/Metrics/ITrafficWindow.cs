@@ -17,6 +17,13 @@ public interface ITrafficWindow
     /// </summary>
     TrafficStats Read(string service, string? version, TimeSpan window);
 
+    /// <summary>
+    /// Requests of <paramref name="service"/> (every version) over the last <paramref name="span"/> ending now (whole
+    /// seconds, 1-60 s), the second still filling included and the oldest second pro rata: a sliding count that sees a
+    /// load step within a fraction of a second, where <see cref="Read"/> waits for whole seconds to complete.
+    /// </summary>
+    double SlidingRequests(string service, TimeSpan span);
+
     /// <summary>The versions of <paramref name="service"/> that served requests recently, ordered.</summary>
     IReadOnlyList<string> VersionsOf(string service);
 }

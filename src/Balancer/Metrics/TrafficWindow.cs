@@ -95,6 +95,31 @@ internal sealed class TrafficWindow
         sums.InFlight += InFlight;
     }
 
+    /// <summary>
+    /// Requests in the <paramref name="seconds"/> before <paramref name="now"/>, the second still filling included: the
+    /// oldest second counts with the share of it still inside the span (requests are taken as even within a second).
+    /// </summary>
+    public double SlidingRequests(long now, int seconds)
+    {
+        var current = now / _frequency;
+        var elapsed = (double)(now % _frequency) / _frequency;
+        var sum = 0.0;
+        for (var back = 0; back <= seconds && current - back >= 0; back++)
+        {
+            var second = current - back;
+            var slot = (int)(second % Slots);
+            if (Volatile.Read(ref _epochs[slot]) != second)
+            {
+                continue;
+            }
+
+            var requests = Volatile.Read(ref _requests[slot]);
+            sum += back == seconds ? requests * (1 - elapsed) : requests;
+        }
+
+        return sum;
+    }
+
     /// <summary>Clears a slot for a new second. False when the slot already holds a newer second (a very late writer).</summary>
     private bool Roll(int slot, long second)
     {

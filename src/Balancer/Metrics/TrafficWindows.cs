@@ -40,6 +40,23 @@ internal sealed class TrafficWindows(TimeProvider time) : ITrafficWindow
         return sums.ToStats(seconds);
     }
 
+    public double SlidingRequests(string service, TimeSpan span)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        var seconds = SecondsOf(span);
+        var now = time.GetTimestamp();
+        var sum = 0.0;
+        foreach (var (key, traffic) in _windows)
+        {
+            if (key.Service == service)
+            {
+                sum += traffic.SlidingRequests(now, seconds);
+            }
+        }
+
+        return sum;
+    }
+
     public IReadOnlyList<string> VersionsOf(string service)
     {
         ArgumentNullException.ThrowIfNull(service);

@@ -66,6 +66,24 @@ public sealed record AgentConfig
 
     /// <summary>A file holding the Consul ACL token (never logged).</summary>
     public string? ConsulTokenFile { get; init; }
+
+    /// <summary>
+    /// Who decides: this agent for its own hosts (<see cref="ControllerMode.Local"/>, the default), or one elected
+    /// controller for every host of the cluster (<see cref="ControllerMode.Cluster"/>, needs Consul).
+    /// </summary>
+    public ControllerMode Controller { get; init; } = ControllerMode.Local;
+}
+
+public enum ControllerMode
+{
+    /// <summary>The agent reconciles the hosts of its own config, alone (a single host, or one agent for several engines).</summary>
+    Local,
+
+    /// <summary>
+    /// Every agent publishes its hosts in Consul and runs the controller's commands for them; the agent holding the
+    /// Consul lock reconciles all published hosts as one cluster.
+    /// </summary>
+    Cluster,
 }
 
 /// <summary>One engine the agent manages, and the zone it stands in.</summary>

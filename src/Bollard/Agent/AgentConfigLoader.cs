@@ -75,6 +75,7 @@ public static class AgentConfigLoader
             ConsulTokenFile = consul?.Text("tokenFile") is { } token ? Path.GetFullPath(token, baseDir) : null,
             BalancerZoneMode = ZoneModeOf(balancer) ?? defaults.BalancerZoneMode,
             BalancerSlowStart = SlowStartOf(balancer?.Mapping("slowStart")),
+            Controller = ControllerOf(yaml, consul is not null) ?? defaults.Controller,
         };
         balancer?.RejectUnknownFields();
         docker?.RejectUnknownFields();
@@ -98,6 +99,25 @@ public static class AgentConfigLoader
             slowStart.Number("warmLoadLimit", 1, 100));
         slowStart.RejectUnknownFields();
         return config;
+    }
+
+    private static ControllerMode? ControllerOf(YamlMappingReader yaml, bool hasConsul)
+    {
+        switch (yaml.Text("controller"))
+        {
+            case null:
+                return null;
+            case "local":
+                return ControllerMode.Local;
+            case "cluster" when hasConsul:
+                return ControllerMode.Cluster;
+            case "cluster":
+                yaml.Error("controller", "'cluster' needs a consul block (consul: {address: http://127.0.0.1:8500}): the hosts, the controller's commands and its lock live in Consul");
+                return null;
+            case var other:
+                yaml.Error("controller", $"'{other}' is not a controller mode (local: this agent reconciles the hosts of its config alone; cluster: one elected agent reconciles every host of the cluster, with Consul)");
+                return null;
+        }
     }
 
     private static ZoneMode? ZoneModeOf(YamlMappingReader? balancer)

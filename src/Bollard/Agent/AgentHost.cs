@@ -4,6 +4,7 @@ using Bollard.Balancer.Weights;
 using Bollard.Discovery;
 using Bollard.Scaler;
 using Bollard.Scaler.Admin;
+using Bollard.Scaler.Cluster;
 using Bollard.Scaler.Docker;
 using Bollard.Balancer.Metrics;
 using Bollard.Discovery.Consul;
@@ -20,7 +21,8 @@ namespace Bollard.Agent;
 /// <summary>
 /// The composition root of `bollard agent`: one process with the three roles of a single host: the scaler's
 /// reconcile loop against the local Docker engine, the catalog (Consul, or embedded when none is configured) and
-/// the balancer on <see cref="AgentConfig.Listen"/>. /metrics, /healthz and the admin API (/v1, bearer token) are served
+/// the balancer on <see cref="AgentConfig.Listen"/>. With <see cref="ControllerMode.Cluster"/> the reconcile loop runs
+/// only on the elected controller, over every host of the cluster; each agent runs its own hosts' part. /metrics, /healthz and the admin API (/v1, bearer token) are served
 /// on <see cref="AgentConfig.Admin"/> only.
 /// </summary>
 public static class AgentHost
@@ -32,6 +34,11 @@ public static class AgentHost
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(specs);
+        if (config.Controller == ControllerMode.Cluster && config.ConsulAddress is null)
+        {
+            throw new ArgumentException("controller: cluster needs Consul (ConsulAddress): the hosts, the controller's commands and its lock live in Consul", nameof(config));
+        }
+
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Services.AddSystemd();
         // Per-request framework logs would drown the agent's own decisions; warnings and errors still show.
@@ -95,6 +102,13 @@ public static class AgentHost
             scaler.PublishAddress = config.PublishAddress;
             scaler.AdvertiseAddress = config.AdvertiseAddress;
         });
+        if (config.Controller == ControllerMode.Cluster)
+        {
+            // Unique per agent process, also when one machine runs several (the tests do).
+            var agent = $"{config.HostName}/{Guid.NewGuid().ToString("N")[..8]}";
+            builder.Services.AddClusterController(cluster => cluster.Agent = agent);
+        }
+
         builder.Services.AddBalancer(balancer =>
         {
             balancer.Cluster = config.Cluster;

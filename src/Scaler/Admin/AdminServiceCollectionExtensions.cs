@@ -23,7 +23,9 @@ public static class AdminServiceCollectionExtensions
         services.TryAddImagePinning();
         services.TryAddSingleton<ControlPlaneStatusReader>();
         services.TryAddSingleton<IControlPlane, SpecControlPlane>();
-        services.AddHostedService<DesiredSpecsRestorer>();
+        services.TryAddSingleton<DesiredSpecsRestorer>();
+        services.AddHostedService(sp => sp.GetRequiredService<DesiredSpecsRestorer>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Cluster.IControllerState, ControllerDesiredState>());
         services.AddProblemDetails();
         services.Configure<JsonOptions>(json => json.SerializerOptions.WriteIndented = false);
         services.AddOpenApi(openApi => openApi.ShouldInclude = d => d.RelativePath?.StartsWith("v1/", StringComparison.Ordinal) == true);

@@ -22,7 +22,14 @@ internal sealed partial class DesiredSpecsRestorer(
     IEnumerable<IAppliedSpecsListener> listeners,
     ILogger<DesiredSpecsRestorer> logger) : IHostedLifecycleService
 {
-    public async Task StartingAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken) => RestoreAsync(cancellationToken);
+
+    /// <summary>
+    /// Makes the applied specs in the store the desired state (also when a cluster's controller takes over, or
+    /// another agent applied specs meanwhile).
+    /// </summary>
+    /// <exception cref="StateStoreUnavailableException">The store cannot be read: nothing was changed.</exception>
+    public async Task RestoreAsync(CancellationToken cancellationToken)
     {
         AppliedSpecs? applied;
         try

@@ -24,6 +24,10 @@ internal sealed class DesiredSpecsStore(IStateStore store)
         }
     }
 
+    /// <summary>The version of the applied specs in the store (0 when nothing was ever applied): it changes with every apply.</summary>
+    public async Task<ulong> VersionAsync(CancellationToken cancellationToken) =>
+        (await store.GetAsync(StateKeys.DesiredSpecs, cancellationToken))?.Version ?? 0;
+
     /// <summary>The last applied files and pins, or null when nothing was ever applied.</summary>
     public async Task<AppliedSpecs?> LoadAsync(CancellationToken cancellationToken)
     {

@@ -27,6 +27,28 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
 
     public void Dispose() => _gate.Dispose();
 
+    /// <summary>
+    /// Forgets every deployment held in memory: the next pass reads each from the store again. For a cluster's
+    /// controller that takes over, since another controller may have moved the rollouts meanwhile.
+    /// </summary>
+    public async Task ForgetAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            lock (_deployments)
+            {
+                _deployments.Clear();
+            }
+
+            _weightsCleared.Clear();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>The current deployment record of a service (null before its first pass).</summary>
     public Deployment? Current(string service)
     {

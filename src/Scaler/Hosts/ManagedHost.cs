@@ -15,23 +15,11 @@ namespace Bollard.Scaler.Hosts;
 public sealed record ManagedHost(string Name, string Zone, string PublishAddress, string? AdvertiseAddress, IContainerRuntime Runtime)
 {
     public string RegisteredAddress => AdvertiseAddress ?? PublishAddress;
-}
 
-/// <summary>The hosts this agent manages. When it made their runtimes itself it disposes them.</summary>
-public sealed class HostSet(IReadOnlyList<ManagedHost> hosts, bool ownsRuntimes = false) : IDisposable
-{
-    public IReadOnlyList<ManagedHost> Hosts { get; } = hosts;
-
-    public ManagedHost this[string name] => Hosts.First(h => h.Name == name);
-
-    public void Dispose()
-    {
-        if (ownsRuntimes)
-        {
-            foreach (var host in Hosts)
-            {
-                (host.Runtime as IDisposable)?.Dispose();
-            }
-        }
-    }
+    /// <summary>
+    /// Where this host's replicas are registered; null: the agent's own catalog. A replica must be registered in the
+    /// Consul agent of the host it runs on (its check then lives and dies with that host), so a host managed from
+    /// another agent has its registrations done by its own agent (see Cluster/).
+    /// </summary>
+    public IReplicaRegistrar? Registrar { get; init; }
 }

@@ -11,11 +11,13 @@ namespace Bollard.Scaler.Reconcile;
 /// Runs <see cref="Reconciler.ReconcileOnceAsync"/> forever: on a timer, and at once when Docker reports a container
 /// event, a removal finishes, a new replica passes its first check, or a service's load rises past its last decision.
 /// Events only wake it; every pass re-reads everything (level-triggered). An unreachable engine is retried with
-/// capped exponential backoff, and nothing is changed meanwhile.
+/// capped exponential backoff, and nothing is changed meanwhile. Passes run only while the <see cref="IReconcileGate"/>
+/// is open (in cluster mode: while this agent is the controller).
 /// </summary>
 internal sealed partial class ReconcileLoop(
     Reconciler reconciler,
     HostSet hosts,
+    IReconcileGate gate,
     IOptions<ScalerOptions> options,
     TimeProvider time,
     ILogger<ReconcileLoop> logger) : BackgroundService
@@ -35,6 +37,7 @@ internal sealed partial class ReconcileLoop(
             TimeSpan next;
             try
             {
+                await gate.WaitOpenAsync(stoppingToken);
                 var plan = await reconciler.ReconcileOnceAsync(stoppingToken);
                 if (failures > 0)
                 {

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Bollard.Discovery;
 using Bollard.Scaler.Decisions;
 using Bollard.Scaler.Health;
+using Bollard.Scaler.Hosts;
 using Bollard.Scaler.Runtime;
 using Bollard.Scaler.Specs;
 
@@ -10,7 +11,10 @@ namespace Bollard.Scaler.Reconcile;
 /// <summary>The applier: performs a plan's actions, each recorded in the decision log with its outcome.</summary>
 public sealed partial class Reconciler
 {
-    private async Task ApplyAsync(ReconcilePlan plan, CancellationToken cancellationToken)
+    /// <param name="plan">The pass's plan.</param>
+    /// <param name="hosts">The hosts the pass observed: the set may change meanwhile (cluster mode), a plan applies to what it saw.</param>
+    /// <param name="cancellationToken">Cancels the pass.</param>
+    private async Task ApplyAsync(ReconcilePlan plan, Dictionary<string, ManagedHost> hosts, CancellationToken cancellationToken)
     {
         var steps = new List<Task>();
         foreach (var action in plan.Actions)
@@ -18,13 +22,13 @@ public sealed partial class Reconciler
             switch (action)
             {
                 case RemoveReplica remove when _tracker.TryBeginRemoval(remove.Container.Id):
-                    Track(RemoveAsync(remove, _tracker.IsRegistered(remove.Container.Id)));
+                    Track(RemoveAsync(remove, hosts[remove.Host], _tracker.IsRegistered(remove.Container.Id)));
                     break;
                 case RegisterReplica register:
-                    steps.Add(RegisterAsync(register, cancellationToken));
+                    steps.Add(RegisterAsync(register, hosts[register.Host], cancellationToken));
                     break;
                 case CreateReplica create:
-                    steps.Add(CreateAsync(create, cancellationToken));
+                    steps.Add(CreateAsync(create, hosts[create.Host], cancellationToken));
                     break;
             }
         }
@@ -41,12 +45,17 @@ public sealed partial class Reconciler
         }
     }
 
-    private async Task RegisterAsync(RegisterReplica action, CancellationToken cancellationToken)
+    private async Task RegisterAsync(RegisterReplica action, ManagedHost host, CancellationToken cancellationToken)
     {
-        var registration = ReplicaRequests.Registration(action.Spec, _hosts[action.Host], action.Container, _options.DeregisterCriticalAfter);
+        if (_tracker.IsRegistered(action.Container.Id))
+        {
+            return; // its startup watch registered it while this pass was planning
+        }
+
+        var registration = ReplicaRequests.Registration(action.Spec, host, action.Container, _options.DeregisterCriticalAfter);
         try
         {
-            await _catalog.RegisterAsync(registration, cancellationToken);
+            await RegistrarOf(host).RegisterAsync(registration, cancellationToken);
             _tracker.MarkRegistered(action.Container.Id);
             Decide(action, "register", action.Container.ShortId, "ok");
         }
@@ -57,16 +66,15 @@ public sealed partial class Reconciler
         }
     }
 
-    private async Task CreateAsync(CreateReplica action, CancellationToken cancellationToken)
+    private async Task CreateAsync(CreateReplica action, ManagedHost host, CancellationToken cancellationToken)
     {
-        var host = _hosts[action.Host];
         var suffix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
         try
         {
             var created = await host.Runtime.CreateAndStartAsync(ReplicaRequests.Create(action.Spec, host, _options.Cluster, suffix), cancellationToken);
             _tracker.RecordCreateSuccess(action.Service);
             Decide(action, "create", created.ShortId, "ok");
-            WatchStartup(action.Spec, created, cancellationToken);
+            WatchStartup(action.Spec, host, created, cancellationToken);
         }
         catch (Exception e) when (e is ContainerOperationException or RuntimeUnavailableException)
         {
@@ -77,11 +85,13 @@ public sealed partial class Reconciler
 
     /// <summary>
     /// Probes a replica just started every <see cref="ScalerOptions.StartupProbeInterval"/> until it first answers,
-    /// then wakes the loop, whose next pass probes it again and registers it. In the background: a pass never waits
-    /// for an app to start; the start-period rule of the passes still removes one that never answers, and a removal
-    /// stops its probing.
+    /// then registers it and wakes the loop. In the background: a pass never waits for an app to start; the
+    /// start-period rule of the passes still removes one that never answers, and a removal stops its probing.
+    /// Registering here rather than in the next pass matters in a scale-out: the pass creating the other replicas
+    /// holds the pass lock for as long as the engine takes to start them (seconds on a busy host), and a replica
+    /// that is ready would wait that long for traffic.
     /// </summary>
-    private void WatchStartup(ServiceSpec spec, ObservedContainer container, CancellationToken cancellationToken)
+    private void WatchStartup(ServiceSpec spec, ManagedHost host, ObservedContainer container, CancellationToken cancellationToken)
     {
         if (container.HostPort is null)
         {
@@ -103,6 +113,9 @@ public sealed partial class Reconciler
                     if (passed)
                     {
                         LogStartupPassed(container.Service, container.ShortId, elapsed, probes);
+                        // Not the watch's token: a removal cancels the watch, and a registration cut off mid-call might
+                        // still land, unseen by the removal. Run to the end, the removal check then takes it back.
+                        await RegisterStartedAsync(new RegisterReplica(spec, host.Name, container, "health check passed"), host, cancellationToken);
                         Changed?.Invoke();
                     }
                     else
@@ -123,6 +136,33 @@ public sealed partial class Reconciler
             CancellationToken.None);
     }
 
+    /// <summary>
+    /// Registers a replica whose first check passed, outside any pass. A removal that began meanwhile wins: the
+    /// registration is taken back (the removal may have looked before it landed). A catalog that cannot be reached
+    /// leaves it to the next pass, which registers every passing replica that is not registered.
+    /// </summary>
+    private async Task RegisterStartedAsync(RegisterReplica action, ManagedHost host, CancellationToken cancellationToken)
+    {
+        var registration = ReplicaRequests.Registration(action.Spec, host, action.Container, _options.DeregisterCriticalAfter);
+        try
+        {
+            await RegistrarOf(host).RegisterAsync(registration, cancellationToken);
+        }
+        catch (CatalogUnavailableException e)
+        {
+            Decide(action, "register", action.Container.ShortId, e.Message);
+            return;
+        }
+
+        if (_tracker.TryMarkRegistered(action.Container.Id))
+        {
+            Decide(action, "register", action.Container.ShortId, "ok");
+            return;
+        }
+
+        await TryDeregisterAsync(RegistrarOf(host), action.Container, running: true);
+    }
+
     private void StopStartupWatch(string containerId)
     {
         if (_startupWatches.TryGetValue(containerId, out var watch))
@@ -138,14 +178,14 @@ public sealed partial class Reconciler
         }
     }
 
-    private async Task RemoveAsync(RemoveReplica action, bool registered)
+    private async Task RemoveAsync(RemoveReplica action, ManagedHost host, bool registered)
     {
         var container = action.Container;
         StopStartupWatch(container.Id);
-        var runtime = _hosts[action.Host].Runtime;
+        var runtime = host.Runtime;
         try
         {
-            if (registered && !await TryDeregisterAsync(container, running: container.State != ContainerRunState.Stopped))
+            if (registered && !await TryDeregisterAsync(RegistrarOf(host), container, running: container.State != ContainerRunState.Stopped))
             {
                 // The catalog could not be told: a running replica stays (static stability), the next pass retries.
                 Decide(action, "remove", container.ShortId, "postponed: the catalog is unreachable, the replica keeps running");
@@ -173,11 +213,11 @@ public sealed partial class Reconciler
         }
     }
 
-    private async Task<bool> TryDeregisterAsync(ObservedContainer container, bool running)
+    private async Task<bool> TryDeregisterAsync(IReplicaRegistrar registrar, ObservedContainer container, bool running)
     {
         try
         {
-            await _catalog.DeregisterAsync(ReplicaRequests.InstanceId(container), CancellationToken.None);
+            await registrar.DeregisterAsync(ReplicaRequests.InstanceId(container), CancellationToken.None);
             _tracker.MarkDeregistered(container.Id);
             return true;
         }
@@ -187,6 +227,8 @@ public sealed partial class Reconciler
             return !running; // a dead container can go: the catalog's own check already fails it
         }
     }
+
+    private IReplicaRegistrar RegistrarOf(ManagedHost host) => host.Registrar ?? _catalog;
 
     private void Decide(ReconcileAction action, string verb, string? subject, string outcome)
     {

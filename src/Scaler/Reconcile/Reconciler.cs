@@ -22,7 +22,7 @@ public sealed partial class Reconciler : IDisposable
 {
     private readonly IServiceSpecSource _specs;
     private readonly HostSet _hosts;
-    private readonly IServiceCatalog _catalog;
+    private readonly IReplicaRegistrar _catalog;
     private readonly IReplicaProber _prober;
     private readonly IReplicaDrain _drain;
     private readonly DecisionLog _decisions;
@@ -51,7 +51,7 @@ public sealed partial class Reconciler : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         (_specs, _hosts, _catalog, _prober, _drain, _decisions, _options, _time, _logger) =
-            (specs, hosts, catalog, prober, drain, decisions, options.Value, time, logger);
+            (specs, hosts, new CatalogRegistrar(catalog), prober, drain, decisions, options.Value, time, logger);
         _controller = new ScaleController(load, new ReplicaCpu(hosts), deployments, decisions);
     }
 
@@ -95,7 +95,7 @@ public sealed partial class Reconciler : IDisposable
             var slots = observed.Select(o => new HostSlot(o.Host.Name, o.Host.Zone, o.Available)).ToList();
             var input = new ReconcileInput(targets, slots, views, FrozenServices(observed, specs), now, _tracker.CreateBlocked(now));
             var plan = ReconcilePlanner.Plan(input);
-            await ApplyAsync(plan, cancellationToken);
+            await ApplyAsync(plan, observed.ToDictionary(o => o.Host.Name, o => o.Host, StringComparer.Ordinal), cancellationToken);
             ScalerMetrics.Publish(plan.Counts);
             LastPlan = plan;
             return plan;

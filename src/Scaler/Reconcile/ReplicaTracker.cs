@@ -7,7 +7,8 @@ namespace Bollard.Scaler.Reconcile;
 /// <summary>
 /// What the agent remembers between passes about the containers it found: health as probed, whether each is in the
 /// catalog, which are being removed, and which services' creates are backing off. Only the reconciler writes it,
-/// under its single-pass lock; removals finishing in the background use the locked members.
+/// under its single-pass lock; removals finishing in the background and replicas registered as soon as they started
+/// use the locked members (registration and removal).
 /// </summary>
 internal sealed class ReplicaTracker
 {
@@ -41,11 +42,48 @@ internal sealed class ReplicaTracker
         return url;
     }
 
-    public bool IsRegistered(string containerId) => _registered.Contains(containerId);
+    public bool IsRegistered(string containerId)
+    {
+        lock (_lock)
+        {
+            return _registered.Contains(containerId);
+        }
+    }
 
-    public void MarkRegistered(string containerId) => _registered.Add(containerId);
+    public void MarkRegistered(string containerId)
+    {
+        lock (_lock)
+        {
+            _registered.Add(containerId);
+        }
+    }
 
-    public void MarkDeregistered(string containerId) => _registered.Remove(containerId);
+    /// <summary>
+    /// Marks a replica registered unless its removal has begun; false then, and the caller takes the registration back.
+    /// One lock for both sets: a removal reads <see cref="IsRegistered"/> after <see cref="TryBeginRemoval"/>, so either
+    /// the removal sees the registration and deregisters, or the registration sees the removal.
+    /// </summary>
+    public bool TryMarkRegistered(string containerId)
+    {
+        lock (_lock)
+        {
+            if (_removing.Contains(containerId))
+            {
+                return false;
+            }
+
+            _registered.Add(containerId);
+            return true;
+        }
+    }
+
+    public void MarkDeregistered(string containerId)
+    {
+        lock (_lock)
+        {
+            _registered.Remove(containerId);
+        }
+    }
 
     public bool TryBeginRemoval(string containerId)
     {
@@ -79,7 +117,11 @@ internal sealed class ReplicaTracker
             _health.Remove(id);
         }
 
-        _registered.RemoveWhere(id => !existing.Contains(id));
+        lock (_lock)
+        {
+            _registered.RemoveWhere(id => !existing.Contains(id));
+        }
+
         foreach (var id in _healthUrls.Keys.Where(id => !existing.Contains(id)).ToList())
         {
             _healthUrls.Remove(id);

@@ -134,6 +134,35 @@ public sealed class TrafficWindowTests
     public void Windows_are_whole_seconds_between_1_and_60(double seconds, int expected) =>
         Assert.Equal(expected, TrafficWindows.SecondsOf(TimeSpan.FromSeconds(seconds)));
 
+    [Fact]
+    public void A_sliding_count_includes_the_second_still_filling_and_the_oldest_second_pro_rata()
+    {
+        // 10 requests in one second, then 4 in the next (of every version: the sliding count is per service).
+        for (var i = 0; i < 10; i++)
+        {
+            Record("web", "v1", TimeSpan.FromMilliseconds(5), error: false);
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        for (var i = 0; i < 4; i++)
+        {
+            Record("web", i % 2 == 0 ? "v1" : "v2", TimeSpan.FromMilliseconds(5), error: false);
+        }
+
+        // At the start of the second second: all of the first (the span's oldest second, wholly inside) plus the 4 so far.
+        Assert.Equal(14, _windows.SlidingRequests("web", TimeSpan.FromSeconds(1)), 6);
+
+        // A quarter into it: the first second counts three quarters.
+        _time.Advance(TimeSpan.FromMilliseconds(250));
+        Assert.Equal(4 + 7.5, _windows.SlidingRequests("web", TimeSpan.FromSeconds(1)), 6);
+        Assert.Equal(14, _windows.SlidingRequests("web", TimeSpan.FromSeconds(2)), 6);
+        Assert.Equal(0, _windows.SlidingRequests("api", TimeSpan.FromSeconds(1)), 6);
+
+        // Whole seconds later the first second has left a 1 s span.
+        _time.Advance(TimeSpan.FromMilliseconds(750));
+        Assert.Equal(4, _windows.SlidingRequests("web", TimeSpan.FromSeconds(1)), 6);
+    }
+
     private void Record(string service, string version, TimeSpan elapsed, bool error) =>
         _windows.For(service, version).Record(_time.GetTimestamp(), elapsed, error);
 }

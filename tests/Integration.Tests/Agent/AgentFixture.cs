@@ -32,13 +32,15 @@ internal sealed class AgentFixture : IAsyncDisposable
     /// <param name="scaling">YAML lines for the spec's replicas/autoscaling/placement fields.</param>
     /// <param name="consul">Consul's address, or null for the embedded catalog.</param>
     /// <param name="hosts">Engines standing for hosts in zones; null for the default engine alone.</param>
-    public AgentFixture(string service, string scaling, Uri? consul = null, IReadOnlyList<HostConfig>? hosts = null)
+    /// <param name="cluster">The cluster to join (several agents of one cluster); null for a fresh one.</param>
+    /// <param name="controller">Who reconciles: this agent alone, or the cluster's elected controller.</param>
+    public AgentFixture(string service, string scaling, Uri? consul = null, IReadOnlyList<HostConfig>? hosts = null, string? cluster = null, ControllerMode controller = ControllerMode.Local)
     {
         Service = service;
         Docker = new DockerClientConfiguration(TestEnvironment.DockerEndpoint).CreateClient();
         Config = new AgentConfig
         {
-            Cluster = TestEnvironment.UniqueName("agent"),
+            Cluster = cluster ?? TestEnvironment.UniqueName("agent"),
             Zone = "zone-a",
             Listen = new IPEndPoint(IPAddress.Loopback, FreePort()),
             Admin = new IPEndPoint(IPAddress.Loopback, FreePort()),
@@ -46,6 +48,7 @@ internal sealed class AgentFixture : IAsyncDisposable
             ConsulAddress = consul,
             StateDirectory = Path.Combine(Path.GetTempPath(), TestEnvironment.UniqueName("state")),
             Hosts = hosts ?? [],
+            Controller = controller,
         };
         Engines = [.. (hosts ?? []).Select(h => new DockerClientConfiguration(new Uri(h.DockerEndpoint)).CreateClient())];
         // A real spec file, as an operator's: rollouts edit the applied files.
@@ -84,10 +87,17 @@ internal sealed class AgentFixture : IAsyncDisposable
 
     public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("the agent is not running");
 
+    /// <summary>Replaces services of the agent before it starts (e.g. shorter timings).</summary>
+    public Action<IServiceCollection>? Overrides { get; init; }
+
     public async Task StartAsync()
     {
-        // Warnings and errors only: the agent's decisions would drown the test output.
-        _app = AgentHost.Build(Config, Specs, services => services.Configure<LoggerFilterOptions>(o => o.MinLevel = LogLevel.Warning));
+        _app = AgentHost.Build(Config, Specs, services =>
+        {
+            // Warnings and errors only: the agent's decisions would drown the test output.
+            services.Configure<LoggerFilterOptions>(o => o.MinLevel = LogLevel.Warning);
+            Overrides?.Invoke(services);
+        });
         await _app.StartAsync();
     }
 

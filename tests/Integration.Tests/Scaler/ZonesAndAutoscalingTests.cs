@@ -11,6 +11,7 @@ namespace Bollard.IntegrationTests.Scaler;
 /// The scaler with real engines standing for three zones (the default engine and two started by scripts/engines.sh),
 /// the real balancer and the sample app. The tests of this class run one after the other: one stops an engine.
 /// </summary>
+[Collection(ZoneEngines.Name)]
 public sealed class ZonesAndAutoscalingTests
 {
     [Fact]

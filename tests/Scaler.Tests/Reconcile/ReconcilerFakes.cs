@@ -11,10 +11,12 @@ using Bollard.Scaler.Traffic;
 namespace Bollard.Scaler.Tests.Reconcile;
 
 /// <summary>An engine in memory: a create is running at once on a fresh host port, created at the fake clock's now.</summary>
-internal sealed class InMemoryRuntime(TimeProvider time) : IContainerRuntime
+/// <param name="time">The fake clock.</param>
+/// <param name="firstId">Where its container ids start: engines of one test must not share ids (real ones never do).</param>
+internal sealed class InMemoryRuntime(TimeProvider time, int firstId = 0) : IContainerRuntime
 {
     private readonly ConcurrentDictionary<string, ObservedContainer> _containers = new(StringComparer.Ordinal);
-    private int _next;
+    private int _next = firstId;
 
     public string Endpoint => "memory://h1";
 

@@ -1,0 +1,66 @@
+using Bollard.Discovery;
+using Bollard.Discovery.Consul;
+using Microsoft.Extensions.Options;
+
+namespace Bollard.Scaler.Cluster;
+
+/// <summary>
+/// This agent's Consul session: it holds the agent's host reports and the commands it sends as controller, and is
+/// created with the "delete" behaviour, so all of them vanish when the agent dies (its TTL runs out) or stops (the
+/// session is destroyed). No lock delay: a restarted agent takes its host keys back at once.
+/// </summary>
+public sealed class AgentSession(ConsulSessions sessions, IOptions<ClusterOptions> options) : IDisposable
+{
+    private readonly SemaphoreSlim _create = new(1, 1);
+    private volatile string? _id;
+
+    /// <summary>The session id, creating the session when there is none.</summary>
+    /// <exception cref="CatalogUnavailableException">Consul cannot be reached.</exception>
+    public async Task<string> CurrentAsync(CancellationToken cancellationToken)
+    {
+        if (_id is { } id)
+        {
+            return id;
+        }
+
+        await _create.WaitAsync(cancellationToken);
+        try
+        {
+            return _id ??= await sessions.CreateAsync(
+                $"bollard-agent {options.Value.Agent}", options.Value.SessionTtl, TimeSpan.Zero, ConsulSessionBehavior.Delete, cancellationToken);
+        }
+        finally
+        {
+            _create.Release();
+        }
+    }
+
+    /// <summary>Renews the session; false when it was lost (its keys are gone: the next <see cref="CurrentAsync"/> makes a new one).</summary>
+    /// <exception cref="CatalogUnavailableException">Consul cannot be reached.</exception>
+    public async Task<bool> RenewAsync(CancellationToken cancellationToken)
+    {
+        if (_id is not { } id)
+        {
+            return false;
+        }
+
+        if (await sessions.RenewAsync(id, cancellationToken))
+        {
+            return true;
+        }
+
+        Interlocked.CompareExchange(ref _id, null, id);
+        return false;
+    }
+
+    /// <summary>Ends the session: Consul deletes the keys it holds at once.</summary>
+    public async Task DestroyAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _id, null) is { } id)
+        {
+            await sessions.DestroyAsync(id, cancellationToken);
+        }
+    }
+
+    public void Dispose() => _create.Dispose();
+}

@@ -1,0 +1,33 @@
+namespace Bollard.Scaler.Cluster;
+
+/// <summary>
+/// Where cluster mode keeps its state in Consul KV, all under <c>bollard/&lt;cluster&gt;/</c> next to the desired
+/// state and the weights:
+/// <c>leader</c> (the controller lock), <c>hosts/&lt;host&gt;</c> (each host's report, held by its agent's session) and
+/// <c>commands/&lt;host&gt;/&lt;id&gt;</c> (what the controller asks a host's agent to do, and its answer).
+/// </summary>
+public static class ClusterKeys
+{
+    public static string Leader(string cluster) => $"{Root(cluster)}leader";
+
+    public static string HostsPrefix(string cluster) => $"{Root(cluster)}hosts/";
+
+    public static string Host(string cluster, string host) => HostsPrefix(cluster) + host;
+
+    /// <summary>With the trailing '/': a host named "h1" must not see the commands of "h10".</summary>
+    public static string CommandsPrefix(string cluster, string host) => $"{Root(cluster)}commands/{host}/";
+
+    public static string Command(string cluster, string host, string id) => CommandsPrefix(cluster, host) + id;
+
+    /// <summary>The host a key under <see cref="HostsPrefix"/> is about; null for anything else.</summary>
+    public static string? HostOf(string cluster, string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var prefix = HostsPrefix(cluster);
+        return key.StartsWith(prefix, StringComparison.Ordinal) && key.Length > prefix.Length && !key.AsSpan(prefix.Length).Contains('/')
+            ? key[prefix.Length..]
+            : null;
+    }
+
+    private static string Root(string cluster) => $"bollard/{cluster}/";
+}

@@ -1,0 +1,73 @@
+namespace Bollard.Scaler.Cluster;
+
+/// <summary>
+/// Timings of cluster mode (<c>controller: cluster</c>). The defaults suit a LAN: a dead agent is noticed within about
+/// 20 s (its session's TTL, which Consul may stretch to twice), a hung one within <see cref="StaleAfter"/>.
+/// </summary>
+public sealed class ClusterOptions
+{
+    /// <summary>Who this agent is, in host reports and as the controller lock's holder.</summary>
+    public string Agent { get; set; } = $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    /// <summary>TTL of the agent's session, which holds its host reports (10 s to 24 h: Consul's bounds).</summary>
+    public TimeSpan SessionTtl { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often a host report is published when nothing changed (a Docker event publishes at once).</summary>
+    public TimeSpan PublishInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>A host whose report has not moved for this long is treated as unreachable by the controller.</summary>
+    public TimeSpan StaleAfter { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// A host whose report vanished is kept as unreachable this long (scale-in of what it ran stays frozen), then
+    /// forgotten, as a host that left the cluster.
+    /// </summary>
+    public TimeSpan ForgetHostAfter { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long the controller waits for a host's agent to answer a command (plus the grace period of a stop).</summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>TTL of the controller lock's session: a controller that stops renewing loses the lock after this (or twice this).</summary>
+    public TimeSpan LeaderSessionTtl { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>After a controller's session died, nobody may take the lock for this long, so the old one notices first.</summary>
+    public TimeSpan LeaderLockDelay { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The problems with these settings, each naming the setting.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(Agent))
+        {
+            errors.Add("Cluster Agent must name this agent.");
+        }
+
+        foreach (var (name, ttl) in new[] { (nameof(SessionTtl), SessionTtl), (nameof(LeaderSessionTtl), LeaderSessionTtl) })
+        {
+            if (ttl < TimeSpan.FromSeconds(10) || ttl > TimeSpan.FromHours(24))
+            {
+                errors.Add($"Cluster {name} must be within [10 s, 24 h] (Consul's session bounds); got {ttl}.");
+            }
+        }
+
+        foreach (var (name, value) in new[] { (nameof(PublishInterval), PublishInterval), (nameof(CommandTimeout), CommandTimeout), (nameof(ForgetHostAfter), ForgetHostAfter) })
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                errors.Add($"Cluster {name} must be positive; got {value}.");
+            }
+        }
+
+        if (StaleAfter <= PublishInterval * 2)
+        {
+            errors.Add($"Cluster StaleAfter ({StaleAfter}) must exceed twice PublishInterval ({PublishInterval}): one late report must not make a host unreachable.");
+        }
+
+        if (LeaderLockDelay < TimeSpan.Zero)
+        {
+            errors.Add($"Cluster LeaderLockDelay must not be negative; got {LeaderLockDelay}.");
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,66 @@
+using Bollard.Discovery;
+using Bollard.Discovery.Consul;
+using Bollard.Scaler.Hosts;
+using Bollard.Scaler.Reconcile;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bollard.Scaler.Cluster;
+
+public static class ClusterServiceCollectionExtensions
+{
+    /// <summary>
+    /// Cluster mode (agent config <c>controller: cluster</c>): this agent publishes its hosts and runs the controller's
+    /// commands for them (<see cref="HostAgent"/>), and reconciles the whole cluster only while it holds the controller
+    /// lock (<see cref="ClusterController"/>). Needs Consul (<c>AddDiscovery</c> with Consul) and <c>AddScaler</c>.
+    /// </summary>
+    public static IServiceCollection AddClusterController(this IServiceCollection services, Action<ClusterOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<ClusterOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterOptions>, ClusterOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new LocalHosts(sp.GetRequiredService<HostSet>().Hosts));
+        services.TryAddSingleton<AgentSession>();
+        services.TryAddSingleton(sp => new ConsulKeyValueWatch(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(DiscoveryServiceCollectionExtensions.ConsulHttpClientName),
+            sp.GetRequiredService<IOptions<DiscoveryOptions>>().Value.Consul,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<ConsulKeyValueWatch>>()));
+        services.TryAddSingleton<ClusterHostsWatch>();
+        services.TryAddSingleton<HostCommandClient>();
+        services.TryAddSingleton<LeaderGate>();
+        services.RemoveAll<IReconcileGate>();
+        services.AddSingleton<IReconcileGate>(sp => sp.GetRequiredService<LeaderGate>());
+        services.TryAddSingleton(sp =>
+        {
+            var cluster = sp.GetRequiredService<IOptions<ClusterOptions>>().Value;
+            return new ConsulLeaderLock(
+                sp.GetRequiredService<ConsulSessions>(),
+                sp.GetRequiredService<ConsulKeyValueStore>(),
+                new LeaderLockOptions
+                {
+                    Key = ClusterKeys.Leader(sp.GetRequiredService<IOptions<ScalerOptions>>().Value.Cluster),
+                    Holder = cluster.Agent,
+                    SessionTtl = cluster.LeaderSessionTtl,
+                    LockDelay = cluster.LeaderLockDelay,
+                },
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetService<ILogger<ConsulLeaderLock>>());
+        });
+        services.TryAddSingleton<HostAgent>();
+        services.TryAddSingleton<ClusterController>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<HostAgent>());
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ClusterController>());
+        return services;
+    }
+}

@@ -1,0 +1,261 @@
+using System.Threading.Channels;
+using Bollard.Discovery;
+using Bollard.Discovery.Consul;
+using Bollard.Scaler.Hosts;
+using Bollard.Scaler.Runtime;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bollard.Scaler.Cluster;
+
+/// <summary>
+/// The host agent's part of cluster mode, on every agent: keeps this agent's session alive, publishes a report of
+/// each local host (every <see cref="ClusterOptions.PublishInterval"/>, and at once on a Docker event), and runs the
+/// commands the controller writes for those hosts: containers on the local engine, registrations in the local
+/// catalog (this host's Consul agent, which then runs the replica's health check).
+/// </summary>
+public sealed partial class HostAgent(
+    LocalHosts local,
+    AgentSession session,
+    ConsulKeyValueStore store,
+    ConsulKeyValueWatch watch,
+    IServiceCatalog catalog,
+    IOptions<ScalerOptions> scaler,
+    IOptions<ClusterOptions> options,
+    TimeProvider time,
+    ILogger<HostAgent> logger) : BackgroundService
+{
+    private string Cluster => scaler.Value.Cluster;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var loops = local.Hosts
+            .SelectMany(h => new[] { PublishLoopAsync(h, stoppingToken), CommandLoopAsync(h, stoppingToken) })
+            .Append(RenewLoopAsync(stoppingToken));
+        try
+        {
+            await Task.WhenAll(loops);
+        }
+        finally
+        {
+            await DestroySessionAsync();
+        }
+    }
+
+    private async Task RenewLoopAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.SessionTtl / 3, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    if (!await session.RenewAsync(stoppingToken))
+                    {
+                        LogSessionLost();
+                    }
+                }
+                catch (CatalogUnavailableException e)
+                {
+                    LogConsulUnavailable("renewing the agent's session", e.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    private async Task DestroySessionAsync()
+    {
+        try
+        {
+            // Its host reports go at once: the controller sees this agent's hosts as unreachable without waiting for the TTL.
+            await session.DestroyAsync(CancellationToken.None);
+        }
+        catch (CatalogUnavailableException e)
+        {
+            LogConsulUnavailable("ending the agent's session (it expires by its TTL)", e.Message);
+        }
+    }
+
+    private async Task PublishLoopAsync(ManagedHost host, CancellationToken stoppingToken)
+    {
+        // One pending wake-up is enough: a publication reads the whole engine.
+        var wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        var events = PumpEventsAsync(host.Runtime, wake.Writer, stoppingToken);
+        var sequence = 0L;
+        var failing = false;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await PublishAsync(host, ++sequence, stoppingToken);
+                if (failing)
+                {
+                    LogPublishingAgain(host.Name);
+                }
+
+                failing = false;
+            }
+            catch (CatalogUnavailableException e)
+            {
+                if (!failing)
+                {
+                    LogConsulUnavailable($"publishing host {host.Name}", e.Message);
+                }
+
+                failing = true;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+
+            using var delay = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            delay.CancelAfter(options.Value.PublishInterval);
+            try
+            {
+                await wake.Reader.ReadAsync(delay.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // The interval ran out (or stopping: the loop checks that).
+            }
+        }
+
+        await events;
+    }
+
+    private async Task PublishAsync(ManagedHost host, long sequence, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<ObservedContainer> containers = [];
+        string? unreachable = null;
+        try
+        {
+            containers = await host.Runtime.ListManagedAsync(Cluster, cancellationToken);
+        }
+        catch (RuntimeUnavailableException e)
+        {
+            unreachable = e.Message;
+        }
+
+        var report = new HostReport(host.Name, host.Zone, host.PublishAddress, host.AdvertiseAddress, options.Value.Agent, sequence, containers, unreachable)
+        {
+            Cpu = await SampleCpuAsync(host.Runtime, containers, cancellationToken),
+        };
+        var id = await session.CurrentAsync(cancellationToken);
+        if (!await store.TryAcquireAsync(ClusterKeys.Host(Cluster, host.Name), id, ClusterJson.Write(report), cancellationToken))
+        {
+            // Another agent's session holds the key: two agents claim the same host name.
+            var holder = await store.GetAsync(ClusterKeys.Host(Cluster, host.Name), cancellationToken);
+            var other = holder is null ? null : ClusterJson.Read<HostReport>(holder.Value)?.Agent;
+            LogHostClaimed(host.Name, other ?? "another agent");
+        }
+    }
+
+    /// <summary>One reading per running container, all at once; one that cannot be read is left out (missing data, not zero).</summary>
+    private static async Task<Dictionary<string, ContainerCpuSample>> SampleCpuAsync(IContainerRuntime runtime, IReadOnlyList<ObservedContainer> containers, CancellationToken cancellationToken)
+    {
+        var readings = await Task.WhenAll(containers.Where(c => c.State == ContainerRunState.Running).Select(async c =>
+        {
+            try
+            {
+                return (c.Id, Sample: await runtime.SampleCpuAsync(c.Id, cancellationToken));
+            }
+            catch (Exception e) when (e is RuntimeUnavailableException or ContainerOperationException)
+            {
+                return (c.Id, Sample: null);
+            }
+        }));
+        return readings.Where(r => r.Sample is not null).ToDictionary(r => r.Id, r => r.Sample!, StringComparer.Ordinal);
+    }
+
+    private async Task PumpEventsAsync(IContainerRuntime runtime, ChannelWriter<bool> wake, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (var _ in runtime.WatchEventsAsync(Cluster, stoppingToken))
+                {
+                    wake.TryWrite(true);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is RuntimeUnavailableException or IOException or HttpRequestException)
+            {
+                // The engine is down: the periodic publications say so; re-subscribe after a pause.
+            }
+
+            try
+            {
+                await Task.Delay(options.Value.PublishInterval, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task CommandLoopAsync(ManagedHost host, CancellationToken stoppingToken)
+    {
+        var running = new Dictionary<string, Task>(StringComparer.Ordinal);
+        try
+        {
+            await foreach (var entries in watch.WatchPrefixAsync(ClusterKeys.CommandsPrefix(Cluster, host.Name), stoppingToken))
+            {
+                var present = entries.Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
+                foreach (var done in running.Where(r => r.Value.IsCompleted && !present.Contains(r.Key)).Select(r => r.Key).ToList())
+                {
+                    running.Remove(done);
+                }
+
+                foreach (var entry in entries)
+                {
+                    if (!running.ContainsKey(entry.Key) && ClusterJson.Read<HostCommandEntry>(entry.Value) is { Result: null } pending)
+                    {
+                        // Each command on its own: a stop waiting out its grace period must not hold up a create.
+                        running[entry.Key] = RunCommandAsync(host, entry, pending, stoppingToken);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+
+        await Task.WhenAll(running.Values);
+    }
+
+    private async Task RunCommandAsync(ManagedHost host, KeyValueEntry entry, HostCommandEntry pending, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var result = await HostCommandExecutor.ExecuteAsync(pending.Command, host.Runtime, catalog, stoppingToken);
+            LogCommandRan(host.Name, pending.Command, result.Error ?? "ok");
+
+            // Check-and-set on the index read: a command its controller gave up on (deleted) is not written back.
+            if (!await store.TryPutAsync(entry.Key, ClusterJson.Write(pending with { Result = result }), entry.ModifyIndex, stoppingToken))
+            {
+                LogCommandAbandoned(host.Name, pending.Command);
+            }
+        }
+        catch (CatalogUnavailableException e)
+        {
+            LogConsulUnavailable($"answering a command for host {host.Name}", e.Message);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: an unanswered command runs again when this agent starts, unless its controller's session ended meanwhile.
+        }
+    }
+}

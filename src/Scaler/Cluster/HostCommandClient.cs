@@ -1,0 +1,81 @@
+using Bollard.Discovery;
+using Bollard.Discovery.Consul;
+using Microsoft.Extensions.Options;
+
+namespace Bollard.Scaler.Cluster;
+
+/// <summary>
+/// The controller's side of a command: writes it under the host's command prefix (held by this agent's session, so
+/// the commands of a controller that dies vanish with it and are never run late), waits with blocking queries until
+/// the host's agent wrote its result into the same key, then deletes the key.
+/// </summary>
+public sealed class HostCommandClient(
+    ConsulKeyValueStore store,
+    ConsulKeyValueWatch watch,
+    AgentSession session,
+    IOptions<ScalerOptions> scaler,
+    TimeProvider time)
+{
+    /// <summary>Sends <paramref name="command"/> to <paramref name="host"/>'s agent and returns its result.</summary>
+    /// <exception cref="CatalogUnavailableException">Consul cannot be reached, the command vanished, or no result came within <paramref name="timeout"/>.</exception>
+    public async Task<HostCommandResult> SendAsync(string host, HostCommand command, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var key = ClusterKeys.Command(scaler.Value.Cluster, host, command.Id);
+        var id = await session.CurrentAsync(cancellationToken);
+        if (!await store.TryAcquireAsync(key, id, ClusterJson.Write(new HostCommandEntry(command, null)), cancellationToken))
+        {
+            throw new CatalogUnavailableException($"could not write the command '{command}' for host {host} to Consul (session {id} lost?)");
+        }
+
+        using var deadline = new CancellationTokenSource(timeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            return await AwaitResultAsync(key, host, command, linked.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new CatalogUnavailableException($"host {host}'s agent did not answer '{command}' within {timeout.TotalSeconds:0} s");
+        }
+        finally
+        {
+            await DeleteQuietlyAsync(key);
+        }
+    }
+
+    private async Task<HostCommandResult> AwaitResultAsync(string key, string host, HostCommand command, CancellationToken cancellationToken)
+    {
+        ulong index = 0;
+        while (true)
+        {
+            // The key itself as the prefix: ids are fixed-length, so no other command shares it.
+            var listing = await watch.ListAsync(key, index, cancellationToken);
+            var entry = listing.Entries.FirstOrDefault(e => e.Key == key);
+            if (entry is null)
+            {
+                throw new CatalogUnavailableException($"the command '{command}' for host {host} vanished from Consul before it was answered (this agent's session ended)");
+            }
+
+            if (ClusterJson.Read<HostCommandEntry>(entry.Value)?.Result is { } result)
+            {
+                return result;
+            }
+
+            // Consul's index may go backwards (a restored snapshot): read afresh then.
+            index = listing.Index > index ? listing.Index : 0;
+        }
+    }
+
+    private async Task DeleteQuietlyAsync(string key)
+    {
+        try
+        {
+            await store.DeleteAsync(key, CancellationToken.None);
+        }
+        catch (CatalogUnavailableException)
+        {
+            // It goes with this agent's session at the latest; a host agent never runs an answered command again.
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using Bollard.Discovery;
+using Bollard.Scaler.Runtime;
+
+namespace Bollard.Scaler.Cluster;
+
+/// <summary>Runs one command on this host: the engine for container commands, the local catalog for registrations.</summary>
+public static class HostCommandExecutor
+{
+    public static async Task<HostCommandResult> ExecuteAsync(HostCommand command, IContainerRuntime runtime, IServiceCatalog catalog, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentNullException.ThrowIfNull(catalog);
+        try
+        {
+            switch (command.Kind)
+            {
+                case HostCommandKind.Create when command.Create is { } request:
+                    return HostCommandResult.Done(await runtime.CreateAndStartAsync(request, cancellationToken));
+                case HostCommandKind.Stop when command.ContainerId is { } id:
+                    await runtime.StopAsync(id, command.GracePeriod ?? TimeSpan.Zero, cancellationToken);
+                    return HostCommandResult.Done();
+                case HostCommandKind.Remove when command.ContainerId is { } id:
+                    await runtime.RemoveAsync(id, cancellationToken);
+                    return HostCommandResult.Done();
+                case HostCommandKind.Register when command.Registration is { } registration:
+                    await catalog.RegisterAsync(registration, cancellationToken);
+                    return HostCommandResult.Done();
+                case HostCommandKind.Deregister when command.InstanceId is { } instance:
+                    await catalog.DeregisterAsync(instance, cancellationToken);
+                    return HostCommandResult.Done();
+                default:
+                    return HostCommandResult.Failed(HostCommandFailure.Refused, $"command {command.Kind} lacks its arguments");
+            }
+        }
+        catch (Exception e) when (e is RuntimeUnavailableException or CatalogUnavailableException)
+        {
+            return HostCommandResult.Failed(HostCommandFailure.Unavailable, e.Message);
+        }
+        catch (ContainerOperationException e)
+        {
+            return HostCommandResult.Failed(HostCommandFailure.Refused, e.Message);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+namespace Bollard.Scaler.Reconcile;
+
+/// <summary>
+/// Whether this agent may run reconcile passes now. Always on a single host; in cluster mode only while this agent
+/// holds the controller lock: one controller decides for the whole cluster, the others only run their hosts' part.
+/// </summary>
+public interface IReconcileGate
+{
+    /// <summary>Completes at once while the gate is open, else when it opens.</summary>
+    Task WaitOpenAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>The single-host gate: always open.</summary>
+public sealed class OpenReconcileGate : IReconcileGate
+{
+    public Task WaitOpenAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
