@@ -150,7 +150,7 @@ echo "same $(echo "$after" | wc -l) containers before and after the restart, non
 echo "$after"
 echo "Metrics: $(curl -fsS http://127.0.0.1:9901/metrics | grep -c '^bollard_') bollard_* series at http://127.0.0.1:9901/metrics"
 
-say "A load step: 8 connections for 50 s, each request 20 ms (up to 400 requests/s against a target of 15 per replica)"
+say "A load step: 8 connections, each request 20 ms (up to 400 requests/s against a target of 15 per replica), until it has scaled out (at most 50 s)"
 start_load 50 8 "$OUT/load-step.txt"
 scaled_out() { [ "$(running)" -ge 6 ]; }
 wait_for 55 "the scale-out to at least 6 replicas" scaled_out
