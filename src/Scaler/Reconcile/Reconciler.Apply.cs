@@ -143,6 +143,11 @@ public sealed partial class Reconciler
     /// </summary>
     private async Task RegisterStartedAsync(RegisterReplica action, ManagedHost host, CancellationToken cancellationToken)
     {
+        if (_tracker.IsRegistered(action.Container.Id))
+        {
+            return; // a pass probed it first and registered it
+        }
+
         var registration = ReplicaRequests.Registration(action.Spec, host, action.Container, _options.DeregisterCriticalAfter);
         try
         {
