@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Bollard.Discovery;
 using Bollard.Discovery.Consul;
 using Bollard.Scaler.Hosts;
+using Bollard.Scaler.Reconcile;
 using Bollard.Scaler.Runtime;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -115,16 +116,7 @@ public sealed partial class HostAgent(
                 break;
             }
 
-            using var delay = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            delay.CancelAfter(options.Value.PublishInterval);
-            try
-            {
-                await wake.Reader.ReadAsync(delay.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                // The interval ran out (or stopping: the loop checks that).
-            }
+            await WakeOrTimeout.WaitAsync(wake.Reader, options.Value.PublishInterval, time, stoppingToken);
         }
 
         await events;

@@ -70,19 +70,8 @@ internal sealed partial class ReconcileLoop(
     private TimeSpan Backoff(int failures) =>
         TimeSpan.FromSeconds(Math.Min(options.Value.MaxBackoff.TotalSeconds, Math.Pow(2, Math.Min(failures, 10) - 1)));
 
-    private async Task WaitAsync(TimeSpan delay, CancellationToken stoppingToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        timeout.CancelAfter(delay);
-        try
-        {
-            await _wake.Reader.ReadAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // The delay ran out (or the host is stopping; the loop checks that).
-        }
-    }
+    private Task WaitAsync(TimeSpan delay, CancellationToken stoppingToken) =>
+        WakeOrTimeout.WaitAsync(_wake.Reader, delay, time, stoppingToken);
 
     /// <summary>
     /// Wakes the loop when a service's load rises above what its last decision saw: a load step is then decided
