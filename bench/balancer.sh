@@ -17,6 +17,9 @@
 #   BENCH_TARGETS [direct bollard yarp nginx haproxy]
 #   BENCH_GIT_REF [none]  build Bollard from this commit (git archive) instead of the working tree
 #   BENCH_BOLLARD_ENV [none]  extra NAME=VALUE settings for the bollard process only (to try runtime settings)
+#   BENCH_KEEP_AWAKE [0]  1: during the 1-connection runs, a busy loop at the lowest priority (SCHED_IDLE) on every
+#                         core used, so no core halts between two requests; on a VM the wake-up of a halted vCPU
+#                         sets the p99 of every proxy alike (see bench/README.md)
 #
 # Needs: Docker and Consul (scripts/deps.sh starts them), the .NET SDK; wrk, nginx and haproxy are installed with
 # apt-get when missing. Everything started here is stopped on exit (processes by PID, containers by label, the
@@ -37,6 +40,8 @@ LOAD_CPU="${BENCH_LOAD_CPU:-0}"
 PROXY_CPU="${BENCH_PROXY_CPU:-1}"
 BACKEND_CPU="${BENCH_BACKEND_CPU:-0}"
 DOTNET_GC="${BENCH_DOTNET_GC:-server}"
+KEEP_AWAKE="${BENCH_KEEP_AWAKE:-0}"
+case "$KEEP_AWAKE" in 0 | 1) ;; *) fail "BENCH_KEEP_AWAKE must be 0 or 1, got '$KEEP_AWAKE'" ;; esac
 case "$DOTNET_GC" in server | workstation) ;; *) fail "BENCH_DOTNET_GC must be server or workstation, got '$DOTNET_GC'" ;; esac
 read -r -a TARGETS <<<"${BENCH_TARGETS:-direct bollard yarp nginx haproxy}"
 OUT="$BENCH_ROOT/artifacts/bench/balancer-$RUN_ID"
@@ -291,6 +296,24 @@ wrk_load() { # wrk_load TARGET CONNECTIONS DURATION OUTFILE
     || fail "wrk against $1 failed: $(tail -3 "$4")"
 }
 
+# keep_awake_start SECONDS: one SCHED_IDLE busy loop per core in use, each ending by itself after SECONDS. The
+# scheduler runs it only when nothing else wants the core and preempts it at once, so the measured processes lose
+# next to nothing, but the core never enters the idle state whose exit a VM's hypervisor makes slow.
+AWAKE_PIDS=()
+keep_awake_start() {
+  [ "$KEEP_AWAKE" = 1 ] || return 0
+  local cpu
+  for cpu in $(printf '%s\n' "$LOAD_CPU" "$PROXY_CPU" "$BACKEND_CPU" | sort -u); do
+    start_bg /dev/null timeout "$1" taskset -c "$cpu" chrt --idle 0 sh -c 'while :; do :; done'
+    AWAKE_PIDS+=("$STARTED_PID")
+  done
+}
+keep_awake_stop() {
+  local pid
+  for pid in ${AWAKE_PIDS[@]+"${AWAKE_PIDS[@]}"}; do stop_pid "$pid"; done
+  AWAKE_PIDS=()
+}
+
 errors_of() { # non-2xx responses plus socket errors in a wrk output
   awk '/Non-2xx/ { e += $NF } /Socket errors/ { gsub(/[a-z,]/, ""); for (i = 1; i <= NF; i++) e += $i } END { print e + 0 }' "$1"
 }
@@ -311,7 +334,9 @@ measure() { # measure ROUND TARGET
     cpu="$(awk -v a="$t0" -v b="$t1" -v hz="$ticks_per_s" -v d="$(seconds_of "$DURATION")" 'BEGIN { printf "%.3f", (b - a) / hz / d }')"
   fi
   rps="$(awk '/^Requests\/sec:/ { print $2 }' "$base-c$CONNECTIONS.txt")"
+  keep_awake_start "$(($(seconds_of "$DURATION" | cut -d. -f1) + 5))"
   wrk_load "$target" 1 "$DURATION" "$base-c1.txt"
+  keep_awake_stop
   p50="$(to_us "$(awk '$1 == "50%" { print $2 }' "$base-c1.txt")")"
   p99="$(to_us "$(awk '$1 == "99%" { print $2 }' "$base-c1.txt")")"
   errors=$(($(errors_of "$base-c$CONNECTIONS.txt") + $(errors_of "$base-c1.txt")))
@@ -377,5 +402,10 @@ mib() { awk -v v="$1" 'BEGIN { if (v == "nan" || v == "") print "-"; else printf
   fi
   echo "CPU: the proxy's share of its core during the $CONNECTIONS-connection run (100% = saturated); req/s per core = req/s / CPU."
   echo "+p50: median latency at 1 connection minus the direct one (what the proxy adds). RSS: at the end of the proxy's last load."
+  if [ "$KEEP_AWAKE" = 1 ]; then
+    echo "1-connection runs with every core kept awake (BENCH_KEEP_AWAKE=1): the latencies are the proxies' own, without idle-core wake-ups."
+  else
+    echo "1-connection runs with idle cores: on a VM a halted core's wake-up can set the p99 of every proxy alike (BENCH_KEEP_AWAKE=1 removes it)."
+  fi
   echo "Raw wrk output and logs: ${OUT#"$BENCH_ROOT"/}"
 } | tee "$OUT/table.md"

@@ -53,13 +53,10 @@ public sealed record AgentConfig
     public IReadOnlyList<HostConfig> Hosts { get; init; } = [];
 
     /// <summary>
-    /// How the balancer weighs zones: prefer its own zone (right when balancers run in every zone, as Envoy assumes),
-    /// or spread over all zones (right for a single edge balancer in front of several zones).
+    /// The balancer's settings (<c>balancer:</c>): zones, picking, slow start, health checks, outlier detection,
+    /// retries, timeouts and shedding; the balancer's defaults where absent.
     /// </summary>
-    public Balancer.LoadBalancing.ZoneMode BalancerZoneMode { get; init; } = Balancer.LoadBalancing.ZoneMode.PreferLocal;
-
-    /// <summary>How replicas new to the balancer ramp up (<c>balancer.slowStart</c>); the balancer's defaults when absent.</summary>
-    public SlowStartConfig BalancerSlowStart { get; init; } = new();
+    public BalancerConfig Balancer { get; init; } = new();
 
     /// <summary>Consul's HTTP address; null runs the embedded in-process catalog (single host).</summary>
     public Uri? ConsulAddress { get; init; }

@@ -1,5 +1,4 @@
 using System.Net;
-using Bollard.Balancer.LoadBalancing;
 using Bollard.Scaler.Specs;
 using YamlDotNet.RepresentationModel;
 
@@ -54,7 +53,6 @@ public static class AgentConfigLoader
         var docker = yaml.Mapping("docker");
         var consul = yaml.Mapping("consul");
         var admin = yaml.HasMapping("admin") ? yaml.Mapping("admin") : null;
-        var balancer = yaml.Mapping("balancer");
         var config = new AgentConfig
         {
             Source = file,
@@ -73,31 +71,13 @@ public static class AgentConfigLoader
             AdvertiseAddress = Address(docker, "advertiseAddress"),
             ConsulAddress = ConsulAddress(consul),
             ConsulTokenFile = consul?.Text("tokenFile") is { } token ? Path.GetFullPath(token, baseDir) : null,
-            BalancerZoneMode = ZoneModeOf(balancer) ?? defaults.BalancerZoneMode,
-            BalancerSlowStart = SlowStartOf(balancer?.Mapping("slowStart")),
+            Balancer = BalancerConfigReader.Read(yaml.Mapping("balancer")),
             Controller = ControllerOf(yaml, consul is not null) ?? defaults.Controller,
         };
-        balancer?.RejectUnknownFields();
         docker?.RejectUnknownFields();
         consul?.RejectUnknownFields();
         admin?.RejectUnknownFields();
         yaml.RejectUnknownFields();
-        return config;
-    }
-
-    private static SlowStartConfig SlowStartOf(YamlMappingReader? slowStart)
-    {
-        if (slowStart is null)
-        {
-            return new SlowStartConfig();
-        }
-
-        var config = new SlowStartConfig(
-            slowStart.Duration("window", TimeSpan.Zero, TimeSpan.FromHours(1)),
-            slowStart.Number("minimumWeight", 0.001, 1),
-            slowStart.Number("aggression", 0.1, 10),
-            slowStart.Number("warmLoadLimit", 1, 100));
-        slowStart.RejectUnknownFields();
         return config;
     }
 
@@ -116,22 +96,6 @@ public static class AgentConfigLoader
                 return null;
             case var other:
                 yaml.Error("controller", $"'{other}' is not a controller mode (local: this agent reconciles the hosts of its config alone; cluster: one elected agent reconciles every host of the cluster, with Consul)");
-                return null;
-        }
-    }
-
-    private static ZoneMode? ZoneModeOf(YamlMappingReader? balancer)
-    {
-        switch (balancer?.Text("zones"))
-        {
-            case null:
-                return null;
-            case "preferLocal":
-                return ZoneMode.PreferLocal;
-            case "spread":
-                return ZoneMode.Spread;
-            case var other:
-                balancer.Error("zones", $"'{other}' is not a zone mode (preferLocal: keep traffic in the balancer's zone while it has its share of replicas; spread: all zones alike)");
                 return null;
         }
     }

@@ -113,8 +113,7 @@ public static class AgentHost
         {
             balancer.Cluster = config.Cluster;
             balancer.Zone = config.Zone;
-            balancer.ZoneMode = config.BalancerZoneMode;
-            config.BalancerSlowStart.ApplyTo(balancer);
+            config.Balancer.ApplyTo(balancer);
             balancer.SnapshotFile = Path.Combine(config.StateDirectory, "routing-snapshot.json");
         });
         if (config.ConsulAddress is not null)

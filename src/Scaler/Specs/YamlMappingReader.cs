@@ -62,6 +62,26 @@ public sealed class YamlMappingReader
         return null;
     }
 
+    /// <summary>A yes/no field: <c>true</c> or <c>false</c> (YAML 1.2's spelling; "yes", "on" and the like are refused).</summary>
+    public bool? Flag(string key)
+    {
+        if (Scalar(key, required: false) is not { } scalar)
+        {
+            return null;
+        }
+
+        switch (scalar.Value)
+        {
+            case "true":
+                return true;
+            case "false":
+                return false;
+            default:
+                Error(scalar, key, $"must be true or false, got '{scalar.Value}'");
+                return null;
+        }
+    }
+
     /// <summary>A duration such as <c>500ms</c>, <c>2s</c>, <c>1m</c> or <c>1h</c>, within [min, max].</summary>
     public TimeSpan? Duration(string key, TimeSpan min, TimeSpan max)
     {
