@@ -17,9 +17,9 @@
 #   BENCH_TARGETS [direct bollard yarp nginx haproxy]
 #   BENCH_GIT_REF [none]  build Bollard from this commit (git archive) instead of the working tree
 #   BENCH_BOLLARD_ENV [none]  extra NAME=VALUE settings for the bollard process only (to try runtime settings)
-#   BENCH_KEEP_AWAKE [0]  1: during the 1-connection runs, a busy loop at the lowest priority (SCHED_IDLE) on every
-#                         core used, so no core halts between two requests; on a VM the wake-up of a halted vCPU
-#                         sets the p99 of every proxy alike (see bench/README.md)
+#   BENCH_VARIANTS [none] more bollard agents, each a target of its own measured in the same rounds, with extra
+#                         settings: "NAME:VAR=VALUE[,VAR=VALUE...] ..." adds target bollard-NAME, e.g.
+#                         "noinline:DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 nospin:DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0"
 #
 # Needs: Docker and Consul (scripts/deps.sh starts them), the .NET SDK; wrk, nginx and haproxy are installed with
 # apt-get when missing. Everything started here is stopped on exit (processes by PID, containers by label, the
@@ -40,10 +40,19 @@ LOAD_CPU="${BENCH_LOAD_CPU:-0}"
 PROXY_CPU="${BENCH_PROXY_CPU:-1}"
 BACKEND_CPU="${BENCH_BACKEND_CPU:-0}"
 DOTNET_GC="${BENCH_DOTNET_GC:-server}"
-KEEP_AWAKE="${BENCH_KEEP_AWAKE:-0}"
-case "$KEEP_AWAKE" in 0 | 1) ;; *) fail "BENCH_KEEP_AWAKE must be 0 or 1, got '$KEEP_AWAKE'" ;; esac
 case "$DOTNET_GC" in server | workstation) ;; *) fail "BENCH_DOTNET_GC must be server or workstation, got '$DOTNET_GC'" ;; esac
 read -r -a TARGETS <<<"${BENCH_TARGETS:-direct bollard yarp nginx haproxy}"
+# Each variant is one more bollard agent (target bollard-NAME) with its own settings on top of BENCH_BOLLARD_ENV.
+declare -A VARIANT_ENV
+read -r -a variants <<<"${BENCH_VARIANTS:-}"
+for variant in ${variants[@]+"${variants[@]}"}; do
+  name="${variant%%:*}" settings="${variant#*:}"
+  [[ "$variant" == *:*=* && "$name" =~ ^[a-z0-9]+$ ]] \
+    || fail "BENCH_VARIANTS entry '$variant' is not NAME:VAR=VALUE[,VAR=VALUE...] with a lower-case NAME"
+  [ -z "${VARIANT_ENV[bollard-$name]:-}" ] || fail "BENCH_VARIANTS names '$name' twice"
+  VARIANT_ENV[bollard-$name]="${settings//,/ }"
+  TARGETS+=("bollard-$name")
+done
 OUT="$BENCH_ROOT/artifacts/bench/balancer-$RUN_ID"
 mkdir -p "$OUT/tmp"
 SERVICE="bench-$RUN_ID"
@@ -152,18 +161,35 @@ log "backends ($BACKEND_KIND): ${BACKENDS[*]/#/127.0.0.1:}"
 declare -A PORT PID
 PORT[direct]="${BACKENDS[0]}"
 
-start_bollard() {
+register_backends() {
+  # The two backends as the instances of service $SERVICE in Consul, with the meta Bollard's scaler writes; once for
+  # every bollard agent of the run.
+  [ -z "${BACKENDS_REGISTERED:-}" ] || return 0
+  local i=0
+  for port in "${BACKENDS[@]}"; do
+    i=$((i + 1))
+    consul_register "$SERVICE-$i" "{\"ID\":\"$SERVICE-$i\",\"Name\":\"$SERVICE\",\"Address\":\"127.0.0.1\",\"Port\":$port,
+      \"Tags\":[\"bollard-bench\"],\"Meta\":{\"zone\":\"bench\",\"version\":\"v1\"},
+      \"Check\":{\"HTTP\":\"http://127.0.0.1:$port/health\",\"Interval\":\"10s\",\"Timeout\":\"2s\",
+                 \"DeregisterCriticalServiceAfter\":\"1m\",\"Status\":\"passing\"}}"
+  done
+  BACKENDS_REGISTERED=1
+}
+
+start_bollard() { # start_bollard TARGET (bollard, or bollard-NAME of BENCH_VARIANTS)
   # The real daemon as `bollard agent` composes it (AgentHost): scaler, catalog and balancer with every feature it
   # has. Its catalog is Consul, where the two backends are registered as the instances of service $SERVICE; the
   # spec routes / to that service and asks for 0 replicas, so the scaler runs (and watches Docker) but starts nothing.
-  local dir="$OUT/bollard" admin
+  # Each agent has a cluster of its own (its state in Consul KV), all route the same service.
+  local target="$1" dir="$OUT/$1" admin extra=()
+  read -r -a extra <<<"${VARIANT_ENV[$target]:-}"
   mkdir -p "$dir/services"
-  free_port "PORT[bollard]"
+  free_port "PORT[$target]"
   free_port admin
   cat >"$dir/agent.yaml" <<YAML
-cluster: $SERVICE
+cluster: $SERVICE${target#bollard}
 zone: bench
-listen: 127.0.0.1:${PORT[bollard]}
+listen: 127.0.0.1:${PORT[$target]}
 admin: 127.0.0.1:$admin
 stateDir: $dir/state
 services: services
@@ -178,16 +204,10 @@ replicas: 0
 route:
   pathPrefix: /
 YAML
-  local i=0
-  for port in "${BACKENDS[@]}"; do
-    i=$((i + 1))
-    consul_register "$SERVICE-$i" "{\"ID\":\"$SERVICE-$i\",\"Name\":\"$SERVICE\",\"Address\":\"127.0.0.1\",\"Port\":$port,
-      \"Tags\":[\"bollard-bench\"],\"Meta\":{\"zone\":\"bench\",\"version\":\"v1\"},
-      \"Check\":{\"HTTP\":\"http://127.0.0.1:$port/health\",\"Interval\":\"10s\",\"Timeout\":\"2s\",
-                 \"DeregisterCriticalServiceAfter\":\"1m\",\"Status\":\"passing\"}}"
-  done
-  start_bg "$OUT/bollard.log" taskset -c "$PROXY_CPU" env "${DOTNET_ENV[@]}" ${BOLLARD_ENV[@]+"${BOLLARD_ENV[@]}"} "$BOLLARD_DIR/bollard" agent --config "$dir/agent.yaml"
-  PID[bollard]="$STARTED_PID"
+  register_backends
+  start_bg "$OUT/$target.log" taskset -c "$PROXY_CPU" env "${DOTNET_ENV[@]}" ${BOLLARD_ENV[@]+"${BOLLARD_ENV[@]}"} \
+    ${extra[@]+"${extra[@]}"} "$BOLLARD_DIR/bollard" agent --config "$dir/agent.yaml"
+  PID[$target]="$STARTED_PID"
 }
 
 start_yarp() {
@@ -253,7 +273,7 @@ serves() { curl -fsS -o /dev/null "http://127.0.0.1:$1/"; }
 for target in "${TARGETS[@]}"; do
   case "$target" in
     direct) ;;
-    bollard) start_bollard ;;
+    bollard | bollard-*) start_bollard "$target" ;;
     yarp) start_yarp ;;
     nginx) start_nginx ;;
     haproxy) start_haproxy ;;
@@ -296,24 +316,6 @@ wrk_load() { # wrk_load TARGET CONNECTIONS DURATION OUTFILE
     || fail "wrk against $1 failed: $(tail -3 "$4")"
 }
 
-# keep_awake_start SECONDS: one SCHED_IDLE busy loop per core in use, each ending by itself after SECONDS. The
-# scheduler runs it only when nothing else wants the core and preempts it at once, so the measured processes lose
-# next to nothing, but the core never enters the idle state whose exit a VM's hypervisor makes slow.
-AWAKE_PIDS=()
-keep_awake_start() {
-  [ "$KEEP_AWAKE" = 1 ] || return 0
-  local cpu
-  for cpu in $(printf '%s\n' "$LOAD_CPU" "$PROXY_CPU" "$BACKEND_CPU" | sort -u); do
-    start_bg /dev/null timeout "$1" taskset -c "$cpu" chrt --idle 0 sh -c 'while :; do :; done'
-    AWAKE_PIDS+=("$STARTED_PID")
-  done
-}
-keep_awake_stop() {
-  local pid
-  for pid in ${AWAKE_PIDS[@]+"${AWAKE_PIDS[@]}"}; do stop_pid "$pid"; done
-  AWAKE_PIDS=()
-}
-
 errors_of() { # non-2xx responses plus socket errors in a wrk output
   awk '/Non-2xx/ { e += $NF } /Socket errors/ { gsub(/[a-z,]/, ""); for (i = 1; i <= NF; i++) e += $i } END { print e + 0 }' "$1"
 }
@@ -334,9 +336,7 @@ measure() { # measure ROUND TARGET
     cpu="$(awk -v a="$t0" -v b="$t1" -v hz="$ticks_per_s" -v d="$(seconds_of "$DURATION")" 'BEGIN { printf "%.3f", (b - a) / hz / d }')"
   fi
   rps="$(awk '/^Requests\/sec:/ { print $2 }' "$base-c$CONNECTIONS.txt")"
-  keep_awake_start "$(($(seconds_of "$DURATION" | cut -d. -f1) + 5))"
   wrk_load "$target" 1 "$DURATION" "$base-c1.txt"
-  keep_awake_stop
   p50="$(to_us "$(awk '$1 == "50%" { print $2 }' "$base-c1.txt")")"
   p99="$(to_us "$(awk '$1 == "99%" { print $2 }' "$base-c1.txt")")"
   errors=$(($(errors_of "$base-c$CONNECTIONS.txt") + $(errors_of "$base-c1.txt")))
@@ -348,7 +348,7 @@ measure() { # measure ROUND TARGET
 # the same long warm-up before anything is measured. nginx, HAProxy and the backends get a short one too.
 for target in "${TARGETS[@]}"; do
   case "$target" in
-    bollard | yarp) warm="$WARMUP" ;;
+    bollard | bollard-* | yarp) warm="$WARMUP" ;;
     *) warm=3s ;;
   esac
   log "warming up $target ($warm at $CONNECTIONS connections)"
@@ -381,13 +381,13 @@ mib() { awk -v v="$1" 'BEGIN { if (v == "nan" || v == "") print "-"; else printf
   echo "Balancer benchmark, run $RUN_ID ($(date -u +%Y-%m-%dT%H:%MZ)), $(nproc --all) cores; medians of $ROUNDS interleaved rounds of $DURATION"
   echo "wrk -t1 on core $LOAD_CPU; proxy on core $PROXY_CPU; backends: 2 x $BACKEND_KIND on core $BACKEND_CPU; .NET proxies: $(dotnet_env), warm-up $WARMUP"
   echo
-  printf '| %-8s | %9s | %6s | %8s | %6s | %12s | %7s | %7s | %8s | %7s | %6s |\n' \
+  printf '| %-16s | %9s | %6s | %8s | %6s | %12s | %7s | %7s | %8s | %7s | %6s |\n' \
     target "req/s@$CONNECTIONS" "xYARP" "xHAProxy" "CPU" "req/s per core" "p50 us" "p99 us" "+p50 us" "RSS MiB" errors
-  printf '|%s|\n' "----------|-----------|--------|----------|--------|----------------|---------|---------|----------|---------|--------"
+  printf '|%s|\n' "------------------|-----------|--------|----------|--------|----------------|---------|---------|----------|---------|--------"
   for target in "${TARGETS[@]}"; do
     per_core="$(awk -v r="${RPS[$target]}" -v c="${CPU[$target]}" 'BEGIN { if (c == "nan" || c + 0 == 0) print "nan"; else print r / c }')"
     added="$(awk -v a="${P50[$target]}" -v b="${P50[direct]:-nan}" 'BEGIN { if (b == "nan") print "nan"; else print a - b }')"
-    printf '| %-8s | %9s | %6s | %8s | %6s | %14s | %7s | %7s | %8s | %7s | %6s |\n' "$target" \
+    printf '| %-16s | %9s | %6s | %8s | %6s | %14s | %7s | %7s | %8s | %7s | %6s |\n' "$target" \
       "$(fmt "${RPS[$target]}" '%.0f')" "$(ratio "${RPS[$target]}" "${RPS[yarp]:-}")" "$(ratio "${RPS[$target]}" "${RPS[haproxy]:-}")" \
       "$(pct "${CPU[$target]}")" "$(fmt "$per_core" '%.0f')" \
       "$(fmt "${P50[$target]}" '%.0f')" "$(fmt "${P99[$target]}" '%.0f')" "$(fmt "$added" '%.0f')" \
@@ -400,12 +400,13 @@ mib() { awk -v v="$1" 'BEGIN { if (v == "nan" || v == "") print "-"; else printf
       "p50 $(ratio "${P50[bollard]}" "${P50[yarp]}"), p99 $(ratio "${P99[bollard]}" "${P99[yarp]}")," \
       "RSS $(ratio "${RSS[bollard]}" "${RSS[yarp]}") (target <= 1.5x)"
   fi
+  for target in "${TARGETS[@]}"; do
+    [[ "$target" == bollard-* && -n "${RPS[bollard]:-}" ]] || continue
+    echo "$target (${VARIANT_ENV[$target]}) / bollard: throughput $(ratio "${RPS[$target]}" "${RPS[bollard]}")," \
+      "CPU $(ratio "${CPU[$target]}" "${CPU[bollard]}"), p50 $(ratio "${P50[$target]}" "${P50[bollard]}"), p99 $(ratio "${P99[$target]}" "${P99[bollard]}")," \
+      "RSS $(ratio "${RSS[$target]}" "${RSS[bollard]}")"
+  done
   echo "CPU: the proxy's share of its core during the $CONNECTIONS-connection run (100% = saturated); req/s per core = req/s / CPU."
   echo "+p50: median latency at 1 connection minus the direct one (what the proxy adds). RSS: at the end of the proxy's last load."
-  if [ "$KEEP_AWAKE" = 1 ]; then
-    echo "1-connection runs with every core kept awake (BENCH_KEEP_AWAKE=1): the latencies are the proxies' own, without idle-core wake-ups."
-  else
-    echo "1-connection runs with idle cores: on a VM a halted core's wake-up can set the p99 of every proxy alike (BENCH_KEEP_AWAKE=1 removes it)."
-  fi
   echo "Raw wrk output and logs: ${OUT#"$BENCH_ROOT"/}"
 } | tee "$OUT/table.md"

@@ -66,7 +66,6 @@ internal static class BalancerConfigReader
             checks.Flag("enabled"),
             checks.Duration("interval", TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)),
             checks.Duration("timeout", TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1)),
-            PathOf(checks, "path"),
             checks.WholeNumber("healthyThreshold", 1, 100),
             checks.WholeNumber("unhealthyThreshold", 1, 100));
         var interval = config.Interval ?? ActiveHealthCheckOptions.DefaultInterval;
@@ -118,18 +117,6 @@ internal static class BalancerConfigReader
             retries.WholeNumber("maxBufferedResponseBytes", 0, MaxBufferedBytes));
         retries.RejectUnknownFields();
         return config;
-    }
-
-    private static string? PathOf(YamlMappingReader yaml, string key)
-    {
-        var path = yaml.Text(key);
-        if (path is null || path.StartsWith('/'))
-        {
-            return path;
-        }
-
-        yaml.Error(key, $"must be an absolute URL path starting with '/', got '{path}'");
-        return null;
     }
 
     private static ZoneMode? ZoneModeOf(YamlMappingReader balancer)

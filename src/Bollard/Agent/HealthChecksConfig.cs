@@ -5,13 +5,12 @@ namespace Bollard.Agent;
 /// <summary>
 /// The agent config's <c>balancer.healthChecks</c> block: the balancer's own HTTP probes of every replica, on top of
 /// the catalog's health. Each field maps to the <c>BalancerOptions.ActiveHealthChecks</c> setting of its name; null
-/// keeps the balancer's default. The path is the fallback for services whose spec names none.
+/// keeps the balancer's default. The probed path is each service's own (the spec's <c>health.path</c>).
 /// </summary>
 public sealed record HealthChecksConfig(
     bool? Enabled = null,
     TimeSpan? Interval = null,
     TimeSpan? Timeout = null,
-    string? Path = null,
     int? HealthyThreshold = null,
     int? UnhealthyThreshold = null)
 {
@@ -22,7 +21,6 @@ public sealed record HealthChecksConfig(
         checks.Enabled = Enabled ?? checks.Enabled;
         checks.Interval = Interval ?? checks.Interval;
         checks.Timeout = Timeout ?? checks.Timeout;
-        checks.Path = Path ?? checks.Path;
         checks.HealthyThreshold = HealthyThreshold ?? checks.HealthyThreshold;
         checks.UnhealthyThreshold = UnhealthyThreshold ?? checks.UnhealthyThreshold;
     }

@@ -2,6 +2,8 @@ using Bollard.Agent;
 using Bollard.Balancer;
 using Bollard.Balancer.LoadBalancing;
 using Bollard.Scaler.Specs;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Bollard.IntegrationTests.Agent;
 
@@ -65,7 +67,7 @@ public sealed class AgentBalancerConfigTests
               requestTimeout: 30s
               maxConcurrentRequests: 250
               retryAfterSeconds: 3
-              healthChecks: {enabled: true, interval: 3s, timeout: 500ms, path: /ready, healthyThreshold: 3, unhealthyThreshold: 4}
+              healthChecks: {enabled: true, interval: 3s, timeout: 500ms, healthyThreshold: 3, unhealthyThreshold: 4}
               outlierDetection: {enabled: false, consecutiveFailures: 7, baseEjectionTime: 5s, maxEjectionTime: 2m, maxEjectedShare: 0.3}
               retries: {max: 1, budget: 0.1, minPerSecond: 2, maxBufferedBodyBytes: 1024, maxBufferedResponseBytes: 0}
 
@@ -81,8 +83,8 @@ public sealed class AgentBalancerConfigTests
         Assert.Equal(3, options.Shedding.RetryAfterSeconds);
 
         var checks = options.ActiveHealthChecks;
-        Assert.Equal((true, TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(500), "/ready", 3, 4),
-            (checks.Enabled, checks.Interval, checks.Timeout, checks.Path, checks.HealthyThreshold, checks.UnhealthyThreshold));
+        Assert.Equal((true, TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(500), 3, 4),
+            (checks.Enabled, checks.Interval, checks.Timeout, checks.HealthyThreshold, checks.UnhealthyThreshold));
 
         var outliers = options.OutlierDetection;
         Assert.Equal((false, 7, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(2), 0.3),
@@ -98,7 +100,7 @@ public sealed class AgentBalancerConfigTests
     [Theory]
     [InlineData("balancer:\n  healthChecks: {interval: 1s, timeout: 2s}\n", "agent.yaml:2", "balancer.healthChecks.timeout: must be at most the interval (1s)")]
     [InlineData("balancer:\n  healthChecks: {timeout: 6s}\n", "agent.yaml:2", "balancer.healthChecks.timeout: must be at most the interval (5s)")]
-    [InlineData("balancer:\n  healthChecks: {path: health}\n", "agent.yaml:2", "balancer.healthChecks.path: must be an absolute URL path")]
+    [InlineData("balancer:\n  healthChecks: {path: /ready}\n", "agent.yaml:2", "balancer.healthChecks.path: unknown field")]
     [InlineData("balancer:\n  healthChecks:\n    enabled: yes\n", "agent.yaml:3", "balancer.healthChecks.enabled: must be true or false, got 'yes'")]
     [InlineData("balancer:\n  outlierDetection: {baseEjectionTime: 10m}\n", "agent.yaml:2", "balancer.outlierDetection.baseEjectionTime: must be at most maxEjectionTime (5m)")]
     [InlineData("balancer:\n  picking: random\n", "agent.yaml:2", "balancer.picking: 'random' is not a picking rule")]
@@ -112,6 +114,34 @@ public sealed class AgentBalancerConfigTests
 
         Assert.Contains(where, error.Message, StringComparison.Ordinal);
         Assert.Contains(what, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_agent_runs_its_balancer_with_the_settings_of_its_config()
+    {
+        var state = Path.Combine(Path.GetTempPath(), TestEnvironment.UniqueName("balancer-config"));
+        var config = AgentConfigLoader.Parse("agent.yaml", $$"""
+            stateDir: {{state}}
+            balancer:
+              stickyVersions: true
+              healthChecks: {interval: 3s, unhealthyThreshold: 4}
+              retries: {max: 0}
+
+            """);
+        try
+        {
+            await using var app = AgentHost.Build(config, []);
+            var options = app.Services.GetRequiredService<IOptions<BalancerOptions>>().Value;
+
+            Assert.True(options.StickyVersions);
+            Assert.Equal(TimeSpan.FromSeconds(3), options.ActiveHealthChecks.Interval);
+            Assert.Equal(4, options.ActiveHealthChecks.UnhealthyThreshold);
+            Assert.Equal(0, options.Retries.MaxRetries);
+        }
+        finally
+        {
+            Directory.Delete(state, recursive: true);
+        }
     }
 
     [Fact]
