@@ -85,7 +85,8 @@ public static class AgentHost
         }
 
         // The scaler reads load from, and drains through, the balancer of this process.
-        builder.Services.AddSingleton<IServiceLoadSource, BalancerLoadSource>();
+        builder.Services.AddSingleton<ILocalLoadSource, BalancerLoadSource>();
+        builder.Services.AddSingleton<IServiceLoadSource>(sp => sp.GetRequiredService<ILocalLoadSource>());
         builder.Services.AddSingleton<IReplicaDrain, BalancerDrain>();
         builder.Services.AddSingleton<IVersionTraffic>(sp => new BalancerVersionTraffic(
             sp.GetRequiredService<ITrafficWindow>(),

@@ -9,7 +9,7 @@ namespace Bollard.Agent;
 /// of a service over the last few seconds of its rolling window. A short window makes a load step visible within
 /// seconds; the autoscaler's stabilization windows keep it from reacting to noise.
 /// </summary>
-internal sealed class BalancerLoadSource(ITrafficWindow window, TimeProvider time) : IServiceLoadSource
+internal sealed class BalancerLoadSource(ITrafficWindow window, TimeProvider time) : ILocalLoadSource
 {
     /// <summary>How much recent traffic one observation covers.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(5);

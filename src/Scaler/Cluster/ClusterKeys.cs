@@ -4,7 +4,8 @@ namespace Bollard.Scaler.Cluster;
 /// Where cluster mode keeps its state in Consul KV, all under <c>bollard/&lt;cluster&gt;/</c> next to the desired
 /// state and the weights:
 /// <c>leader</c> (the controller lock), <c>hosts/&lt;host&gt;</c> (each host's report, held by its agent's session) and
-/// <c>commands/&lt;host&gt;/&lt;id&gt;</c> (what the controller asks a host's agent to do, and its answer).
+/// <c>commands/&lt;host&gt;/&lt;id&gt;</c> (what the controller asks a host's agent to do, and its answer) and
+/// <c>traffic/&lt;agent&gt;</c> (the load each agent's balancer sees, held by its session).
 /// </summary>
 public static class ClusterKeys
 {
@@ -18,6 +19,11 @@ public static class ClusterKeys
     public static string CommandsPrefix(string cluster, string host) => $"{Root(cluster)}commands/{host}/";
 
     public static string Command(string cluster, string host, string id) => CommandsPrefix(cluster, host) + id;
+
+    public static string TrafficPrefix(string cluster) => $"{Root(cluster)}traffic/";
+
+    /// <summary>Agent names may hold '/' (host/instance): escaped, so that each agent has one key directly under the prefix.</summary>
+    public static string Traffic(string cluster, string agent) => TrafficPrefix(cluster) + Uri.EscapeDataString(agent);
 
     /// <summary>The host a key under <see cref="HostsPrefix"/> is about; null for anything else.</summary>
     public static string? HostOf(string cluster, string key)

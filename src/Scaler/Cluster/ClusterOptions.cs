@@ -15,6 +15,12 @@ public sealed class ClusterOptions
     /// <summary>How often a host report is published when nothing changed (a Docker event publishes at once).</summary>
     public TimeSpan PublishInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How often an agent publishes the load its balancer sees (for the controller's autoscaler), while there is
+    /// any. Short: the controller's view of the other balancers lags by up to this much.
+    /// </summary>
+    public TimeSpan TrafficInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>A host whose report has not moved for this long is treated as unreachable by the controller.</summary>
     public TimeSpan StaleAfter { get; set; } = TimeSpan.FromSeconds(15);
 
@@ -50,7 +56,7 @@ public sealed class ClusterOptions
             }
         }
 
-        foreach (var (name, value) in new[] { (nameof(PublishInterval), PublishInterval), (nameof(CommandTimeout), CommandTimeout), (nameof(ForgetHostAfter), ForgetHostAfter) })
+        foreach (var (name, value) in new[] { (nameof(PublishInterval), PublishInterval), (nameof(TrafficInterval), TrafficInterval), (nameof(CommandTimeout), CommandTimeout), (nameof(ForgetHostAfter), ForgetHostAfter) })
         {
             if (value <= TimeSpan.Zero)
             {

@@ -2,6 +2,7 @@ using Bollard.Discovery;
 using Bollard.Discovery.Consul;
 using Bollard.Scaler.Hosts;
 using Bollard.Scaler.Reconcile;
+using Bollard.Scaler.Traffic;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -59,8 +60,14 @@ public static class ClusterServiceCollectionExtensions
         });
         services.TryAddSingleton<HostAgent>();
         services.TryAddSingleton<ClusterController>();
+        services.TryAddSingleton<ClusterTraffic>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<HostAgent>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ClusterController>());
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ClusterTraffic>());
+
+        // Whoever controls scales on the load of every balancer of the cluster, not on its own share.
+        services.RemoveAll<IServiceLoadSource>();
+        services.AddSingleton<IServiceLoadSource, ClusterLoadSource>();
         return services;
     }
 }

@@ -17,3 +17,9 @@ public sealed class NoLoadSource : IServiceLoadSource
 {
     public ValueTask<LoadSnapshot?> ReadAsync(string service, int replicas, CancellationToken cancellationToken) => ValueTask.FromResult<LoadSnapshot?>(null);
 }
+
+/// <summary>
+/// The load seen by this process's own balancer alone. Usually it is also the <see cref="IServiceLoadSource"/>; in
+/// cluster mode the controller adds the load the other agents' balancers publish, and every agent publishes this one.
+/// </summary>
+public interface ILocalLoadSource : IServiceLoadSource;

@@ -6,6 +6,7 @@ using Bollard.IntegrationTests.Agent;
 using Bollard.Scaler.Cluster;
 using Bollard.Scaler.Hosts;
 using Bollard.Scaler.Reconcile;
+using Bollard.Scaler.Traffic;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.DependencyInjection;
 using HostConfig = Bollard.Agent.HostConfig;
@@ -47,6 +48,16 @@ public sealed class ClusterControllerTests
             var remote = leader.Services.GetRequiredService<HostSet>()[follower.Config.Hosts[0].Name].Runtime;
             var remoteReplica = (await RunningIdsAsync(follower)).First();
             await Eventually.TrueAsync(async () => await remote.SampleCpuAsync(remoteReplica, CancellationToken.None) is not null, "a CPU reading of the other host's replica", TimeSpan.FromSeconds(10));
+
+            // Requests through the other agent's balancer count in the controller's autoscaling load, though its
+            // own balancer sees none of them.
+            var load = leader.Services.GetRequiredService<IServiceLoadSource>();
+            await Eventually.TrueAsync(
+                async () => (await follower.AskAsync(20)).All(r => !r.StartsWith("error", StringComparison.Ordinal))
+                    && await load.ReadAsync(service, 4, CancellationToken.None) is { RequestsPerSecond: > 0 },
+                "the other balancer's requests in the controller's load",
+                TimeSpan.FromSeconds(20));
+            Assert.False((await leader.Services.GetRequiredService<ILocalLoadSource>().ReadAsync(service, 4, CancellationToken.None))?.HasTraffic ?? false);
 
             // The controller stops (its replicas keep running). The other agent takes the lock, sees the stopped
             // agent's host as unreachable, keeps its own replicas and replaces the lost capacity on its own host.

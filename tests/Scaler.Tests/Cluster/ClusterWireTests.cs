@@ -34,6 +34,24 @@ public sealed class ClusterWireTests
     }
 
     [Fact]
+    public void A_traffic_report_round_trips_under_one_key_per_agent()
+    {
+        var report = new TrafficReport("h2/1234abcd", 7, new Dictionary<string, ServiceTraffic>
+        {
+            ["web"] = new(120.5, 3, 41.2),
+            ["quiet"] = new(0.5, 0, null),
+        });
+
+        var back = ClusterJson.Read<TrafficReport>(ClusterJson.Write(report))!;
+
+        Assert.Equal((report.Agent, report.Sequence), (back.Agent, back.Sequence));
+        Assert.Equal(report.Services["web"], back.Services["web"]);
+        Assert.Equal(report.Services["quiet"], back.Services["quiet"]);
+        // The agent's name holds a '/': escaped, so the key sits directly under the prefix.
+        Assert.Equal("bollard/c1/traffic/h2%2F1234abcd", ClusterKeys.Traffic("c1", report.Agent));
+    }
+
+    [Fact]
     public void A_create_command_round_trips_with_everything_the_engine_needs()
     {
         var request = new ContainerCreateRequest("bollard-c-web-abcdef-123456", "sha256:feed", 8080, "127.0.0.1")

@@ -1,0 +1,17 @@
+namespace Bollard.Scaler.Cluster;
+
+/// <summary>
+/// What one agent's balancer sees of each service with traffic, published for the controller every
+/// <see cref="ClusterOptions.TrafficInterval"/>: with a balancer on every host, each sees only its share, and the
+/// autoscaler's request metrics must cover them all. Services without traffic are left out.
+/// </summary>
+/// <param name="Agent">The publishing agent (the controller leaves its own out: it reads its balancer directly).</param>
+/// <param name="Sequence">Counts the agent's publications; a report that stops moving is old load, not load now.</param>
+/// <param name="Services">By service name.</param>
+public sealed record TrafficReport(string Agent, long Sequence, IReadOnlyDictionary<string, ServiceTraffic> Services);
+
+/// <summary>One balancer's view of one service over the last seconds (as the autoscaler reads its own).</summary>
+/// <param name="RequestsPerSecond">Requests per second.</param>
+/// <param name="InFlight">Requests in flight now.</param>
+/// <param name="P95LatencyMs">95th percentile latency; null without requests.</param>
+public sealed record ServiceTraffic(double RequestsPerSecond, double InFlight, double? P95LatencyMs);
