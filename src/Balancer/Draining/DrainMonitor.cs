@@ -12,6 +12,8 @@ internal sealed class DrainMonitor(InFlightTracker tracker, IProxyStateLookup pr
     /// <summary>How often a wait re-checks whether routing has dropped the replica yet.</summary>
     internal static readonly TimeSpan RecheckInterval = TimeSpan.FromMilliseconds(50);
 
+    public IReadOnlyList<string> Busy() => tracker.Busy();
+
     public int InFlight(string instanceId)
     {
         ArgumentNullException.ThrowIfNull(instanceId);

@@ -17,4 +17,7 @@ public interface IDrainMonitor
 
     /// <summary>Requests this balancer is forwarding to <paramref name="instanceId"/> right now.</summary>
     int InFlight(string instanceId);
+
+    /// <summary>The replicas (instance ids) this balancer is forwarding at least one request to right now.</summary>
+    IReadOnlyList<string> Busy();
 }

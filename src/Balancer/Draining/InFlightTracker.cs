@@ -50,6 +50,9 @@ internal sealed class InFlightTracker(TrafficWindows windows)
     public int InFlight(string destinationId) =>
         _entries.TryGetValue(destinationId, out var entry) ? Math.Max(0, entry.Count) : 0;
 
+    /// <summary>The ids with a request in flight (an entry lives only while its count is above zero).</summary>
+    public IReadOnlyList<string> Busy() => [.. _entries.Where(e => e.Value.Count > 0).Select(e => e.Key)];
+
     /// <summary>Completes when the current entry of the id retires; at once when there is none.</summary>
     public Task WhenIdle(string destinationId) =>
         _entries.TryGetValue(destinationId, out var entry) ? entry.WhenDrained() : Task.CompletedTask;

@@ -87,7 +87,8 @@ public static class AgentHost
         // The scaler reads load from, and drains through, the balancer of this process.
         builder.Services.AddSingleton<ILocalLoadSource, BalancerLoadSource>();
         builder.Services.AddSingleton<IServiceLoadSource>(sp => sp.GetRequiredService<ILocalLoadSource>());
-        builder.Services.AddSingleton<IReplicaDrain, BalancerDrain>();
+        builder.Services.AddSingleton<ILocalDrain, BalancerDrain>();
+        builder.Services.AddSingleton<IReplicaDrain>(sp => sp.GetRequiredService<ILocalDrain>());
         builder.Services.AddSingleton<IVersionTraffic>(sp => new BalancerVersionTraffic(
             sp.GetRequiredService<ITrafficWindow>(),
             sp.GetRequiredService<InMemoryVersionWeights>(),

@@ -68,6 +68,10 @@ public static class ClusterServiceCollectionExtensions
         // Whoever controls scales on the load of every balancer of the cluster, not on its own share.
         services.RemoveAll<IServiceLoadSource>();
         services.AddSingleton<IServiceLoadSource, ClusterLoadSource>();
+
+        // And stops a removed replica only once every balancer of the cluster has drained it.
+        services.RemoveAll<IReplicaDrain>();
+        services.AddSingleton<IReplicaDrain, ClusterDrain>();
         return services;
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Bollard.Discovery;
 using Bollard.Discovery.Consul;
 using Bollard.Scaler.Reconcile;
@@ -13,8 +12,10 @@ namespace Bollard.Scaler.Cluster;
 /// <summary>
 /// Shares request load between the agents of a cluster: every agent publishes what its own balancer sees of each
 /// service (<see cref="TrafficReport"/> under <c>traffic/&lt;agent&gt;</c>, held by its session, so it vanishes with the
-/// agent) and keeps the other agents' reports, which <see cref="ClusterLoadSource"/> adds to the controller's own.
-/// A report that has not moved for three intervals is old load, and left out.
+/// agent), with the replicas it has requests in flight to, and keeps the other agents' reports: <see
+/// cref="ClusterLoadSource"/> adds their load to the controller's own, and <see cref="ClusterDrain"/> waits for their
+/// requests to a removed replica. A report that has not moved for three intervals is old, and left out (an agent
+/// with nothing to report stops publishing).
 /// </summary>
 public sealed partial class ClusterTraffic(
     AgentSession session,
@@ -25,24 +26,23 @@ public sealed partial class ClusterTraffic(
     IOptions<ClusterOptions> options,
     TimeProvider time,
     ILogger<ClusterTraffic> logger,
-    ILocalLoadSource? local = null) : BackgroundService
+    ILocalLoadSource? local = null,
+    ILocalDrain? drain = null) : BackgroundService
 {
-    private volatile ImmutableDictionary<string, Received> _received = ImmutableDictionary<string, Received>.Empty;
+    private volatile TrafficRoster? _roster;
 
     private string Cluster => scaler.Value.Cluster;
 
+    private TrafficRoster Roster => _roster ??= TrafficRoster.Empty(options.Value.Agent, options.Value.TrafficInterval * 3);
+
     /// <summary>The other agents' current readings of <paramref name="service"/> (this agent's own is left out).</summary>
-    public IReadOnlyList<ServiceTraffic> Remote(string service)
-    {
-        var oldest = time.GetUtcNow() - options.Value.TrafficInterval * 3;
-        return [.. _received.Values
-            .Where(r => r.MovedAt >= oldest && r.Report.Agent != options.Value.Agent)
-            .Select(r => r.Report.Services.GetValueOrDefault(service))
-            .OfType<ServiceTraffic>()];
-    }
+    public IReadOnlyList<ServiceTraffic> Remote(string service) => Roster.Remote(service, time.GetUtcNow());
+
+    /// <summary>See <see cref="TrafficRoster.OthersDrained"/>.</summary>
+    public bool OthersDrained(string instanceId, DateTimeOffset since) => Roster.OthersDrained(instanceId, since, time.GetUtcNow());
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(WatchLoopAsync(stoppingToken), local is null ? Task.CompletedTask : PublishLoopAsync(local, stoppingToken));
+        Task.WhenAll(WatchLoopAsync(stoppingToken), local is null && drain is null ? Task.CompletedTask : PublishLoopAsync(stoppingToken));
 
     private async Task WatchLoopAsync(CancellationToken stoppingToken)
     {
@@ -50,21 +50,11 @@ public sealed partial class ClusterTraffic(
         {
             await foreach (var entries in watch.WatchPrefixAsync(ClusterKeys.TrafficPrefix(Cluster), stoppingToken))
             {
-                var now = time.GetUtcNow();
-                var before = _received;
-                var next = ImmutableDictionary.CreateBuilder<string, Received>(StringComparer.Ordinal);
-                foreach (var entry in entries)
-                {
-                    if (ClusterJson.Read<TrafficReport>(entry.Value) is { Services: not null } report)
-                    {
-                        var moved = before.TryGetValue(entry.Key, out var known) && known.Report.Sequence == report.Sequence && known.Report.Agent == report.Agent
-                            ? known.MovedAt
-                            : now;
-                        next[entry.Key] = new Received(report, moved);
-                    }
-                }
-
-                _received = next.ToImmutable();
+                var reports = entries
+                    .Select(e => KeyValuePair.Create(e.Key, ClusterJson.Read<TrafficReport>(e.Value)))
+                    .Where(e => e.Value is { Services: not null, Busy: not null })
+                    .Select(e => KeyValuePair.Create(e.Key, e.Value!));
+                _roster = Roster.Observe(reports, time.GetUtcNow());
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -73,7 +63,7 @@ public sealed partial class ClusterTraffic(
         }
     }
 
-    private async Task PublishLoopAsync(ILocalLoadSource source, CancellationToken stoppingToken)
+    private async Task PublishLoopAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.TrafficInterval, time);
         var sequence = 0L;
@@ -83,10 +73,12 @@ public sealed partial class ClusterTraffic(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                var services = await ReadLocalAsync(source, stoppingToken);
+                var services = local is null ? new Dictionary<string, ServiceTraffic>() : await ReadLocalAsync(local, stoppingToken);
+                var busy = drain?.Busy() ?? [];
 
                 // Nothing to tell twice: no traffic now and none published before (an idle cluster writes nothing).
-                if (services.Count == 0 && publishedEmpty)
+                var empty = services.Count == 0 && busy.Count == 0;
+                if (empty && publishedEmpty)
                 {
                     continue;
                 }
@@ -94,9 +86,9 @@ public sealed partial class ClusterTraffic(
                 try
                 {
                     var id = await session.CurrentAsync(stoppingToken);
-                    var report = new TrafficReport(options.Value.Agent, ++sequence, services);
+                    var report = new TrafficReport(options.Value.Agent, ++sequence, services) { Busy = busy };
                     await store.TryAcquireAsync(ClusterKeys.Traffic(Cluster, options.Value.Agent), id, ClusterJson.Write(report), stoppingToken);
-                    publishedEmpty = services.Count == 0;
+                    publishedEmpty = empty;
                     failing = false;
                 }
                 catch (CatalogUnavailableException e)
@@ -132,8 +124,4 @@ public sealed partial class ClusterTraffic(
 
     [LoggerMessage(EventId = 2411, Level = LogLevel.Warning, Message = "Consul is unreachable while publishing this balancer's traffic for the controller; retrying: {Error}")]
     private partial void LogConsulUnavailable(string error);
-
-    /// <param name="Report">The last report read.</param>
-    /// <param name="MovedAt">When (on this agent's clock) its sequence last moved.</param>
-    private sealed record Received(TrafficReport Report, DateTimeOffset MovedAt);
 }

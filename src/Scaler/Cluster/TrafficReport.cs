@@ -8,7 +8,14 @@ namespace Bollard.Scaler.Cluster;
 /// <param name="Agent">The publishing agent (the controller leaves its own out: it reads its balancer directly).</param>
 /// <param name="Sequence">Counts the agent's publications; a report that stops moving is old load, not load now.</param>
 /// <param name="Services">By service name.</param>
-public sealed record TrafficReport(string Agent, long Sequence, IReadOnlyDictionary<string, ServiceTraffic> Services);
+public sealed record TrafficReport(string Agent, long Sequence, IReadOnlyDictionary<string, ServiceTraffic> Services)
+{
+    /// <summary>
+    /// The replicas (instance ids) the balancer had a request in flight to when it published: the controller stops a
+    /// removed replica only once no balancer's report, published after the replica left the catalog, lists it.
+    /// </summary>
+    public IReadOnlyList<string> Busy { get; init; } = [];
+}
 
 /// <summary>One balancer's view of one service over the last seconds (as the autoscaler reads its own).</summary>
 /// <param name="RequestsPerSecond">Requests per second.</param>

@@ -16,3 +16,13 @@ public sealed class TimedDrain(TimeProvider time) : IReplicaDrain
     public Task WaitAsync(string instanceId, TimeSpan maxWait, CancellationToken cancellationToken) =>
         maxWait > TimeSpan.Zero ? Task.Delay(maxWait, time, cancellationToken) : Task.CompletedTask;
 }
+
+/// <summary>
+/// The drain of this process's own balancer, which also tells which replicas it is forwarding requests to right now:
+/// in cluster mode every agent publishes that, and the controller's drain waits for every balancer.
+/// </summary>
+public interface ILocalDrain : IReplicaDrain
+{
+    /// <summary>The replicas (instance ids) with a request in flight through this balancer now.</summary>
+    IReadOnlyList<string> Busy();
+}

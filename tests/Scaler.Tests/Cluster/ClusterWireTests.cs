@@ -40,13 +40,16 @@ public sealed class ClusterWireTests
         {
             ["web"] = new(120.5, 3, 41.2),
             ["quiet"] = new(0.5, 0, null),
-        });
+        })
+        { Busy = ["web-1a2b3c"] };
 
         var back = ClusterJson.Read<TrafficReport>(ClusterJson.Write(report))!;
 
         Assert.Equal((report.Agent, report.Sequence), (back.Agent, back.Sequence));
         Assert.Equal(report.Services["web"], back.Services["web"]);
         Assert.Equal(report.Services["quiet"], back.Services["quiet"]);
+        Assert.Equal(report.Busy, back.Busy);
+        Assert.Empty(ClusterJson.Read<TrafficReport>("{\"agent\":\"a\",\"sequence\":1,\"services\":{}}"u8.ToArray())!.Busy);
         // The agent's name holds a '/': escaped, so the key sits directly under the prefix.
         Assert.Equal("bollard/c1/traffic/h2%2F1234abcd", ClusterKeys.Traffic("c1", report.Agent));
     }

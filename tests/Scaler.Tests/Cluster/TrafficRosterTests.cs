@@ -1,0 +1,70 @@
+using Bollard.Scaler.Cluster;
+
+namespace Bollard.Scaler.Tests.Cluster;
+
+public sealed class TrafficRosterTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(3);
+
+    [Fact]
+    public void The_other_agents_current_readings_count_and_this_agents_own_does_not()
+    {
+        var roster = TrafficRoster.Empty("a1", MaxAge).Observe([Report("a1", 1, 100), Report("a2", 1, 40), Report("a3", 1, 2)], T0);
+
+        Assert.Equal([2d, 40d], roster.Remote("web", T0 + TimeSpan.FromSeconds(1)).Select(t => t.RequestsPerSecond).Order());
+        Assert.Empty(roster.Remote("other", T0));
+    }
+
+    [Fact]
+    public void A_report_that_stops_moving_is_old_load_on_this_agents_clock()
+    {
+        var roster = TrafficRoster.Empty("a1", MaxAge).Observe([Report("a2", 1, 40)], T0);
+        // Read again with the same sequence (another agent's key changed): it has not moved.
+        roster = roster.Observe([Report("a2", 1, 40), Report("a3", 1, 10)], T0 + TimeSpan.FromSeconds(2));
+
+        Assert.Equal(2, roster.Remote("web", T0 + MaxAge).Count);
+        Assert.Equal([10d], roster.Remote("web", T0 + TimeSpan.FromSeconds(4)).Select(t => t.RequestsPerSecond));
+    }
+
+    [Fact]
+    public void A_replica_is_drained_from_the_others_only_by_reports_read_after_it_left_the_catalog()
+    {
+        var since = T0 + TimeSpan.FromSeconds(1);
+        var roster = TrafficRoster.Empty("a1", MaxAge).Observe([Report("a2", 1, 40)], T0);
+
+        // The only report was published before: a request may have started since.
+        Assert.False(roster.OthersDrained("web-1", since, since));
+
+        roster = roster.Observe([Report("a2", 2, 40, busy: "web-1")], since);
+        Assert.False(roster.OthersDrained("web-1", since, since));
+        Assert.True(roster.OthersDrained("web-2", since, since));
+
+        roster = roster.Observe([Report("a2", 3, 40)], since + TimeSpan.FromSeconds(1));
+        Assert.True(roster.OthersDrained("web-1", since, since + TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
+    public void An_agent_whose_report_went_old_has_nothing_in_flight()
+    {
+        var roster = TrafficRoster.Empty("a1", MaxAge).Observe([Report("a2", 1, 40, busy: "web-1")], T0);
+
+        Assert.False(roster.OthersDrained("web-1", T0, T0 + MaxAge));
+        Assert.True(roster.OthersDrained("web-1", T0, T0 + MaxAge + TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
+    public void This_agents_own_report_does_not_hold_a_drain()
+    {
+        var roster = TrafficRoster.Empty("a1", MaxAge).Observe([Report("a1", 1, 40, busy: "web-1")], T0);
+
+        Assert.True(roster.OthersDrained("web-1", T0 + TimeSpan.FromSeconds(1), T0 + TimeSpan.FromSeconds(1)));
+    }
+
+    private static KeyValuePair<string, TrafficReport> Report(string agent, long sequence, double rate, params string[] busy) =>
+        KeyValuePair.Create($"bollard/c/traffic/{agent}", new TrafficReport(agent, sequence, new Dictionary<string, ServiceTraffic>
+        {
+            ["web"] = new(rate, 1, 20),
+        })
+        { Busy = busy });
+}
