@@ -176,6 +176,18 @@ register_backends() {
   BACKENDS_REGISTERED=1
 }
 
+# Every bench agent keeps its cluster's state in Consul KV (bollard/<cluster>/, one cluster per agent, all starting
+# with $SERVICE): removed on exit, once the agents are stopped and can no longer write it (the hooks run before the
+# general clean-up stops the processes).
+remove_agent_state() {
+  local target
+  for target in "${!PID[@]}"; do
+    [[ "$target" != bollard* ]] || stop_pid "${PID[$target]}"
+  done
+  curl -fsS -X DELETE "$CONSUL_ADDR/v1/kv/bollard/$SERVICE?recurse" >/dev/null 2>&1 || true
+}
+on_cleanup remove_agent_state
+
 start_bollard() { # start_bollard TARGET (bollard, or bollard-NAME of BENCH_VARIANTS)
   # The real daemon as `bollard agent` composes it (AgentHost): scaler, catalog and balancer with every feature it
   # has. Its catalog is Consul, where the two backends are registered as the instances of service $SERVICE; the
