@@ -23,7 +23,7 @@
 #
 # Needs: Docker and Consul (scripts/deps.sh starts them), the .NET SDK; wrk, nginx and haproxy are installed with
 # apt-get when missing. Everything started here is stopped on exit (processes by PID, containers by label, the
-# Consul registrations by id). All traffic stays on 127.0.0.1.
+# Consul registrations by id, the agents' state in Consul KV). All traffic stays on 127.0.0.1.
 set -euo pipefail
 
 BENCH_NAME=balancer
