@@ -147,7 +147,7 @@ public sealed class AgentBalancerConfigTests
     [Fact]
     public void The_shipped_host_config_parses_with_its_commented_balancer_block_turned_on()
     {
-        var file = Path.Combine(RepositoryRoot(), "deploy", "systemd", "agent.yaml");
+        var file = Path.Combine(TestEnvironment.RepositoryRoot, "deploy", "systemd", "agent.yaml");
         var lines = File.ReadAllLines(file);
         var block = Array.FindIndex(lines, line => line.StartsWith("# balancer:", StringComparison.Ordinal));
         Assert.True(block >= 0, $"{file} has no commented balancer block");
@@ -157,19 +157,6 @@ public sealed class AgentBalancerConfigTests
         AgentConfigLoader.Parse(file, string.Join('\n', uncommented)).Balancer.ApplyTo(options);
 
         Assert.True(new BalancerOptionsValidator().Validate(null, options).Succeeded);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Bollard.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no Bollard.slnx above {AppContext.BaseDirectory}");
     }
 
     private static BalancerOptions OptionsOf(string yaml)
