@@ -1,7 +1,7 @@
 # An image of the Bollard daemon. It drives the host's Docker engine through the mounted socket:
 #
 #   dotnet publish src/Bollard -c Release -r linux-x64 --self-contained \
-#       -p:PublishSingleFile=true -p:InvariantGlobalization=true -o out/bollard
+#       -p:PublishSingleFile=true -p:PublishReadyToRun=true -p:InvariantGlobalization=true -o out/bollard
 #   docker build -t bollard:latest .
 #   docker run -d --name bollard --network host \
 #       -v /var/run/docker.sock:/var/run/docker.sock \
