@@ -89,7 +89,8 @@ public static class AgentHost
         builder.Services.AddSingleton<IServiceLoadSource>(sp => sp.GetRequiredService<ILocalLoadSource>());
         builder.Services.AddSingleton<ILocalDrain, BalancerDrain>();
         builder.Services.AddSingleton<IReplicaDrain>(sp => sp.GetRequiredService<ILocalDrain>());
-        builder.Services.AddSingleton<IVersionTraffic>(sp => new BalancerVersionTraffic(
+        builder.Services.AddSingleton<IVersionTraffic>(sp => sp.GetRequiredService<ILocalVersionTraffic>());
+        builder.Services.AddSingleton<ILocalVersionTraffic>(sp => new BalancerVersionTraffic(
             sp.GetRequiredService<ITrafficWindow>(),
             sp.GetRequiredService<InMemoryVersionWeights>(),
             config.ConsulAddress is null ? null : sp.GetRequiredService<ConsulKeyValueStore>(),

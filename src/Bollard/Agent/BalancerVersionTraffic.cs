@@ -12,8 +12,10 @@ namespace Bollard.Agent;
 /// where every balancer reads them: in this process on a single host, in Consul KV when Consul is used (the local
 /// balancer then reads them back from Consul like the others).
 /// </summary>
-internal sealed class BalancerVersionTraffic(ITrafficWindow traffic, InMemoryVersionWeights local, ConsulKeyValueStore? consul, string cluster) : IVersionTraffic
+internal sealed class BalancerVersionTraffic(ITrafficWindow traffic, InMemoryVersionWeights local, ConsulKeyValueStore? consul, string cluster) : ILocalVersionTraffic
 {
+    public IReadOnlyList<string> VersionsOf(string service) => traffic.VersionsOf(service);
+
     public RolloutTraffic? Read(string service, string version, TimeSpan window)
     {
         var stats = traffic.Read(service, version, window);

@@ -1,4 +1,5 @@
 using Bollard.Scaler.Autoscaling;
+using Bollard.Scaler.Rollouts;
 
 namespace Bollard.Scaler.Cluster;
 
@@ -45,5 +46,26 @@ public static class ClusterLoad
             readings.Sum(r => r.InFlight),
             latencies.Count > 0 ? latencies.Max() : null,
             local?.CpuPercent);
+    }
+
+    /// <summary>
+    /// One version's traffic over every balancer: requests and errors add up; the p99 is the highest among the
+    /// balancers carrying at least <see cref="LatencyShare"/> of the version's requests.
+    /// </summary>
+    public static TrafficStats? CombineVersion(TrafficStats? local, IReadOnlyList<TrafficStats> remote)
+    {
+        ArgumentNullException.ThrowIfNull(remote);
+        if (remote.Count == 0)
+        {
+            return local;
+        }
+
+        var readings = local is null ? remote.ToList() : [.. remote, local];
+        var requests = readings.Sum(r => r.Requests);
+        var latencies = readings
+            .Where(r => r.P99Ms is not null && r.Requests > 0 && r.Requests >= requests * LatencyShare)
+            .Select(r => r.P99Ms!.Value)
+            .ToList();
+        return new TrafficStats(requests, readings.Sum(r => r.Errors), latencies.Count > 0 ? latencies.Max() : null);
     }
 }

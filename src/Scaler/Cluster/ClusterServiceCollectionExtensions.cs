@@ -69,6 +69,10 @@ public static class ClusterServiceCollectionExtensions
         services.RemoveAll<IServiceLoadSource>();
         services.AddSingleton<IServiceLoadSource, ClusterLoadSource>();
 
+        // Judges a canary on every balancer's requests.
+        services.RemoveAll<IVersionTraffic>();
+        services.AddSingleton<IVersionTraffic, ClusterVersionTraffic>();
+
         // And stops a removed replica only once every balancer of the cluster has drained it.
         services.RemoveAll<IReplicaDrain>();
         services.AddSingleton<IReplicaDrain, ClusterDrain>();

@@ -1,6 +1,7 @@
 using Bollard.Discovery;
 using Bollard.Discovery.Consul;
 using Bollard.Scaler.Reconcile;
+using Bollard.Scaler.Rollouts;
 using Bollard.Scaler.Specs;
 using Bollard.Scaler.Traffic;
 using Microsoft.Extensions.Hosting;
@@ -27,7 +28,8 @@ public sealed partial class ClusterTraffic(
     TimeProvider time,
     ILogger<ClusterTraffic> logger,
     ILocalLoadSource? local = null,
-    ILocalDrain? drain = null) : BackgroundService
+    ILocalDrain? drain = null,
+    ILocalVersionTraffic? versions = null) : BackgroundService
 {
     private volatile TrafficRoster? _roster;
 
@@ -38,11 +40,15 @@ public sealed partial class ClusterTraffic(
     /// <summary>The other agents' current readings of <paramref name="service"/> (this agent's own is left out).</summary>
     public IReadOnlyList<ServiceTraffic> Remote(string service) => Roster.Remote(service, time.GetUtcNow());
 
+    /// <summary>The other agents' current readings of one version over <paramref name="window"/> (see <see cref="TrafficRoster.RemoteVersion"/>).</summary>
+    public IReadOnlyList<TrafficStats> RemoteVersion(string service, string version, TimeSpan window) =>
+        Roster.RemoteVersion(service, version, window, time.GetUtcNow());
+
     /// <summary>See <see cref="TrafficRoster.OthersDrained"/>.</summary>
     public bool OthersDrained(string instanceId, DateTimeOffset since) => Roster.OthersDrained(instanceId, since, time.GetUtcNow());
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(WatchLoopAsync(stoppingToken), local is null && drain is null ? Task.CompletedTask : PublishLoopAsync(stoppingToken));
+        Task.WhenAll(WatchLoopAsync(stoppingToken), local is null && drain is null && versions is null ? Task.CompletedTask : PublishLoopAsync(stoppingToken));
 
     private async Task WatchLoopAsync(CancellationToken stoppingToken)
     {
@@ -73,7 +79,7 @@ public sealed partial class ClusterTraffic(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                var services = local is null ? new Dictionary<string, ServiceTraffic>() : await ReadLocalAsync(local, stoppingToken);
+                var services = await ReadLocalAsync(stoppingToken);
                 var busy = drain?.Busy() ?? [];
 
                 // Nothing to tell twice: no traffic now and none published before (an idle cluster writes nothing).
@@ -108,18 +114,40 @@ public sealed partial class ClusterTraffic(
         }
     }
 
-    private async Task<Dictionary<string, ServiceTraffic>> ReadLocalAsync(ILocalLoadSource source, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, ServiceTraffic>> ReadLocalAsync(CancellationToken cancellationToken)
     {
         var services = new Dictionary<string, ServiceTraffic>(StringComparer.Ordinal);
         foreach (var spec in specs.Current.Where(s => s.Route is not null))
         {
-            if (await source.ReadAsync(spec.Name, 0, cancellationToken) is { HasTraffic: true } load)
+            var load = local is null ? null : await local.ReadAsync(spec.Name, 0, cancellationToken);
+            var window = spec.Rollout.Analysis.Interval;
+            var byVersion = ReadVersions(spec.Name, window);
+            if (load is { HasTraffic: true } || byVersion.Count > 0)
             {
-                services[spec.Name] = new ServiceTraffic(load.RequestsPerSecond ?? 0, load.InFlight ?? 0, load.P95LatencyMs);
+                services[spec.Name] = new ServiceTraffic(load?.RequestsPerSecond ?? 0, load?.InFlight ?? 0, load?.P95LatencyMs)
+                {
+                    Versions = byVersion.Count > 0 ? byVersion : null,
+                    VersionWindow = byVersion.Count > 0 ? window : null,
+                };
             }
         }
 
         return services;
+    }
+
+    /// <summary>Each version's traffic over the service's analysis window, as the controller's analysis reads its own.</summary>
+    private Dictionary<string, TrafficStats> ReadVersions(string service, TimeSpan window)
+    {
+        var byVersion = new Dictionary<string, TrafficStats>(StringComparer.Ordinal);
+        foreach (var version in versions?.VersionsOf(service) ?? [])
+        {
+            if (versions!.Read(service, version, window) is { Requests: > 0 } stats)
+            {
+                byVersion[version] = stats;
+            }
+        }
+
+        return byVersion;
     }
 
     [LoggerMessage(EventId = 2411, Level = LogLevel.Warning, Message = "Consul is unreachable while publishing this balancer's traffic for the controller; retrying: {Error}")]

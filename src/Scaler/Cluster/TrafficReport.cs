@@ -1,3 +1,5 @@
+using Bollard.Scaler.Rollouts;
+
 namespace Bollard.Scaler.Cluster;
 
 /// <summary>
@@ -21,4 +23,14 @@ public sealed record TrafficReport(string Agent, long Sequence, IReadOnlyDiction
 /// <param name="RequestsPerSecond">Requests per second.</param>
 /// <param name="InFlight">Requests in flight now.</param>
 /// <param name="P95LatencyMs">95th percentile latency; null without requests.</param>
-public sealed record ServiceTraffic(double RequestsPerSecond, double InFlight, double? P95LatencyMs);
+public sealed record ServiceTraffic(double RequestsPerSecond, double InFlight, double? P95LatencyMs)
+{
+    /// <summary>
+    /// Each version's requests, errors and p99 over <see cref="VersionWindow"/> (the service's analysis interval), for
+    /// the controller's canary analysis; versions without requests in it are left out.
+    /// </summary>
+    public IReadOnlyDictionary<string, TrafficStats>? Versions { get; init; }
+
+    /// <summary>The window <see cref="Versions"/> covers.</summary>
+    public TimeSpan? VersionWindow { get; init; }
+}

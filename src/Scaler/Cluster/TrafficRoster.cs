@@ -1,3 +1,4 @@
+using Bollard.Scaler.Rollouts;
 using System.Collections.Immutable;
 
 namespace Bollard.Scaler.Cluster;
@@ -35,6 +36,18 @@ public sealed record TrafficRoster(ImmutableDictionary<string, (TrafficReport Re
         [.. Others(now).Select(e => e.Report.Services.GetValueOrDefault(service)).OfType<ServiceTraffic>()];
 
     /// <summary>
+    /// The other agents' current readings of <paramref name="version"/> over the same whole seconds as
+    /// <paramref name="window"/> (a balancer publishes each service's versions over its analysis interval; a reading
+    /// over another window is left out rather than mixed in).
+    /// </summary>
+    public IReadOnlyList<TrafficStats> RemoteVersion(string service, string version, TimeSpan window, DateTimeOffset now) =>
+        [.. Others(now)
+            .Select(e => e.Report.Services.GetValueOrDefault(service))
+            .Where(t => t?.Versions is not null && t.VersionWindow is { } covered && WholeSeconds(covered) == WholeSeconds(window))
+            .Select(t => t!.Versions!.GetValueOrDefault(version))
+            .OfType<TrafficStats>()];
+
+    /// <summary>
     /// True when no other agent's balancer can still have a request in flight to <paramref name="instanceId"/>: every
     /// current report was read at or after <paramref name="since"/> (so it was published once the replica had left
     /// that balancer's routing) and does not list it. An agent without a current report has had nothing in flight
@@ -42,6 +55,9 @@ public sealed record TrafficRoster(ImmutableDictionary<string, (TrafficReport Re
     /// </summary>
     public bool OthersDrained(string instanceId, DateTimeOffset since, DateTimeOffset now) =>
         Others(now).All(e => e.MovedAt >= since && !e.Report.Busy.Contains(instanceId, StringComparer.OrdinalIgnoreCase));
+
+    /// <summary>The balancer's traffic windows are whole seconds, 1 to 60.</summary>
+    private static int WholeSeconds(TimeSpan window) => (int)Math.Clamp(Math.Ceiling(window.TotalSeconds), 1, 60);
 
     private IEnumerable<(TrafficReport Report, DateTimeOffset MovedAt)> Others(DateTimeOffset now) =>
         Entries.Values.Where(e => now - e.MovedAt <= MaxAge && e.Report.Agent != Self);

@@ -19,6 +19,16 @@ public interface IVersionTraffic
     Task ClearWeightsAsync(string service, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// The versions' traffic as this process's own balancer alone sees it. Usually it is also the
+/// <see cref="IVersionTraffic"/>; in cluster mode every agent publishes it and the controller adds the others' to its own.
+/// </summary>
+public interface ILocalVersionTraffic : IVersionTraffic
+{
+    /// <summary>The versions of <paramref name="service"/> that served requests through this balancer recently.</summary>
+    IReadOnlyList<string> VersionsOf(string service);
+}
+
 /// <summary>When no balancer runs in this process: no traffic is known and weights go nowhere.</summary>
 public sealed class NoVersionTraffic : IVersionTraffic
 {

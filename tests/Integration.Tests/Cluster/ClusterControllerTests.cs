@@ -6,6 +6,8 @@ using Bollard.IntegrationTests.Agent;
 using Bollard.Scaler.Cluster;
 using Bollard.Scaler.Hosts;
 using Bollard.Scaler.Reconcile;
+using Bollard.Scaler.Rollouts;
+using Bollard.Scaler.Runtime;
 using Bollard.Scaler.Traffic;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.DependencyInjection;
@@ -58,6 +60,16 @@ public sealed class ClusterControllerTests
                 "the other balancer's requests in the controller's load",
                 TimeSpan.FromSeconds(20));
             Assert.False((await leader.Services.GetRequiredService<ILocalLoadSource>().ReadAsync(service, 4, CancellationToken.None))?.HasTraffic ?? false);
+
+            // And in its canary analysis: the version's requests over the analysis window include the other balancer's.
+            var version = (await leader.RunningContainersAsync()).First().Labels[ContainerLabels.Version];
+            var versions = leader.Services.GetRequiredService<IVersionTraffic>();
+            await Eventually.TrueAsync(
+                async () => (await follower.AskAsync(20)).All(r => !r.StartsWith("error", StringComparison.Ordinal))
+                    && versions.Read(service, version, RolloutDefaults.AnalysisInterval) is { Requests: > 0 },
+                "the other balancer's requests in the controller's version traffic",
+                TimeSpan.FromSeconds(20));
+            Assert.Equal(0, leader.Services.GetRequiredService<ILocalVersionTraffic>().Read(service, version, RolloutDefaults.AnalysisInterval)?.Requests ?? 0);
 
             // The controller stops (its replicas keep running). The other agent takes the lock, sees the stopped
             // agent's host as unreachable, keeps its own replicas and replaces the lost capacity on its own host.

@@ -1,5 +1,6 @@
 using Bollard.Scaler.Autoscaling;
 using Bollard.Scaler.Cluster;
+using Bollard.Scaler.Rollouts;
 
 namespace Bollard.Scaler.Tests.Cluster;
 
@@ -68,5 +69,24 @@ public sealed class ClusterLoadTests
         var load = ClusterLoad.Combine(null, [new ServiceTraffic(40, 2, 12)], 3, T0);
 
         Assert.Equal((T0, 3, 40d), (load!.ObservedAt, load.Replicas, load.RequestsPerSecond!.Value));
+    }
+
+    [Fact]
+    public void A_versions_requests_and_errors_add_up_and_its_p99_is_the_worst_of_the_balancers_with_a_real_share()
+    {
+        var combined = ClusterLoad.CombineVersion(
+            new TrafficStats(400, 4, 80),
+            [new TrafficStats(600, 30, 120), new TrafficStats(5, 5, 4000)]);
+
+        // 5 of 1005 requests (0.5%) at 4 s: a trickle, it does not set the version's latency.
+        Assert.Equal(new TrafficStats(1005, 39, 120), combined);
+    }
+
+    [Fact]
+    public void A_version_seen_only_by_other_balancers_is_judged_on_their_requests()
+    {
+        Assert.Equal(new TrafficStats(50, 1, 30), ClusterLoad.CombineVersion(null, [new TrafficStats(50, 1, 30)]));
+        Assert.Equal(new TrafficStats(50, 1, 30), ClusterLoad.CombineVersion(new TrafficStats(0, 0, null), [new TrafficStats(50, 1, 30)]));
+        Assert.Null(ClusterLoad.CombineVersion(null, []));
     }
 }

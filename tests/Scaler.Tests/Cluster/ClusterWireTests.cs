@@ -38,7 +38,11 @@ public sealed class ClusterWireTests
     {
         var report = new TrafficReport("h2/1234abcd", 7, new Dictionary<string, ServiceTraffic>
         {
-            ["web"] = new(120.5, 3, 41.2),
+            ["web"] = new(120.5, 3, 41.2)
+            {
+                Versions = new Dictionary<string, Bollard.Scaler.Rollouts.TrafficStats> { ["v2"] = new(600, 3, 95.5) },
+                VersionWindow = TimeSpan.FromSeconds(10),
+            },
             ["quiet"] = new(0.5, 0, null),
         })
         { Busy = ["web-1a2b3c"] };
@@ -46,7 +50,9 @@ public sealed class ClusterWireTests
         var back = ClusterJson.Read<TrafficReport>(ClusterJson.Write(report))!;
 
         Assert.Equal((report.Agent, report.Sequence), (back.Agent, back.Sequence));
-        Assert.Equal(report.Services["web"], back.Services["web"]);
+        Assert.Equal((120.5, 3d, 41.2), (back.Services["web"].RequestsPerSecond, back.Services["web"].InFlight, back.Services["web"].P95LatencyMs!.Value));
+        Assert.Equal(new Bollard.Scaler.Rollouts.TrafficStats(600, 3, 95.5), back.Services["web"].Versions!["v2"]);
+        Assert.Equal(TimeSpan.FromSeconds(10), back.Services["web"].VersionWindow);
         Assert.Equal(report.Services["quiet"], back.Services["quiet"]);
         Assert.Equal(report.Busy, back.Busy);
         Assert.Empty(ClusterJson.Read<TrafficReport>("{\"agent\":\"a\",\"sequence\":1,\"services\":{}}"u8.ToArray())!.Busy);

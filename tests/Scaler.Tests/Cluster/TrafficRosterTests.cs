@@ -1,4 +1,5 @@
 using Bollard.Scaler.Cluster;
+using Bollard.Scaler.Rollouts;
 
 namespace Bollard.Scaler.Tests.Cluster;
 
@@ -59,6 +60,24 @@ public sealed class TrafficRosterTests
         var roster = TrafficRoster.Empty("a1", MaxAge).Observe([Report("a1", 1, 40, busy: "web-1")], T0);
 
         Assert.True(roster.OthersDrained("web-1", T0 + TimeSpan.FromSeconds(1), T0 + TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
+    public void A_versions_readings_count_only_over_the_same_window()
+    {
+        var tenSeconds = new ServiceTraffic(40, 1, 20) { Versions = new Dictionary<string, TrafficStats> { ["v2"] = new(30, 1, 50) }, VersionWindow = TimeSpan.FromSeconds(10) };
+        var minute = tenSeconds with { VersionWindow = TimeSpan.FromMinutes(1) };
+        var roster = TrafficRoster.Empty("a1", MaxAge).Observe(
+        [
+            KeyValuePair.Create("k2", new TrafficReport("a2", 1, new Dictionary<string, ServiceTraffic> { ["web"] = tenSeconds })),
+            KeyValuePair.Create("k3", new TrafficReport("a3", 1, new Dictionary<string, ServiceTraffic> { ["web"] = minute })),
+            KeyValuePair.Create("k1", new TrafficReport("a1", 1, new Dictionary<string, ServiceTraffic> { ["web"] = tenSeconds })),
+        ],
+            T0);
+
+        Assert.Equal([new TrafficStats(30, 1, 50)], roster.RemoteVersion("web", "v2", TimeSpan.FromMilliseconds(9500), T0));
+        Assert.Single(roster.RemoteVersion("web", "v2", TimeSpan.FromMinutes(2), T0));
+        Assert.Empty(roster.RemoteVersion("web", "v1", TimeSpan.FromSeconds(10), T0));
     }
 
     private static KeyValuePair<string, TrafficReport> Report(string agent, long sequence, double rate, params string[] busy) =>
