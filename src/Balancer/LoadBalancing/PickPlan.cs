@@ -18,9 +18,10 @@ internal sealed class PickPlan
     private readonly IReadOnlyList<DestinationState> _source;
     private readonly DestinationModel?[] _models;
 
-    private PickPlan(ClusterModel? model, IReadOnlyList<DestinationState> source, VersionGroup[] versions, VersionGroup[] weighted, VersionGroup unsplit)
+    private PickPlan(ClusterModel? model, PickSettings settings, IReadOnlyList<DestinationState> source, VersionGroup[] versions, VersionGroup[] weighted, VersionGroup unsplit)
     {
         Model = model;
+        Settings = settings;
         _source = source;
         _models = [.. source.Select(d => d.Model)];
         _versions = versions;
@@ -31,6 +32,9 @@ internal sealed class PickPlan
     }
 
     public ClusterModel? Model { get; }
+
+    /// <summary>The balancer's picking settings with this cluster's own slow-start window, when its route sets one.</summary>
+    public PickSettings Settings { get; }
 
     /// <summary>True when versions get traffic by weight; false splits by replica count.</summary>
     public bool IsWeighted => _weighted.Length > 0;
@@ -44,6 +48,11 @@ internal sealed class PickPlan
     public static PickPlan Build(ClusterModel? model, IReadOnlyList<DestinationState> available, PickSettings settings)
     {
         var weights = WeightsOf(model);
+        if (SlowStartWindowOf(model) is { } window)
+        {
+            settings = settings with { SlowStartWindowTicks = window };
+        }
+
         var members = new List<(DestinationState Destination, string Zone, long Since)>(available.Count);
         var versions = new List<string>(available.Count);
         foreach (var destination in available)
@@ -62,7 +71,7 @@ internal sealed class PickPlan
         // Weights renormalise over the versions that can serve: a weighted version without a healthy replica gives
         // its share to the others. When none of them can serve, the service is served unsplit rather than failed.
         VersionGroup[] weighted = [.. groups.Where(g => g.PerMille > 0)];
-        return new PickPlan(model, available, groups, weighted, VersionGroup.Build(string.Empty, 0, members, settings));
+        return new PickPlan(model, settings, available, groups, weighted, VersionGroup.Build(string.Empty, 0, members, settings));
     }
 
     /// <summary>
@@ -142,6 +151,9 @@ internal sealed class PickPlan
 
     private static string Read(IReadOnlyDictionary<string, string>? metadata, string key) =>
         metadata is not null && metadata.TryGetValue(key, out var value) ? value : string.Empty;
+
+    private static long? SlowStartWindowOf(ClusterModel? model) =>
+        long.TryParse(Read(model?.Config.Metadata, BalancerMetadata.SlowStartWindow), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) ? ticks : null;
 
     private static long SinceOf(IReadOnlyDictionary<string, string>? metadata) =>
         long.TryParse(Read(metadata, BalancerMetadata.Since), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) ? ticks : 0;

@@ -40,7 +40,7 @@ internal sealed class WeightedZoneAwareLoadBalancingPolicy : ILoadBalancingPolic
 
         var plan = PlanFor(cluster, availableDestinations);
         var group = plan.HasChoice ? ChooseVersion(context, plan) : plan.Unsplit;
-        return group.ChooseZone(_random).Pick(_random, _time, _settings);
+        return group.ChooseZone(_random).Pick(_random, _time, plan.Settings);
     }
 
     private VersionGroup ChooseVersion(HttpContext context, PickPlan plan)
@@ -62,7 +62,7 @@ internal sealed class WeightedZoneAwareLoadBalancingPolicy : ILoadBalancingPolic
             return plan.Unsplit;
         }
 
-        if (!_settings.StickyVersions)
+        if (!plan.Settings.StickyVersions)
         {
             return plan.PickWeighted(_random);
         }

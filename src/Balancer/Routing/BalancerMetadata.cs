@@ -24,6 +24,9 @@ internal static class BalancerMetadata
     /// <summary>On clusters, when the route sets one: the path the active health checks probe.</summary>
     public const string HealthPath = "bollard.healthPath";
 
+    /// <summary>On clusters, when the route sets one: the slow-start window, as ticks (read by the picking policy).</summary>
+    public const string SlowStartWindow = "bollard.slowStartWindow";
+
     /// <summary>Route and cluster ids are derived from the service name only, so they survive destination changes.</summary>
     public static string IdFor(string service) => "svc-" + service;
 }

@@ -8,13 +8,14 @@ namespace Bollard.Balancer.Routing;
 /// <param name="Timeout">Attempt timeout (YARP's ActivityTimeout); default <c>BalancerOptions.Retries.RequestTimeout</c>.</param>
 /// <param name="HealthPath">Path the active health checks probe; default <c>BalancerOptions.ActiveHealthChecks.Path</c>.</param>
 /// <param name="MaxConcurrentRequests">Concurrency limit; default <c>BalancerOptions.Shedding.MaxConcurrentRequests</c>.</param>
-internal sealed record RouteSettings(TimeSpan? Timeout = null, string? HealthPath = null, int? MaxConcurrentRequests = null)
+/// <param name="SlowStartWindow">How long a new replica ramps up (zero: no ramp); default <c>BalancerOptions.SlowStartWindow</c>.</param>
+internal sealed record RouteSettings(TimeSpan? Timeout = null, string? HealthPath = null, int? MaxConcurrentRequests = null, TimeSpan? SlowStartWindow = null)
 {
     public static RouteSettings Default { get; } = new();
 
     public static RouteSettings Of(ServiceRoute route)
     {
         ArgumentNullException.ThrowIfNull(route);
-        return new(route.Timeout, string.IsNullOrWhiteSpace(route.HealthPath) ? null : route.HealthPath, route.MaxConcurrentRequests);
+        return new(route.Timeout, string.IsNullOrWhiteSpace(route.HealthPath) ? null : route.HealthPath, route.MaxConcurrentRequests, route.SlowStartWindow);
     }
 }

@@ -101,6 +101,11 @@ internal static partial class RoutingSnapshotBuilder
             metadata[BalancerMetadata.HealthPath] = healthPath;
         }
 
+        if (routing.Settings.SlowStartWindow is { } slowStart)
+        {
+            metadata[BalancerMetadata.SlowStartWindow] = slowStart.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         return metadata;
     }
 

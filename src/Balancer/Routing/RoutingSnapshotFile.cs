@@ -80,7 +80,8 @@ internal static class RoutingSnapshotFile
             s.Settings.Timeout,
             s.Settings.HealthPath,
             s.Settings.MaxConcurrentRequests,
-            [.. s.Destinations.Select(d => new RoutingDestinationDto(d.InstanceId, d.Address, d.Zone, d.Version, d.Since))]))]);
+            [.. s.Destinations.Select(d => new RoutingDestinationDto(d.InstanceId, d.Address, d.Zone, d.Version, d.Since))],
+            s.Settings.SlowStartWindow))]);
 
     private static RoutingSnapshot FromDto(RoutingSnapshotDto dto) => new(
         (dto.Services ?? []).Select(s => new ServiceRouting(
@@ -89,5 +90,5 @@ internal static class RoutingSnapshotFile
             s.PathPrefix,
             (s.Destinations ?? []).Select(d => new RoutingDestination(d.Id, d.Address, d.Zone ?? string.Empty, d.Version ?? string.Empty) { Since = d.Since }),
             s.Weights is null ? null : new VersionWeights(s.Weights),
-            new RouteSettings(s.Timeout, s.HealthPath, s.MaxConcurrentRequests))));
+            new RouteSettings(s.Timeout, s.HealthPath, s.MaxConcurrentRequests, s.SlowStartWindow))));
 }

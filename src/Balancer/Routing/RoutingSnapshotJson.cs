@@ -17,7 +17,8 @@ internal sealed record ServiceRoutingDto(
     TimeSpan? Timeout,
     string? HealthPath,
     int? MaxConcurrentRequests,
-    IReadOnlyList<RoutingDestinationDto> Destinations);
+    IReadOnlyList<RoutingDestinationDto> Destinations,
+    TimeSpan? SlowStartWindow = null);
 
 internal sealed record RoutingDestinationDto(string Id, string Address, string Zone, string Version, DateTimeOffset Since);
 

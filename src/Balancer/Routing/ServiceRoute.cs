@@ -16,4 +16,7 @@ public sealed record ServiceRoute(string Service, string? Host, string? PathPref
 
     /// <summary>Concurrency limit for this service; null uses <c>BalancerOptions.Shedding.MaxConcurrentRequests</c>.</summary>
     public int? MaxConcurrentRequests { get; init; }
+
+    /// <summary>How long a new replica of this service ramps up (zero: no ramp); null uses <c>BalancerOptions.SlowStartWindow</c>.</summary>
+    public TimeSpan? SlowStartWindow { get; init; }
 }

@@ -169,5 +169,6 @@ public static class AgentHost
             HealthPath = s.Health.Path,
             Timeout = s.Route.Timeout,
             MaxConcurrentRequests = s.Route.MaxConcurrentRequests,
+            SlowStartWindow = s.Route.SlowStart,
         });
 }

@@ -70,6 +70,7 @@ public static class SpecFacts
         var text = $"host {route.Host ?? "*"}, pathPrefix {route.PathPrefix ?? "/"}";
         text += route.Timeout is { } timeout ? $", timeout {Durations.Format(timeout)}" : "";
         text += route.MaxConcurrentRequests is { } limit ? $", maxConcurrentRequests {limit.ToString(CultureInfo.InvariantCulture)}" : "";
+        text += route.SlowStart is { } slowStart ? $", slowStart {Durations.Format(slowStart)}" : "";
         return text;
     }
 

@@ -91,6 +91,9 @@ public sealed record RouteSpec(string? Host, string? PathPrefix)
 
     /// <summary>Requests of this service in progress at once above which the balancer sheds load; null: its default (1000).</summary>
     public int? MaxConcurrentRequests { get; init; }
+
+    /// <summary>How long a replica new to the balancer ramps up to its full share (0: no ramp); null: the balancer's (agent config, 10 s).</summary>
+    public TimeSpan? SlowStart { get; init; }
 }
 
 /// <summary>Container resource limits; null means no limit.</summary>
@@ -112,4 +115,5 @@ public static class SpecDefaults
     public static readonly TimeSpan MinRouteTimeout = TimeSpan.FromMilliseconds(10);
     public static readonly TimeSpan MaxRouteTimeout = TimeSpan.FromHours(1);
     public const int MaxConcurrentRequestsLimit = 10_000_000;
+    public static readonly TimeSpan MaxSlowStart = TimeSpan.FromHours(1);
 }

@@ -148,6 +148,7 @@ internal static partial class ServiceSpecParser
         var prefix = yaml.Text("pathPrefix");
         var timeout = yaml.Duration("timeout", SpecDefaults.MinRouteTimeout, SpecDefaults.MaxRouteTimeout);
         var maxConcurrent = yaml.WholeNumber("maxConcurrentRequests", 1, SpecDefaults.MaxConcurrentRequestsLimit);
+        var slowStart = yaml.Duration("slowStart", TimeSpan.Zero, SpecDefaults.MaxSlowStart);
         yaml.RejectUnknownFields();
         if (host is null && prefix is null)
         {
@@ -169,6 +170,7 @@ internal static partial class ServiceSpecParser
         {
             Timeout = timeout,
             MaxConcurrentRequests = maxConcurrent,
+            SlowStart = slowStart,
         };
     }
 

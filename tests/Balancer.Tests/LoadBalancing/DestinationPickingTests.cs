@@ -61,6 +61,25 @@ public sealed class DestinationPickingTests
     }
 
     [Fact]
+    public void A_service_whose_route_sets_its_own_slow_start_ramps_over_it_instead_of_the_balancers()
+    {
+        var fixture = new PickFixture();
+        var policy = fixture.CreatePolicy();
+        var slow = Cluster(slowStart: TimeSpan.FromSeconds(60));
+        var none = Cluster(slowStart: TimeSpan.Zero);
+        DestinationState[] destinations = [Destination("warm", "v1"), Destination("new", "v1", since: fixture.Time.GetUtcNow())];
+
+        // Without a ramp the new replica has its full share (about half) from the start.
+        Assert.InRange(Share(Count(policy, none, destinations, Picks, d => d.DestinationId), "new"), 0.47, 0.53);
+
+        // After the balancer's 10 s it is still ramping over its route's 60 s: weight 0.25, a share of about 0.2.
+        fixture.Time.Advance(TimeSpan.FromSeconds(10));
+        Assert.InRange(Share(Count(policy, slow, destinations, Picks, d => d.DestinationId), "new"), 0.17, 0.23);
+        fixture.Time.Advance(TimeSpan.FromSeconds(50));
+        Assert.InRange(Share(Count(policy, slow, destinations, Picks, d => d.DestinationId), "new"), 0.47, 0.53);
+    }
+
+    [Fact]
     public void By_default_a_new_replica_has_its_full_share_after_ten_seconds()
     {
         var fixture = new PickFixture();

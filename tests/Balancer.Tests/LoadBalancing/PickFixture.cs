@@ -44,12 +44,19 @@ internal sealed class PickFixture
     public static IEnumerable<DestinationState> Replicas(string version, int count, string zone = "a") =>
         Enumerable.Range(0, count).Select(i => Destination($"{version}-{zone}-{i}", version, zone));
 
-    public static ClusterState Cluster(IReadOnlyDictionary<string, int>? weights = null)
+    /// <param name="weights">The version split, as the route's weights put it on the cluster.</param>
+    /// <param name="slowStart">The route's own slow-start window, as the routing snapshot puts it on the cluster.</param>
+    public static ClusterState Cluster(IReadOnlyDictionary<string, int>? weights = null, TimeSpan? slowStart = null)
     {
         var metadata = new Dictionary<string, string> { [BalancerMetadata.Service] = "web" };
         if (weights is not null)
         {
             metadata[BalancerMetadata.Weights] = VersionWeightsJson.Format(new VersionWeights(weights));
+        }
+
+        if (slowStart is { } window)
+        {
+            metadata[BalancerMetadata.SlowStartWindow] = window.Ticks.ToString(CultureInfo.InvariantCulture);
         }
 
         return new ClusterState("svc-web", new ClusterModel(new ClusterConfig { ClusterId = "svc-web", Metadata = metadata }, NoClient));

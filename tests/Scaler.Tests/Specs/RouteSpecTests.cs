@@ -7,11 +7,12 @@ public sealed class RouteSpecTests
     private const string Head = "name: web\nimage: app:1\nport: 80\n";
 
     [Fact]
-    public void Reads_the_per_route_timeout_and_concurrency_limit()
+    public void Reads_the_per_route_timeout_concurrency_limit_and_slow_start()
     {
-        var spec = Load(Head + "route:\n  pathPrefix: /api\n  timeout: 1500ms\n  maxConcurrentRequests: 200\n");
+        var spec = Load(Head + "route:\n  pathPrefix: /api\n  timeout: 1500ms\n  maxConcurrentRequests: 200\n  slowStart: 45s\n");
 
-        Assert.Equal(new RouteSpec(null, "/api") { Timeout = TimeSpan.FromMilliseconds(1500), MaxConcurrentRequests = 200 }, spec.Route);
+        Assert.Equal(new RouteSpec(null, "/api") { Timeout = TimeSpan.FromMilliseconds(1500), MaxConcurrentRequests = 200, SlowStart = TimeSpan.FromSeconds(45) }, spec.Route);
+        Assert.Equal(TimeSpan.Zero, Load(Head + "route: {pathPrefix: /api, slowStart: 0s}\n").Route!.SlowStart);
     }
 
     [Fact]
@@ -21,6 +22,7 @@ public sealed class RouteSpecTests
 
         Assert.Null(route.Timeout);
         Assert.Null(route.MaxConcurrentRequests);
+        Assert.Null(route.SlowStart);
     }
 
     [Theory]
@@ -29,6 +31,8 @@ public sealed class RouteSpecTests
     [InlineData("  timeout: 2h\n", "web.yaml:6:12: route.timeout: must be a duration from 10ms to 1h")]
     [InlineData("  maxConcurrentRequests: 0\n", "web.yaml:6:26: route.maxConcurrentRequests: must be a whole number from 1 to 10000000, got '0'")]
     [InlineData("  maxConcurrentRequests: many\n", "web.yaml:6:26: route.maxConcurrentRequests: must be a whole number from 1 to 10000000, got 'many'")]
+    [InlineData("  slowStart: 2h\n", "web.yaml:6:14: route.slowStart: must be a duration from 0s to 1h")]
+    [InlineData("  slowStart: -5s\n", "web.yaml:6:14: route.slowStart: must be a duration from 0s to 1h")]
     [InlineData("  maxConcurrent: 5\n", "web.yaml:6:3: route.maxConcurrent: unknown field (allowed here: ")]
     public void Bad_values_are_reported_with_file_line_and_field(string line, string expected)
     {
@@ -53,7 +57,7 @@ public sealed class RouteSpecTests
     public void Changing_them_keeps_the_version()
     {
         var plain = Load(Head + "route: {pathPrefix: /api}\n");
-        var tuned = Load(Head + "route: {pathPrefix: /api, timeout: 2s, maxConcurrentRequests: 10}\n");
+        var tuned = Load(Head + "route: {pathPrefix: /api, timeout: 2s, maxConcurrentRequests: 10, slowStart: 30s}\n");
 
         Assert.Equal(plain.Version, tuned.Version);
     }
