@@ -15,8 +15,9 @@ namespace Bollard.Scaler.Cluster;
 /// service (<see cref="TrafficReport"/> under <c>traffic/&lt;agent&gt;</c>, held by its session, so it vanishes with the
 /// agent), with the replicas it has requests in flight to, and keeps the other agents' reports: <see
 /// cref="ClusterLoadSource"/> adds their load to the controller's own, and <see cref="ClusterDrain"/> waits for their
-/// requests to a removed replica. A report that has not moved for three intervals is old, and left out (an agent
-/// with nothing to report stops publishing).
+/// requests to a removed replica. For the load, a report that has not moved for three intervals is old and left out
+/// (an agent with nothing to report stops publishing); a drain counts every agent's last report (see
+/// <see cref="TrafficRoster.OthersDrained"/>).
 /// </summary>
 public sealed partial class ClusterTraffic(
     AgentSession session,

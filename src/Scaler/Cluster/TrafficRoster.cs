@@ -48,13 +48,22 @@ public sealed record TrafficRoster(ImmutableDictionary<string, (TrafficReport Re
             .OfType<TrafficStats>()];
 
     /// <summary>
-    /// True when no other agent's balancer can still have a request in flight to <paramref name="instanceId"/>: every
-    /// current report was read at or after <paramref name="since"/> (so it was published once the replica had left
-    /// that balancer's routing) and does not list it. An agent without a current report has had nothing in flight
-    /// for <see cref="MaxAge"/> (an agent with nothing to report stops publishing).
+    /// True when no other agent's balancer can still have a request in flight to <paramref name="instanceId"/>, which
+    /// left the catalog a publication interval before <paramref name="since"/>. Every agent's last report counts, however
+    /// old (one that stopped publishing, hung or crashed, holds the drain until its report moves or its session ends
+    /// it, or until the drain timeout):
+    /// <list type="bullet">
+    /// <item>a report listing the replica as busy holds the drain;</item>
+    /// <item>a report of an agent with traffic must have been read at or after <paramref name="since"/>, so that it was
+    /// published once the replica had left that balancer's routing;</item>
+    /// <item>an empty report is an idle agent's last one: it publishes again within an interval of its next request,
+    /// which is why nothing is drained before <paramref name="since"/>.</item>
+    /// </list>
     /// </summary>
     public bool OthersDrained(string instanceId, DateTimeOffset since, DateTimeOffset now) =>
-        Others(now).All(e => e.MovedAt >= since && !e.Report.Busy.Contains(instanceId, StringComparer.OrdinalIgnoreCase));
+        now >= since && Entries.Values.Where(e => e.Report.Agent != Self).All(e =>
+            !e.Report.Busy.Contains(instanceId, StringComparer.OrdinalIgnoreCase)
+            && (e.MovedAt >= since || (e.Report.Services.Count == 0 && e.Report.Busy.Count == 0)));
 
     /// <summary>The balancer's traffic windows are whole seconds, 1 to 60.</summary>
     private static int WholeSeconds(TimeSpan window) => (int)Math.Clamp(Math.Ceiling(window.TotalSeconds), 1, 60);

@@ -46,12 +46,31 @@ public sealed class TrafficRosterTests
     }
 
     [Fact]
-    public void An_agent_whose_report_went_old_has_nothing_in_flight()
+    public void An_agent_that_stopped_publishing_holds_the_drain_while_its_last_report_lists_the_replica()
     {
         var roster = TrafficRoster.Empty("a1", MaxAge).Observe([Report("a2", 1, 40, busy: "web-1")], T0);
 
-        Assert.False(roster.OthersDrained("web-1", T0, T0 + MaxAge));
-        Assert.True(roster.OthersDrained("web-1", T0, T0 + MaxAge + TimeSpan.FromSeconds(1)));
+        // Long after its report went old for the load, it still holds the drain (hung, or dead until its session ends).
+        Assert.Empty(roster.Remote("web", T0 + TimeSpan.FromMinutes(1)));
+        Assert.False(roster.OthersDrained("web-1", T0, T0 + TimeSpan.FromMinutes(1)));
+
+        // Once its key is gone (its session ended), it holds nothing.
+        Assert.True(roster.Observe([], T0 + TimeSpan.FromMinutes(1)).OthersDrained("web-1", T0, T0 + TimeSpan.FromMinutes(1)));
+    }
+
+    [Fact]
+    public void An_agent_with_traffic_must_have_published_since_the_replica_left_but_an_idle_agents_empty_report_clears_it()
+    {
+        var since = T0 + TimeSpan.FromSeconds(2);
+        var busyElsewhere = TrafficRoster.Empty("a1", MaxAge).Observe([Report("a2", 1, 40, busy: "web-2")], T0);
+        var idle = TrafficRoster.Empty("a1", MaxAge).Observe([KeyValuePair.Create("k2", new TrafficReport("a2", 1, new Dictionary<string, ServiceTraffic>()))], T0);
+
+        Assert.False(busyElsewhere.OthersDrained("web-1", since, since + TimeSpan.FromMinutes(1)));
+        Assert.True(busyElsewhere.Observe([Report("a2", 2, 40, busy: "web-2")], since).OthersDrained("web-1", since, since));
+
+        // An idle agent's last report is empty: nothing in flight, but only once the interval for a new request to show has passed.
+        Assert.False(idle.OthersDrained("web-1", since, since - TimeSpan.FromMilliseconds(1)));
+        Assert.True(idle.OthersDrained("web-1", since, since));
     }
 
     [Fact]
