@@ -107,7 +107,8 @@ public sealed class ClusterControllerTests
 
     private static bool Leads(AgentFixture agent) => agent.Services.GetRequiredService<LeaderGate>().IsOpen;
 
-    private static async Task<int> RunningAsync(AgentFixture agent) => (await RunningIdsAsync(agent)).Count;
+    /// <summary>How many containers of the agent's cluster run on the agent's own engine (shared with the other cluster tests).</summary>
+    internal static async Task<int> RunningAsync(AgentFixture agent) => (await RunningIdsAsync(agent)).Count;
 
     /// <summary>The running containers of the agent's cluster on the agent's own engine.</summary>
     private static async Task<HashSet<string>> RunningIdsAsync(AgentFixture agent)

@@ -9,7 +9,6 @@ using Bollard.IntegrationTests.Agent;
 using Bollard.Scaler.Admin;
 using Bollard.Scaler.Cluster;
 using Bollard.Scaler.Specs;
-using Docker.DotNet.Models;
 using Microsoft.Extensions.DependencyInjection;
 using HostConfig = Bollard.Agent.HostConfig;
 
@@ -67,7 +66,7 @@ public sealed class ClusterDrainTests
                 }
             }
 
-            await Eventually.TrueAsync(async () => await RunningAsync(a) + await RunningAsync(b) == 1, "one replica left running", TimeSpan.FromSeconds(45));
+            await Eventually.TrueAsync(async () => await ClusterControllerTests.RunningAsync(a) + await ClusterControllerTests.RunningAsync(b) == 1, "one replica left running", TimeSpan.FromSeconds(45));
         }
         finally
         {
@@ -102,15 +101,6 @@ public sealed class ClusterDrainTests
                 o.ZoneMode = Bollard.Balancer.LoadBalancing.ZoneMode.Spread;
             }),
         };
-
-    private static async Task<int> RunningAsync(AgentFixture agent) => (await agent.Engines[0].Containers.ListContainersAsync(new ContainersListParameters
-    {
-        Filters = new Dictionary<string, IDictionary<string, bool>>
-        {
-            ["label"] = new Dictionary<string, bool> { [$"io.bollard.cluster={agent.Config.Cluster}"] = true },
-            ["status"] = new Dictionary<string, bool> { ["running"] = true },
-        },
-    })).Count;
 
     /// <summary>The passing instances of the service in Consul, by id: address and port.</summary>
     private static async Task<Dictionary<string, (string Address, int Port)>> PassingAsync(string service)
