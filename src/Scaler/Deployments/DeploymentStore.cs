@@ -4,7 +4,14 @@ using Bollard.Scaler.State;
 
 namespace Bollard.Scaler.Deployments;
 
-/// <summary>Loads and saves <see cref="Deployment"/> records as JSON in the state store, one key per service.</summary>
+/// <summary>A deployment record as the state store holds it, with the store's version of it (for check-and-set).</summary>
+public sealed record StoredDeployment(Deployment Record, ulong Version);
+
+/// <summary>
+/// Loads and saves <see cref="Deployment"/> records as JSON in the state store, one key per service. Stateless: a
+/// save names the version it was decided from, so a record changed in between (by a rollout command, or another
+/// controller) is a conflict, never overwritten.
+/// </summary>
 public sealed class DeploymentStore(IStateStore store)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -12,34 +19,38 @@ public sealed class DeploymentStore(IStateStore store)
         Converters = { new JsonStringEnumConverter() },
     };
 
-    private readonly Dictionary<string, ulong> _versions = new(StringComparer.Ordinal);
+    public async Task<Deployment?> LoadAsync(string service, CancellationToken cancellationToken) =>
+        (await ReadAsync(service, cancellationToken))?.Record;
 
-    public async Task<Deployment?> LoadAsync(string service, CancellationToken cancellationToken)
+    /// <summary>The stored record and its version, or null when the service has none.</summary>
+    public async Task<StoredDeployment?> ReadAsync(string service, CancellationToken cancellationToken)
     {
         var entry = await store.GetAsync(StateKeys.Rollout(service), cancellationToken);
-        if (entry is null)
+        return entry is null || JsonSerializer.Deserialize<Deployment>(entry.Value.Span, Json) is not { } record
+            ? null
+            : new StoredDeployment(record, entry.Version);
+    }
+
+    /// <summary>
+    /// Saves the record if the stored one is still at <paramref name="expectedVersion"/> (0: only if there is none).
+    /// Returns what is now stored; null when someone else changed it meanwhile (reload and decide again).
+    /// </summary>
+    /// <exception cref="StateStoreUnavailableException">The store did not answer: the write may have landed or not.</exception>
+    public async Task<StoredDeployment?> SaveAsync(string service, Deployment deployment, ulong expectedVersion, CancellationToken cancellationToken)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(deployment, Json);
+        if (!await store.TryPutAsync(StateKeys.Rollout(service), bytes, expectedVersion, cancellationToken))
         {
             return null;
         }
 
-        _versions[service] = entry.Version;
-        return JsonSerializer.Deserialize<Deployment>(entry.Value.Span, Json);
-    }
-
-    /// <summary>Saves the record; false when someone else changed it since it was loaded (reload and decide again).</summary>
-    public async Task<bool> SaveAsync(string service, Deployment deployment, CancellationToken cancellationToken)
-    {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(deployment, Json);
-        var expected = _versions.GetValueOrDefault(service);
-        if (!await store.TryPutAsync(StateKeys.Rollout(service), bytes, expected, cancellationToken))
-        {
-            _versions.Remove(service);
-            return false;
-        }
-
+        // The store's versions are its own (Consul's modify index is global): read back the one this write got. Should
+        // another writer have come in between, what it wrote is what is stored, and the next save conflicts with it.
         var saved = await store.GetAsync(StateKeys.Rollout(service), cancellationToken);
-        _versions[service] = saved?.Version ?? expected + 1;
-        return true;
+        return saved is null ? null
+            : saved.Value.Span.SequenceEqual(bytes) ? new StoredDeployment(deployment, saved.Version)
+            : JsonSerializer.Deserialize<Deployment>(saved.Value.Span, Json) is { } other ? new StoredDeployment(other, saved.Version)
+            : null;
     }
 
     public static string Serialize(Deployment deployment) => JsonSerializer.Serialize(deployment, Json);

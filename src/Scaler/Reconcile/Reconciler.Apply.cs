@@ -8,7 +8,11 @@ using Bollard.Scaler.Specs;
 
 namespace Bollard.Scaler.Reconcile;
 
-/// <summary>The applier: performs a plan's actions, each recorded in the decision log with its outcome.</summary>
+/// <summary>
+/// The applier, the one place a pass's decisions take effect: first each service's deployment step (its record saved,
+/// its decisions logged, its weights published), then the plan's actions, each recorded in the decision log with its
+/// outcome. A deployment step that cannot be saved fails the pass before any action.
+/// </summary>
 public sealed partial class Reconciler
 {
     /// <param name="plan">The pass's plan.</param>
@@ -16,6 +20,11 @@ public sealed partial class Reconciler
     /// <param name="cancellationToken">Cancels the pass.</param>
     private async Task ApplyAsync(ReconcilePlan plan, Dictionary<string, ManagedHost> hosts, CancellationToken cancellationToken)
     {
+        foreach (var deployment in plan.Deployments)
+        {
+            await _deployments.ApplyAsync(deployment, cancellationToken);
+        }
+
         var steps = new List<Task>();
         foreach (var action in plan.Actions)
         {
