@@ -1,31 +1,33 @@
 using Bollard.Discovery;
 using Bollard.Discovery.Consul;
+using Bollard.Scaler.Reconcile;
 using Microsoft.Extensions.Options;
 
 namespace Bollard.Scaler.Cluster;
 
 /// <summary>
-/// The controller's side of a command: writes it under the host's command prefix (held by this agent's session, so
-/// the commands of a controller that dies vanish with it and are never run late), waits with blocking queries until
-/// the host's agent wrote its result into the same key, then deletes the key.
+/// The controller's side of a command: writes it under the host's command prefix, held by the controller lock's
+/// session and fenced on it (Consul writes it only while that session holds the lock, and deletes it when the session
+/// ends: the commands of a controller that lost the lock are never written, nor run late), waits with blocking
+/// queries until the host's agent wrote its result into the same key, then deletes the key.
 /// </summary>
 public sealed class HostCommandClient(
     ConsulKeyValueStore store,
     ConsulKeyValueWatch watch,
-    AgentSession session,
+    ConsulLeaderLock leaderLock,
     IOptions<ScalerOptions> scaler,
     TimeProvider time)
 {
     /// <summary>Sends <paramref name="command"/> to <paramref name="host"/>'s agent and returns its result.</summary>
     /// <exception cref="CatalogUnavailableException">Consul cannot be reached, the command vanished, or no result came within <paramref name="timeout"/>.</exception>
+    /// <exception cref="NotLeadingException">This agent's session does not hold the controller lock: nothing was written.</exception>
     public async Task<HostCommandResult> SendAsync(string host, HostCommand command, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
         var key = ClusterKeys.Command(scaler.Value.Cluster, host, command.Id);
-        var id = await session.CurrentAsync(cancellationToken);
-        if (!await store.TryAcquireAsync(key, id, ClusterJson.Write(new HostCommandEntry(command, null)), cancellationToken))
+        if (!await leaderLock.TryWriteAsLeaderAsync(key, ClusterJson.Write(new HostCommandEntry(command, null)), cancellationToken))
         {
-            throw new CatalogUnavailableException($"could not write the command '{command}' for host {host} to Consul (session {id} lost?)");
+            throw new NotLeadingException($"the command '{command}' for host {host} was not written: this agent's session no longer holds the controller lock");
         }
 
         using var deadline = new CancellationTokenSource(timeout, time);
@@ -54,7 +56,7 @@ public sealed class HostCommandClient(
             var entry = listing.Entries.FirstOrDefault(e => e.Key == key);
             if (entry is null)
             {
-                throw new CatalogUnavailableException($"the command '{command}' for host {host} vanished from Consul before it was answered (this agent's session ended)");
+                throw new CatalogUnavailableException($"the command '{command}' for host {host} vanished from Consul before it was answered (the controller lock's session ended)");
             }
 
             if (ClusterJson.Read<HostCommandEntry>(entry.Value)?.Result is { } result)
@@ -75,7 +77,7 @@ public sealed class HostCommandClient(
         }
         catch (CatalogUnavailableException)
         {
-            // It goes with this agent's session at the latest; a host agent never runs an answered command again.
+            // It goes with the controller lock's session at the latest; a host agent never runs an answered command again.
         }
     }
 }

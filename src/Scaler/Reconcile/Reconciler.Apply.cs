@@ -11,7 +11,10 @@ namespace Bollard.Scaler.Reconcile;
 /// <summary>
 /// The applier, the one place a pass's decisions take effect: first each service's deployment step (its record saved,
 /// its decisions logged, its weights published), then the plan's actions, each recorded in the decision log with its
-/// outcome. A deployment step that cannot be saved fails the pass before any action.
+/// outcome. A deployment step that cannot be saved fails the pass before any action. Every effect first asks the
+/// <see cref="IReconcileGate"/> whether this agent may still act (<see cref="IReconcileGate.EnsureOpenAsync"/>): a
+/// controller that lost its lock mid-pass stops before its next effect, also in background removals and startup
+/// registrations.
 /// </summary>
 public sealed partial class Reconciler
 {
@@ -22,6 +25,7 @@ public sealed partial class Reconciler
     {
         foreach (var deployment in plan.Deployments)
         {
+            await _gate.EnsureOpenAsync(cancellationToken);
             await _deployments.ApplyAsync(deployment, cancellationToken);
         }
 
@@ -62,6 +66,7 @@ public sealed partial class Reconciler
         }
 
         var registration = ReplicaRequests.Registration(action.Spec, host, action.Container, _options.DeregisterCriticalAfter);
+        await _gate.EnsureOpenAsync(cancellationToken);
         try
         {
             await RegistrarOf(host).RegisterAsync(registration, cancellationToken);
@@ -78,6 +83,7 @@ public sealed partial class Reconciler
     private async Task CreateAsync(CreateReplica action, ManagedHost host, CancellationToken cancellationToken)
     {
         var suffix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
+        await _gate.EnsureOpenAsync(cancellationToken);
         try
         {
             var created = await host.Runtime.CreateAndStartAsync(ReplicaRequests.Create(action.Spec, host, _options.Cluster, suffix), cancellationToken);
@@ -160,21 +166,25 @@ public sealed partial class Reconciler
         var registration = ReplicaRequests.Registration(action.Spec, host, action.Container, _options.DeregisterCriticalAfter);
         try
         {
+            await _gate.EnsureOpenAsync(cancellationToken);
             await RegistrarOf(host).RegisterAsync(registration, cancellationToken);
+            if (_tracker.TryMarkRegistered(action.Container.Id))
+            {
+                Decide(action, "register", action.Container.ShortId, "ok");
+                return;
+            }
+
+            await TryDeregisterAsync(RegistrarOf(host), action.Container, running: true);
         }
         catch (CatalogUnavailableException e)
         {
             Decide(action, "register", action.Container.ShortId, e.Message);
-            return;
         }
-
-        if (_tracker.TryMarkRegistered(action.Container.Id))
+        catch (NotLeadingException e)
         {
-            Decide(action, "register", action.Container.ShortId, "ok");
-            return;
+            // Whoever controls the cluster now registers it, if it still wants it.
+            LogStoppedNotLeading(action.Service, "registration", action.Container.ShortId, e.Message);
         }
-
-        await TryDeregisterAsync(RegistrarOf(host), action.Container, running: true);
     }
 
     private void StopStartupWatch(string containerId)
@@ -199,6 +209,7 @@ public sealed partial class Reconciler
         var runtime = host.Runtime;
         try
         {
+            await _gate.EnsureOpenAsync(CancellationToken.None);
             if (registered && !await TryDeregisterAsync(RegistrarOf(host), container, running: container.State != ContainerRunState.Stopped))
             {
                 // The catalog could not be told: a running replica stays (static stability), the next pass retries.
@@ -212,13 +223,20 @@ public sealed partial class Reconciler
                 await _drain.WaitAsync(ReplicaRequests.InstanceId(container), action.Drain, CancellationToken.None);
             }
 
+            await _gate.EnsureOpenAsync(CancellationToken.None);
             await runtime.StopAsync(container.Id, action.GracePeriod, CancellationToken.None);
+            await _gate.EnsureOpenAsync(CancellationToken.None);
             await runtime.RemoveAsync(container.Id, CancellationToken.None);
             LogRemoved(container.ShortId, action.Service);
         }
         catch (Exception e) when (e is RuntimeUnavailableException or ContainerOperationException)
         {
             LogRemoveFailed(container.ShortId, action.Service, e.Message);
+        }
+        catch (NotLeadingException e)
+        {
+            // Whoever controls the cluster now finishes it, or keeps the replica, from what it observes.
+            LogStoppedNotLeading(action.Service, "removal", container.ShortId, e.Message);
         }
         finally
         {

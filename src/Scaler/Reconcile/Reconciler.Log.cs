@@ -25,6 +25,9 @@ public sealed partial class Reconciler
     [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "{Service}: replica {Container} did not pass a health check within {Milliseconds:0} ms of its start period ({Probes} probes)")]
     private partial void LogStartupFailed(string service, string container, double milliseconds, int probes);
 
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Information, Message = "{Service}: {Action} of replica {Container} stopped: {Reason}")]
+    private partial void LogStoppedNotLeading(string service, string action, string container, string reason);
+
     [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Host {Host} ({Zone}) answers again")]
     private partial void LogHostBack(string host, string zone);
 }

@@ -31,6 +31,7 @@ public sealed partial class Reconciler : IDisposable
     private readonly ILogger<Reconciler> _logger;
     private readonly ScaleController _controller;
     private readonly DeploymentCoordinator _deployments;
+    private readonly IReconcileGate _gate;
     private readonly ReplicaTracker _tracker = new();
     private readonly SemaphoreSlim _onePass = new(1, 1);
     private readonly List<Task> _removals = [];
@@ -46,6 +47,7 @@ public sealed partial class Reconciler : IDisposable
         IServiceLoadSource load,
         DeploymentCoordinator deployments,
         DecisionLog decisions,
+        IReconcileGate gate,
         IOptions<ScalerOptions> options,
         TimeProvider time,
         ILogger<Reconciler> logger)
@@ -54,6 +56,7 @@ public sealed partial class Reconciler : IDisposable
         (_specs, _hosts, _catalog, _prober, _drain, _decisions, _options, _time, _logger) =
             (specs, hosts, new CatalogRegistrar(catalog), prober, drain, decisions, options.Value, time, logger);
         _deployments = deployments;
+        _gate = gate;
         _controller = new ScaleController(load, new ReplicaCpu(hosts), deployments, decisions);
     }
 

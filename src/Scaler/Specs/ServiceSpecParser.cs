@@ -19,6 +19,10 @@ internal static partial class ServiceSpecParser
         {
             yaml.Error("name", $"'{name}' is not a valid service name (lower-case letters, digits and '-', 1 to 63 characters, starting and ending with a letter or digit)");
         }
+        else if (name == Cluster.AgentHeartbeat.ServiceName)
+        {
+            yaml.Error("name", $"'{name}' is reserved: in cluster mode every agent registers itself in Consul under this name");
+        }
 
         var image = yaml.Text("image", required: true);
         if (image is not null && !ImageReference().IsMatch(image))
