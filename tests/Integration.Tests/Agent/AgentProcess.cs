@@ -28,9 +28,13 @@ internal sealed class AgentProcess : IAsyncDisposable
     /// <param name="specs">Spec files by file name (e.g. "web.yaml" -> its YAML).</param>
     /// <param name="consul">Consul's address, or null for the embedded catalog.</param>
     /// <param name="extraConfig">More agent.yaml lines (e.g. "controller: cluster").</param>
-    public AgentProcess(IReadOnlyDictionary<string, string> specs, Uri? consul = null, string extraConfig = "")
+    /// <param name="cluster">The cluster (several agents of one cluster share it); a new one when null.</param>
+    /// <param name="docker">The agent's engine; the default test engine when null.</param>
+    /// <param name="zone">The agent's zone.</param>
+    public AgentProcess(IReadOnlyDictionary<string, string> specs, Uri? consul = null, string extraConfig = "", string? cluster = null, string? docker = null, string zone = "zone-a")
     {
-        Cluster = TestEnvironment.UniqueName("proc");
+        Cluster = cluster ?? TestEnvironment.UniqueName("proc");
+        DockerEndpoint = new Uri(docker ?? TestEnvironment.DockerEndpoint.ToString());
         Directory = System.IO.Directory.CreateTempSubdirectory("bollard-agent-").FullName;
         Listen = new IPEndPoint(IPAddress.Loopback, FreePort());
         AdminEndPoint = new IPEndPoint(IPAddress.Loopback, FreePort());
@@ -44,19 +48,21 @@ internal sealed class AgentProcess : IAsyncDisposable
         ConfigFile = Path.Combine(Directory, "agent.yaml");
         File.WriteAllText(ConfigFile, $"""
             cluster: {Cluster}
-            zone: zone-a
+            zone: {zone}
             listen: {Listen}
             admin: {AdminEndPoint}
             stateDir: state
             services: services
-            docker: {"{"}endpoint: "{TestEnvironment.DockerEndpoint}"{"}"}
+            docker: {"{"}endpoint: "{DockerEndpoint}"{"}"}
             {(consul is null ? "" : $"consul: {{address: \"{consul}\"}}")}
             {extraConfig.ReplaceLineEndings("\n").Trim()}
             """);
-        Docker = new DockerClientConfiguration(TestEnvironment.DockerEndpoint).CreateClient();
+        Docker = new DockerClientConfiguration(DockerEndpoint).CreateClient();
     }
 
     public string Cluster { get; }
+
+    public Uri DockerEndpoint { get; }
 
     public string Directory { get; }
 
@@ -204,9 +210,9 @@ internal sealed class AgentProcess : IAsyncDisposable
                 await Docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
             }
         }
-        catch (DockerApiException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // Removed meanwhile; .ci/run removes anything left by label.
+            // Removed meanwhile, or the engine is gone (a test stopped it); .ci/run removes anything left by label.
         }
 
         Docker.Dispose();

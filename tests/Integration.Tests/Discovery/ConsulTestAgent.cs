@@ -6,7 +6,8 @@ namespace Bollard.IntegrationTests.Discovery;
 
 /// <summary>
 /// A Consul dev agent of one test alone, on free loopback ports; never the shared one on 8500, so that a test may kill
-/// it or freeze it (SIGSTOP, the harder case for timeouts: connections stay open and nothing answers).
+/// it or freeze it (SIGSTOP, the harder case for timeouts: connections stay open and nothing answers). A second agent
+/// can join it as a client (<see cref="StartClientAsync"/>): one Consul agent per simulated host, as a fleet runs.
 /// </summary>
 internal sealed class ConsulTestAgent : IDisposable
 {
@@ -14,35 +15,59 @@ internal sealed class ConsulTestAgent : IDisposable
     private readonly Process _process;
     private readonly string _dataDir;
 
-    private ConsulTestAgent(Process process, Uri address, string dataDir)
+    private ConsulTestAgent(Process process, Uri address, string dataDir, string node, int serfPort)
     {
         _process = process;
         Address = address;
         _dataDir = dataDir;
+        Node = node;
+        SerfPort = serfPort;
     }
 
     public Uri Address { get; }
 
-    public static async Task<ConsulTestAgent> StartAsync()
+    /// <summary>The agent's node name.</summary>
+    public string Node { get; }
+
+    /// <summary>Its LAN gossip port, which a client joins.</summary>
+    public int SerfPort { get; }
+
+    /// <summary>A dev server (the datacenter of its own).</summary>
+    public static Task<ConsulTestAgent> StartAsync() => StartAsync(join: null);
+
+    /// <summary>A client agent joined to <paramref name="server"/>: it answers KV, sessions and catalog through it.</summary>
+    public static Task<ConsulTestAgent> StartClientAsync(ConsulTestAgent server) => StartAsync(server);
+
+    private static async Task<ConsulTestAgent> StartAsync(ConsulTestAgent? join)
     {
         var (http, serf, server) = (FreePort(), FreePort(), FreePort());
         var dataDir = Directory.CreateTempSubdirectory("bollard-consul-").FullName;
         var log = Path.Combine(dataDir, "consul.log");
+        var node = $"test-{http}";
+        var role = join is null
+            ? "-dev"
+            : $"-data-dir {Path.Combine(dataDir, "data")} -retry-join 127.0.0.1:{join.SerfPort}";
         var start = new ProcessStartInfo("/bin/sh")
         {
             ArgumentList =
             {
                 "-c",
-                $"exec {Binary} agent -dev -node test-{http} -client 127.0.0.1 -bind 127.0.0.1 -http-port {http} -serf-lan-port {serf} -serf-wan-port -1 -server-port {server} -dns-port -1 -grpc-port -1 >{log} 2>&1",
+                $"exec {Binary} agent {role} -node {node} -client 127.0.0.1 -bind 127.0.0.1 -http-port {http} -serf-lan-port {serf} -serf-wan-port -1 -server-port {server} -dns-port -1 -grpc-port -1 >{log} 2>&1",
             },
             UseShellExecute = false,
         };
         var process = Process.Start(start) ?? throw new InvalidOperationException("consul did not start");
-        var agent = new ConsulTestAgent(process, new Uri($"http://127.0.0.1:{http}"), dataDir);
+        var agent = new ConsulTestAgent(process, new Uri($"http://127.0.0.1:{http}"), dataDir, node, serf);
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         await Eventually.TrueAsync(
             async () => (await client.GetStringAsync(new Uri(agent.Address, "/v1/status/leader"))).Contains(':', StringComparison.Ordinal),
             $"the test's Consul agent on {agent.Address} has a leader (log: {log})",
+            TimeSpan.FromSeconds(30));
+
+        // Sessions are made on the agent's node, bound to its serfHealth: the node must be in the catalog first.
+        await Eventually.TrueAsync(
+            async () => (await client.GetStringAsync(new Uri(agent.Address, $"/v1/health/node/{node}"))).Contains("serfHealth", StringComparison.Ordinal),
+            $"the test's Consul agent {node} in the catalog (log: {log})",
             TimeSpan.FromSeconds(30));
         return agent;
     }
