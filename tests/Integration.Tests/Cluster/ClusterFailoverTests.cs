@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using Bollard.IntegrationTests.Load;
 using Docker.DotNet.Models;
+using Xunit.Abstractions;
 
 namespace Bollard.IntegrationTests.Cluster;
 
@@ -10,7 +11,7 @@ namespace Bollard.IntegrationTests.Cluster;
 /// request, a controller frozen past its session acts no more once it resumes, and a stopped one hands over at once.
 /// </summary>
 [Collection(ZoneEngines.Name)]
-public sealed class ClusterFailoverTests
+public sealed class ClusterFailoverTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(120);
 
@@ -28,6 +29,7 @@ public sealed class ClusterFailoverTests
         hosts.A.Signal("KILL");
         var leads = await TwoHosts.TimeUntilAsync(async () => (await hosts.HolderAsync())?.StartsWith("b/", StringComparison.Ordinal) == true, "host b's agent leading", Long);
         var acted = await TwoHosts.TimeUntilAsync(async () => await hosts.LastPassAsync(hosts.B) > killedAt, "host b's agent's first reconcile pass", Long);
+        output.WriteLine($"SIGKILL -> new controller leads {leads.TotalSeconds:0.00} s, first pass done {acted.TotalSeconds:0.00} s");
         Assert.True(leads <= TimeSpan.FromSeconds(10), $"the new controller led {leads.TotalSeconds:0.0} s after the kill (target 10 s)");
         Assert.True(acted <= TimeSpan.FromSeconds(15), $"the new controller's first pass was done {acted.TotalSeconds:0.0} s after the kill (target 15 s)");
 
@@ -49,10 +51,12 @@ public sealed class ClusterFailoverTests
             async () => (await hosts.B.RunningContainersAsync()).Count == 4 && await hosts.PassingAsync("zone-b") == 4 && await hosts.PassingAsync() == 4,
             "4 passing replicas on host b alone",
             Long);
+        output.WriteLine($"host lost -> full capacity on the survivor {full.TotalSeconds:0.00} s");
         Assert.True(full <= TimeSpan.FromSeconds(30), $"full capacity on the surviving host {full.TotalSeconds:0.0} s after the host was lost (target 30 s)");
         await Eventually.TrueAsync(() => load.Succeeded >= served + 500, "the load going on after the host was lost");
 
         await load.StopAsync();
+        output.WriteLine($"requests: {load.Succeeded} succeeded, {load.Failed} failed");
         Assert.True(load.Failed == 0, $"{load.Failed} of {load.Succeeded + load.Failed} requests failed: {load.FailureSummary}");
     }
 
@@ -65,24 +69,19 @@ public sealed class ClusterFailoverTests
         // controller does once one passes (register it) is then held until the test chooses.
         await using var hosts = await StartUnhealthyAsync(TestEnvironment.EngineEndpoint(engines[1]), TestEnvironment.EngineEndpoint(engines[0]));
         await using var commands = new CommandRecorder(hosts.Server.Address, hosts.Cluster);
-        var before = (await hosts.LockAsync())!.Value;
-        Assert.StartsWith("a/", before.Holder, StringComparison.Ordinal);
+        var before = await hosts.LockHeldAsync("a", Long);
 
         // A scale-out from 2 to 6 through the controller: it creates 4 replicas over both hosts, whose registrations
         // wait for their first passing check. Frozen as soon as they run: those registrations are what it has under way.
         var known = (await RunningIdsAsync(hosts)).ToHashSet(StringComparer.Ordinal);
-        var outputAtApply = hosts.A.Output.Count;
         await hosts.ApplyAsync(hosts.A, "replicas: 6\nenv: {FAIL_HEALTH: \"1\"}");
-        await Eventually.TrueAsync(
-            async () => (await RunningIdsAsync(hosts)).Count == 6 && Decisions(hosts.A, outputAtApply).Count(d => d.Contains(": create ", StringComparison.Ordinal) && d.EndsWith("-> ok", StringComparison.Ordinal)) == 4,
-            "6 replicas running over both hosts, the controller done creating them",
-            Long);
+        await Eventually.TrueAsync(async () => (await RunningIdsAsync(hosts)).Count >= 6, "6 replicas running over both hosts", Long);
         hosts.A.Signal("STOP");
+        var frozenAt = DateTimeOffset.UtcNow;
         var outputAtFreeze = hosts.A.Output.Count;
 
         // Its liveness check runs out, its session ends, and after the lock delay host b's agent leads.
-        await Eventually.TrueAsync(async () => (await hosts.HolderAsync())?.StartsWith("b/", StringComparison.Ordinal) == true, "host b's agent leading while host a's is frozen", TimeSpan.FromSeconds(30));
-        var after = (await hosts.LockAsync())!.Value;
+        var after = await hosts.LockHeldAsync("b", TimeSpan.FromSeconds(30));
         Assert.NotEqual(before.Session, after.Session);
 
         // Resumed, it would register the new replicas once they pass: let them pass, and watch what it does.
@@ -103,8 +102,18 @@ public sealed class ClusterFailoverTests
         // Nothing of the old controller after its session ended: no command under its session written after the
         // lock passed on (Consul fences them on the lock), and no change made by itself (its reconciler logs each).
         Assert.DoesNotContain(commands.Seen, c => c.Session == before.Session && c.CreateIndex > after.Index);
-        var acted = Decisions(hosts.A, outputAtFreeze);
-        Assert.True(acted.Count == 0, $"host a's agent acted after it was frozen:\n{string.Join('\n', hosts.A.Output.Skip(outputAtFreeze))}");
+        // What it logs having done after the freeze may only be what it had under way before: a container created
+        // on an engine before the freeze whose answer it read after.
+        var acted = new List<string>();
+        foreach (var decision in Decisions(hosts.A, outputAtFreeze))
+        {
+            if (!(decision.Split(' ') is [_, "create", var id, ..] && await CreatedAsync(hosts, id.TrimEnd(':')) < frozenAt))
+            {
+                acted.Add(decision);
+            }
+        }
+
+        Assert.True(acted.Count == 0, $"host a's agent acted after it was frozen: {string.Join("; ", acted)}\n{string.Join('\n', hosts.A.Output.Skip(outputAtFreeze))}");
         Assert.StartsWith("b/", await hosts.HolderAsync(), StringComparison.Ordinal);
         Assert.Contains(commands.Seen, c => c.Session == after.Session);
     }
@@ -119,6 +128,7 @@ public sealed class ClusterFailoverTests
         var handedOver = await TwoHosts.TimeUntilAsync(async () => (await hosts.HolderAsync())?.StartsWith("b/", StringComparison.Ordinal) == true, "host b's agent leading", Long);
         await stopping;
 
+        output.WriteLine($"SIGTERM -> new controller leads {handedOver.TotalSeconds:0.00} s");
         Assert.True(handedOver <= TimeSpan.FromSeconds(2), $"the lock passed to host b's agent {handedOver.TotalSeconds:0.0} s after the controller was asked to stop (target 2 s)");
         Assert.True(hosts.A.ExitCode == 0, $"host a's agent exited with {hosts.A.ExitCode}:\n{string.Join('\n', hosts.A.Output.TakeLast(60))}");
     }
@@ -161,6 +171,21 @@ public sealed class ClusterFailoverTests
         return [.. Enumerable.Range(from, Math.Max(0, lines.Count - from - 1))
             .Where(i => lines[i].Contains("Bollard.Scaler.Reconcile.Reconciler[2001]", StringComparison.Ordinal))
             .Select(i => lines[i + 1].Trim())];
+    }
+
+    /// <summary>When the container (a short id, on either host) was created on its engine.</summary>
+    private static async Task<DateTimeOffset> CreatedAsync(TwoHosts hosts, string id)
+    {
+        foreach (var agent in new[] { hosts.A, hosts.B })
+        {
+            // Inspected, not listed: a listing gives whole seconds.
+            if ((await agent.Docker.Containers.ListContainersAsync(new ContainersListParameters { All = true })).FirstOrDefault(c => c.ID.StartsWith(id, StringComparison.Ordinal)) is { } container)
+            {
+                return new DateTimeOffset((await agent.Docker.Containers.InspectContainerAsync(container.ID)).Created.ToUniversalTime(), TimeSpan.Zero);
+            }
+        }
+
+        return DateTimeOffset.MaxValue;
     }
 
     private static async Task<List<string>> RunningIdsAsync(TwoHosts hosts) => [.. (await AllRunningAsync(hosts)).Select(c => c.Id)];

@@ -99,6 +99,10 @@ internal sealed class TwoHosts : IAsyncDisposable
             : null;
     }
 
+    /// <summary>The controller lock once the agent of <paramref name="host"/> holds it.</summary>
+    public async Task<(string Holder, string Session, ulong Index)> LockHeldAsync(string host, TimeSpan timeout) =>
+        (await Eventually.ValueAsync(LockAsync, l => l?.Holder.StartsWith($"{host}/", StringComparison.Ordinal) == true, $"host {host}'s agent holding the controller lock", timeout))!.Value;
+
     /// <summary>When the agent's reconcile loop last finished a pass (its /healthz), null before its first.</summary>
     public async Task<DateTimeOffset?> LastPassAsync(AgentProcess agent)
     {
