@@ -36,7 +36,7 @@ public sealed partial class AgentHeartbeat(
     /// <summary>The checks a session of this agent dies with: the node's, and the agent's own.</summary>
     public IReadOnlyList<string> SessionChecks => ["serfHealth", CheckId];
 
-    /// <summary>Completes once the check is registered and passing (a session bound to it can be created).</summary>
+    /// <summary>Completes once the check is registered and was passed (a session bound to it can be created).</summary>
     public Task Registered => _registered.Task;
 
     /// <summary>
@@ -91,7 +91,13 @@ public sealed partial class AgentHeartbeat(
             }
 
             Interlocked.Exchange(ref _lastPass, sent);
-            _registered.TrySetResult();
+            if (registered)
+            {
+                // After a pass, not the registration itself: by then the local agent has synced the check to the
+                // catalog, where session creation looks for it.
+                _registered.TrySetResult();
+            }
+
             if (Status.Succeeded() is > 0 and var failures)
             {
                 LogBeatingAgain(failures);

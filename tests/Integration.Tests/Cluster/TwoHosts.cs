@@ -116,10 +116,13 @@ internal sealed class TwoHosts : IAsyncDisposable
             .SingleOrDefault();
     }
 
-    /// <summary>How long until <paramref name="condition"/> holds, polled every 50 ms; fails after <paramref name="limit"/>.</summary>
-    public static async Task<TimeSpan> TimeUntilAsync(Func<Task<bool>> condition, string what, TimeSpan limit)
+    /// <summary>
+    /// How long until <paramref name="condition"/> holds, polled every 50 ms, on <paramref name="since"/> (a clock started
+    /// at the event measured from) or from now; fails after <paramref name="limit"/>.
+    /// </summary>
+    public static async Task<TimeSpan> TimeUntilAsync(Func<Task<bool>> condition, string what, TimeSpan limit, Stopwatch? since = null)
     {
-        var clock = Stopwatch.StartNew();
+        var clock = since ?? Stopwatch.StartNew();
         while (clock.Elapsed < limit)
         {
             try
