@@ -90,7 +90,13 @@ public sealed partial class AgentHeartbeat(
                     stoppingToken);
             }
 
-            Interlocked.Exchange(ref _lastPass, sent);
+            var previous = Interlocked.Exchange(ref _lastPass, sent);
+            if (previous > 0 && time.GetElapsedTime(previous, sent) is var gap && gap > options.Value.AliveTtl / 2)
+            {
+                // Worth knowing before it costs the agent its sessions: the process was starved or frozen, or Consul slow.
+                LogBeatLate(gap.TotalSeconds, options.Value.AliveTtl.TotalSeconds);
+            }
+
             if (registered)
             {
                 // After a pass, not the registration itself: by then the local agent has synced the check to the
@@ -135,6 +141,9 @@ public sealed partial class AgentHeartbeat(
 
     [LoggerMessage(EventId = 2521, Level = LogLevel.Warning, Message = "This agent's liveness check cannot be passed in Consul; its sessions end after {Seconds:0.#} s without it (it then neither controls the cluster nor publishes its hosts): {Error}")]
     private partial void LogBeatFailed(double seconds, string error);
+
+    [LoggerMessage(EventId = 2523, Level = LogLevel.Warning, Message = "This agent's heartbeat came {Seconds:0.0} s after the one before (its liveness check fails after {Ttl:0.#} s): the process was starved or frozen, or its Consul agent answers slowly")]
+    private partial void LogBeatLate(double seconds, double ttl);
 
     [LoggerMessage(EventId = 2522, Level = LogLevel.Information, Message = "This agent's liveness check passes again after {Failures} failed heartbeats")]
     private partial void LogBeatingAgain(int failures);

@@ -10,7 +10,7 @@ namespace Bollard.Scaler.Cluster;
 /// turns critical within seconds; the TTL is a backstop) or stops (the session is destroyed). No lock delay: a
 /// restarted agent takes its host keys back at once.
 /// </summary>
-public sealed class AgentSession(ConsulSessions sessions, AgentHeartbeat heartbeat, IOptions<ClusterOptions> options) : IDisposable
+public sealed class AgentSession(ConsulSessions sessions, AgentHeartbeat heartbeat, IOptions<ClusterOptions> options, TimeProvider time) : IDisposable
 {
     private readonly SemaphoreSlim _create = new(1, 1);
     private volatile string? _id;
@@ -24,7 +24,12 @@ public sealed class AgentSession(ConsulSessions sessions, AgentHeartbeat heartbe
             return id;
         }
 
-        if (!heartbeat.Registered.IsCompleted)
+        try
+        {
+            // At start, the first publications wait for the first heartbeat rather than fail.
+            await heartbeat.Registered.WaitAsync(options.Value.AliveTtl, time, cancellationToken);
+        }
+        catch (TimeoutException)
         {
             throw new CatalogUnavailableException("this agent's liveness check is not registered in Consul yet (its session is bound to it)");
         }
@@ -57,6 +62,22 @@ public sealed class AgentSession(ConsulSessions sessions, AgentHeartbeat heartbe
 
         Interlocked.CompareExchange(ref _id, null, id);
         return false;
+    }
+
+    /// <summary>
+    /// After a write held by the session failed: drops the session if Consul no longer has it (it ended while the agent
+    /// was frozen or cut off), so that the next write makes a new one instead of failing until the next renewal.
+    /// </summary>
+    public async Task CheckAfterFailureAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RenewAsync(cancellationToken);
+        }
+        catch (CatalogUnavailableException)
+        {
+            // Consul is the trouble, not the session: the renewal loop goes on.
+        }
     }
 
     /// <summary>Ends the session: Consul deletes the keys it holds at once.</summary>

@@ -115,7 +115,9 @@ public sealed partial class HostAgent(
             }
             catch (Exception e)
             {
-                // Consul unreachable, or anything else: the last report stays until the session ends; try again.
+                // Consul unreachable, or anything else: the last report stays until the session ends; try again (with a
+                // new session if it ended).
+                await session.CheckAfterFailureAsync(stoppingToken);
                 if (status.Failed(e))
                 {
                     LogConsulUnavailable($"publishing host {host.Name}", e.Message);

@@ -9,12 +9,14 @@ namespace Bollard.Scaler.Cluster;
 /// The controller's side of a command: writes it under the host's command prefix, held by the controller lock's
 /// session and fenced on it (Consul writes it only while that session holds the lock, and deletes it when the session
 /// ends: the commands of a controller that lost the lock are never written, nor run late), waits with blocking
-/// queries until the host's agent wrote its result into the same key, then deletes the key.
+/// queries until the host's agent wrote its result into the same key (or its report left Consul: nobody will answer),
+/// then deletes the key.
 /// </summary>
 public sealed class HostCommandClient(
     ConsulKeyValueStore store,
     ConsulKeyValueWatch watch,
     ConsulLeaderLock leaderLock,
+    ClusterHostsWatch hosts,
     IOptions<ScalerOptions> scaler,
     TimeProvider time)
 {
@@ -31,10 +33,34 @@ public sealed class HostCommandClient(
         }
 
         using var deadline = new CancellationTokenSource(timeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        using var left = new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token, left.Token);
+
+        // An agent that stopped or died answers nothing: its report leaving Consul ends the wait (not the timeout).
+        void OnHostsChanged()
+        {
+            try
+            {
+                if (Left(host))
+                {
+                    left.Cancel();
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                // Raised just as this wait ended.
+            }
+        }
+
+        hosts.Changed += OnHostsChanged;
         try
         {
+            OnHostsChanged();
             return await AwaitResultAsync(key, host, command, linked.Token);
+        }
+        catch (OperationCanceledException) when (left.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new CatalogUnavailableException($"host {host}'s agent left Consul (it stopped, or its session ended) before it answered '{command}'");
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -42,9 +68,13 @@ public sealed class HostCommandClient(
         }
         finally
         {
+            hosts.Changed -= OnHostsChanged;
             await DeleteQuietlyAsync(key);
         }
     }
+
+    /// <summary>Whether the host's report left Consul (known before, gone now).</summary>
+    private bool Left(string host) => hosts.Roster.Entries.TryGetValue(host, out var entry) && entry.GoneAt is not null;
 
     private async Task<HostCommandResult> AwaitResultAsync(string key, string host, HostCommand command, CancellationToken cancellationToken)
     {
