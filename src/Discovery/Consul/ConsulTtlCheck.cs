@@ -50,11 +50,15 @@ public sealed class ConsulTtlCheck
     }
 
     /// <summary>Passes the check: it stays passing for another TTL.</summary>
+    /// <param name="checkId">The check.</param>
+    /// <param name="timeout">How long the call may take (the options' request timeout when null): a heartbeat that
+    /// hangs is better given up and sent again at the next beat.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="CatalogUnavailableException">Consul cannot be reached, or no longer knows the check (register it again).</exception>
-    public Task PassAsync(string checkId, CancellationToken cancellationToken)
+    public Task PassAsync(string checkId, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(checkId);
-        return consul.SendAsync(HttpMethod.Put, $"/v1/agent/check/pass/{Uri.EscapeDataString(checkId)}", string.Empty, null, cancellationToken, datacenterScoped: false);
+        return consul.SendAsync(HttpMethod.Put, $"/v1/agent/check/pass/{Uri.EscapeDataString(checkId)}", string.Empty, null, cancellationToken, datacenterScoped: false, timeout: timeout);
     }
 
     /// <summary>Removes the service and its check: the sessions bound to it end at once. A missing service is not an error.</summary>

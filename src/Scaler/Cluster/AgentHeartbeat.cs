@@ -75,7 +75,7 @@ public sealed partial class AgentHeartbeat(
         {
             if (registered)
             {
-                await checks.PassAsync(CheckId, stoppingToken);
+                await checks.PassAsync(CheckId, options.Value.HeartbeatInterval, stoppingToken);
             }
             else
             {

@@ -58,7 +58,7 @@ public sealed class ConsulLivenessTests : IAsyncLifetime
         var passing = Stopwatch.StartNew();
         while (passing.Elapsed < CheckTtl * 2)
         {
-            await checks.PassAsync(check, CancellationToken.None);
+            await checks.PassAsync(check, null, CancellationToken.None);
             Assert.Equal(id, (await store.GetAsync(key, CancellationToken.None))!.Session);
             await Task.Delay(CheckTtl / 4);
         }
