@@ -53,6 +53,7 @@ public static class AgentConfigLoader
         var docker = yaml.Mapping("docker");
         var consul = yaml.Mapping("consul");
         var admin = yaml.HasMapping("admin") ? yaml.Mapping("admin") : null;
+        var secrets = yaml.Mapping("secrets");
         var config = new AgentConfig
         {
             Source = file,
@@ -69,6 +70,7 @@ public static class AgentConfigLoader
             DockerEndpoint = docker?.Text("endpoint") ?? defaults.DockerEndpoint,
             PublishAddress = Address(docker, "publishAddress") ?? defaults.PublishAddress,
             AdvertiseAddress = Address(docker, "advertiseAddress"),
+            SecretsKeyFile = secrets?.Text("keyFile") is { } keyFile ? Path.GetFullPath(keyFile, baseDir) : null,
             ConsulAddress = ConsulAddress(consul),
             ConsulTokenFile = consul?.Text("tokenFile") is { } token ? Path.GetFullPath(token, baseDir) : null,
             Balancer = BalancerConfigReader.Read(yaml.Mapping("balancer")),
@@ -77,6 +79,7 @@ public static class AgentConfigLoader
         docker?.RejectUnknownFields();
         consul?.RejectUnknownFields();
         admin?.RejectUnknownFields();
+        secrets?.RejectUnknownFields();
         yaml.RejectUnknownFields();
         return config;
     }

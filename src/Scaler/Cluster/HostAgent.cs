@@ -4,6 +4,7 @@ using Bollard.Discovery.Consul;
 using Bollard.Scaler.Hosts;
 using Bollard.Scaler.Reconcile;
 using Bollard.Scaler.Runtime;
+using Bollard.Scaler.Secrets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -22,6 +23,7 @@ public sealed partial class HostAgent(
     ConsulKeyValueStore store,
     ConsulKeyValueWatch watch,
     IServiceCatalog catalog,
+    SecretKey secrets,
     IOptions<ScalerOptions> scaler,
     IOptions<ClusterOptions> options,
     TimeProvider time,
@@ -232,7 +234,7 @@ public sealed partial class HostAgent(
     {
         try
         {
-            var result = await HostCommandExecutor.ExecuteAsync(pending.Command, host.Runtime, catalog, stoppingToken);
+            var result = await HostCommandExecutor.ExecuteAsync(pending.Command, host.Runtime, catalog, secrets, stoppingToken);
             LogCommandRan(host.Name, pending.Command, result.Error ?? "ok");
 
             // Check-and-set on the index read: a command its controller gave up on (deleted) is not written back.
