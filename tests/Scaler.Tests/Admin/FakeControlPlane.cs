@@ -5,7 +5,7 @@ namespace Bollard.Scaler.Tests.Admin;
 /// <summary>Validates for real (through <see cref="SpecControlPlane"/>'s loader) and answers the rest from fields.</summary>
 internal sealed class FakeControlPlane : IControlPlane
 {
-    private static readonly Secrets.SecretKey Key = Secrets.SecretKey.Ephemeral();
+    private static readonly Scaler.Secrets.SecretKey Key = Scaler.Secrets.SecretKey.Ephemeral();
 
     public List<string> Actors { get; } = [];
 

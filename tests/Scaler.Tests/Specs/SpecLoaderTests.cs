@@ -147,12 +147,12 @@ public sealed class SpecLoaderTests
     [Fact]
     public void The_version_changes_with_container_settings_only()
     {
-        var key = Secrets.SecretKey.Ephemeral();
-        var spec = Secrets.EnvDigests.Apply(Assert.Single(SpecLoader.LoadTexts([("web.yaml", Valid)])), key);
+        var key = Scaler.Secrets.SecretKey.Ephemeral();
+        var spec = Scaler.Secrets.EnvDigests.Apply(Assert.Single(SpecLoader.LoadTexts([("web.yaml", Valid)])), key);
 
         Assert.Equal(spec.Version, (spec with { Replicas = ReplicaRange.Fixed(9), Route = null }).Version);
         Assert.NotEqual(spec.Version, (spec with { Image = "bollard-sample:v2" }).Version);
-        Assert.NotEqual(spec.Version, Secrets.EnvDigests.Apply(spec with { Env = spec.Env.With("LATENCY_MS", "6") }, key).Version);
+        Assert.NotEqual(spec.Version, Scaler.Secrets.EnvDigests.Apply(spec with { Env = spec.Env.With("LATENCY_MS", "6") }, key).Version);
         Assert.Matches("^[0-9a-f]{12}$", spec.Version);
     }
 
