@@ -20,6 +20,7 @@ internal sealed partial class SpecControlPlane(
     IContainerRuntime runtime,
     Deployments.DeploymentCoordinator deployments,
     Deployments.ImagePinner pinner,
+    ImagePresence images,
     SecretKey key,
     IOptions<ScalerOptions> options,
     IEnumerable<IAppliedSpecsListener> listeners,
@@ -36,8 +37,12 @@ internal sealed partial class SpecControlPlane(
         return Task.FromResult(new ValidationResult([.. loaded.Select(s => new ValidatedService(s.Name, s.Source, s.Version, SpecFacts.ReplicasText(s)))]));
     }
 
-    public async Task<PlanResult> PlanAsync(IReadOnlyList<SpecFile> files, CancellationToken cancellationToken) =>
-        ApplyPlanner.Plan(specs.Current, await PinAsync(Load(files), fresh: null, cancellationToken), await RunningAsync(cancellationToken));
+    public async Task<PlanResult> PlanAsync(IReadOnlyList<SpecFile> files, CancellationToken cancellationToken)
+    {
+        var next = await PinAsync(Load(files), fresh: null, cancellationToken);
+        await images.CheckAsync(next, specs.Current, cancellationToken);
+        return ApplyPlanner.Plan(specs.Current, next, await RunningAsync(cancellationToken));
+    }
 
     public Task<ApplyResult> ApplyAsync(IReadOnlyList<SpecFile> files, string actor, CancellationToken cancellationToken) =>
         ApplyAsync(files, actor, fresh: null, cancellationToken);
@@ -53,6 +58,7 @@ internal sealed partial class SpecControlPlane(
         try
         {
             var next = await PinAsync(loaded, fresh, cancellationToken);
+            await images.CheckAsync(next, specs.Current, cancellationToken);
             var plan = ApplyPlanner.Plan(specs.Current, next, await RunningAsync(cancellationToken));
             var summary = Summarize(plan);
             try
