@@ -31,6 +31,10 @@ public sealed class SealedEnvironmentJsonConverter(SecretKey key) : JsonConverte
         {
             throw new JsonException($"cannot unseal a stored environment: {e.Message}", e);
         }
+        catch (ArgumentException e)
+        {
+            throw new JsonException($"a stored environment names a variable twice: {e.Message}", e);
+        }
     }
 
     public override void Write(Utf8JsonWriter writer, ServiceEnvironment value, JsonSerializerOptions options)
