@@ -1,3 +1,4 @@
+using Bollard.Discovery.Supervision;
 using Bollard.Scaler.Decisions;
 using Bollard.Scaler.Deployments;
 using Bollard.Scaler.Health;
@@ -21,6 +22,7 @@ public static class ScalerServiceCollectionExtensions
         services.AddOptions<ScalerOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScalerOptions>, ScalerOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddLoopHealth();
         services.TryAddSingleton<DecisionLog>();
         services.AddHttpClient(nameof(HttpReplicaProber));
         services.TryAddSingleton<IReplicaProber>(sp =>

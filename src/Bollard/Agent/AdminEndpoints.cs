@@ -1,4 +1,5 @@
 using System.Net;
+using Bollard.Discovery.Supervision;
 using Bollard.Scaler.Admin;
 using Prometheus;
 
@@ -13,7 +14,7 @@ internal static partial class AdminEndpoints
     /// </summary>
     public static void Map(RouteGroupBuilder admin)
     {
-        admin.MapGet("/healthz", () => TypedResults.Text("ok\n")).AllowAnonymous().ExcludeFromDescription();
+        admin.MapGet("/healthz", (HttpRequest request, LoopHealth health) => AgentHealth.Answer(request, health.Report())).AllowAnonymous().ExcludeFromDescription();
         admin.MapMetrics("/metrics").AllowAnonymous();
         // Every path, files too ({**path} rather than the default pattern, which skips names with a dot).
         admin.MapFallback("{**path}", () => TypedResults.NotFound("not found: the admin listener serves /metrics, /healthz and the API under /v1 (see /v1/openapi.json)\n"))
@@ -27,6 +28,7 @@ internal static partial class AdminEndpoints
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Bollard.Agent.Admin");
         var token = app.Services.GetRequiredService<AdminToken>();
+        LoopHealthMetrics.Register(app.Services.GetRequiredService<LoopHealth>(), Prometheus.Metrics.DefaultFactory, Prometheus.Metrics.DefaultRegistry);
         LogToken(logger, token.File, token.Generated ? "generated now" : "read");
         if (!IPAddress.IsLoopback(config.Admin.Address))
         {

@@ -159,6 +159,20 @@ public static class AgentHost
         return app;
     }
 
+    /// <summary>
+    /// The background services that ended with an exception. Every loop of the agent is supervised and never does
+    /// (see <c>SupervisedBackgroundService</c>); one that still did stopped the host, and the process must not then exit
+    /// as if it had been stopped on purpose.
+    /// </summary>
+    public static IReadOnlyList<string> CrashedLoops(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return [.. app.Services.GetServices<IHostedService>()
+            .OfType<BackgroundService>()
+            .Where(s => s.ExecuteTask is { IsFaulted: true })
+            .Select(s => $"{s.GetType().Name}: {s.ExecuteTask!.Exception!.GetBaseException().Message}")];
+    }
+
     /// <summary>The engines listed in the config, each with its own Docker client.</summary>
     private static HostSet HostsOf(AgentConfig config, IServiceProvider services)
     {

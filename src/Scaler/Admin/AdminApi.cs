@@ -77,6 +77,10 @@ public static partial class AdminApi
         {
             return AdminProblems.From(e);
         }
+        catch (StateConflictException e)
+        {
+            return AdminProblems.From(new ControlPlaneException(ControlPlaneError.Conflict, $"{e.Message}; try again", e));
+        }
         catch (StateStoreUnavailableException e)
         {
             return AdminProblems.From(new ControlPlaneException(ControlPlaneError.Unavailable, $"the state store cannot be reached: {e.Message}", e));

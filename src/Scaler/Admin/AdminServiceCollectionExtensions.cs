@@ -32,6 +32,7 @@ public static class AdminServiceCollectionExtensions
         services.TryAddSingleton<IControlPlane, SpecControlPlane>();
         services.TryAddSingleton<DesiredSpecsRestorer>();
         services.AddHostedService(sp => sp.GetRequiredService<DesiredSpecsRestorer>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Reconcile.IReconcilePrecondition, DesiredSpecsRestorer>(sp => sp.GetRequiredService<DesiredSpecsRestorer>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Cluster.IControllerState, ControllerDesiredState>());
         services.AddProblemDetails();
         services.Configure<JsonOptions>(json => json.SerializerOptions.WriteIndented = false);

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Bollard.Discovery;
 using Bollard.Discovery.Consul;
+using Bollard.Discovery.Supervision;
 using Bollard.Scaler.Hosts;
 using Bollard.Scaler.Reconcile;
 using Bollard.Scaler.Runtime;
@@ -27,11 +28,12 @@ public sealed partial class HostAgent(
     IOptions<ScalerOptions> scaler,
     IOptions<ClusterOptions> options,
     TimeProvider time,
-    ILogger<HostAgent> logger) : BackgroundService
+    ILogger<HostAgent> logger,
+    LoopHealth health) : SupervisedBackgroundService("host-agent", health)
 {
     private string Cluster => scaler.Value.Cluster;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunAsync(CancellationToken stoppingToken)
     {
         var loops = local.Hosts
             .SelectMany(h => new[] { PublishLoopAsync(h, stoppingToken), CommandLoopAsync(h, stoppingToken) })
@@ -48,6 +50,7 @@ public sealed partial class HostAgent(
 
     private async Task RenewLoopAsync(CancellationToken stoppingToken)
     {
+        var status = Health.Track("host-session");
         using var timer = new PeriodicTimer(options.Value.SessionTtl / 3, time);
         try
         {
@@ -59,10 +62,15 @@ public sealed partial class HostAgent(
                     {
                         LogSessionLost();
                     }
+
+                    status.Succeeded();
                 }
-                catch (CatalogUnavailableException e)
+                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
-                    LogConsulUnavailable("renewing the agent's session", e.Message);
+                    if (status.Failed(e))
+                    {
+                        LogConsulUnavailable("renewing the agent's session", e.Message);
+                    }
                 }
             }
         }
@@ -91,31 +99,28 @@ public sealed partial class HostAgent(
         var wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
         var events = PumpEventsAsync(host.Runtime, wake.Writer, stoppingToken);
         var sequence = 0L;
-        var failing = false;
+        var status = Health.Track($"host-report:{host.Name}");
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await PublishAsync(host, ++sequence, stoppingToken);
-                if (failing)
+                if (status.Succeeded() > 0)
                 {
                     LogPublishingAgain(host.Name);
                 }
-
-                failing = false;
-            }
-            catch (CatalogUnavailableException e)
-            {
-                if (!failing)
-                {
-                    LogConsulUnavailable($"publishing host {host.Name}", e.Message);
-                }
-
-                failing = true;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 break;
+            }
+            catch (Exception e)
+            {
+                // Consul unreachable, or anything else: the last report stays until the session ends; try again.
+                if (status.Failed(e))
+                {
+                    LogConsulUnavailable($"publishing host {host.Name}", e.Message);
+                }
             }
 
             await WakeOrTimeout.WaitAsync(wake.Reader, options.Value.PublishInterval, time, stoppingToken);
@@ -183,9 +188,9 @@ public sealed partial class HostAgent(
             {
                 return;
             }
-            catch (Exception e) when (e is RuntimeUnavailableException or IOException or HttpRequestException)
+            catch (Exception)
             {
-                // The engine is down: the periodic publications say so; re-subscribe after a pause.
+                // The engine is down or the stream broke: the periodic publications say so; re-subscribe after a pause.
             }
 
             try
@@ -243,13 +248,14 @@ public sealed partial class HostAgent(
                 LogCommandAbandoned(host.Name, pending.Command);
             }
         }
-        catch (CatalogUnavailableException e)
-        {
-            LogConsulUnavailable($"answering a command for host {host.Name}", e.Message);
-        }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Stopping: an unanswered command runs again when this agent starts, unless its controller's session ended meanwhile.
+        }
+        catch (Exception e)
+        {
+            // Unanswered, the controller's wait for it times out and its next pass decides again from what it observes.
+            LogConsulUnavailable($"answering a command for host {host.Name}", e.Message);
         }
     }
 }
