@@ -131,7 +131,7 @@ internal static class CommandLine
         catch (SecretKeyException e)
         {
             await context.Error.WriteLineAsync($"bollard: cannot start: {e.Message}; check 'secrets.keyFile' and 'stateDir' in {configFile}");
-            return Failed;
+            return AgentExitCodes.InvalidConfig;
         }
         catch (IOException e) when (e.InnerException is System.Net.Sockets.SocketException || e.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
         {

@@ -38,6 +38,9 @@ public sealed class DeploymentStore(IStateStore store, SecretKey key)
         }
     }
 
+    /// <summary>Reads a record as the store holds it (its values unsealed with this store's key).</summary>
+    public Deployment? Deserialize(string json) => JsonSerializer.Deserialize<Deployment>(json, _json);
+
     /// <summary>Saves the record; false when someone else changed it since it was loaded (reload and decide again).</summary>
     public async Task<bool> SaveAsync(string service, Deployment deployment, CancellationToken cancellationToken)
     {
