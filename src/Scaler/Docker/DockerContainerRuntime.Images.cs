@@ -27,6 +27,31 @@ public sealed partial class DockerContainerRuntime : IImageResolver
             cancellationToken);
     }
 
+    public async Task<string> ResolveInRegistryAsync(string reference, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reference);
+        var registry = ImageReferences.RegistryOf(reference);
+        var auth = credentials.For(registry);
+        var operation = $"the registry lookup of '{reference}'";
+        var digest = await CallAsync(
+            operation,
+            options.RequestTimeout,
+            async ct =>
+            {
+                try
+                {
+                    return await distribution.DigestAsync(reference, auth, ct);
+                }
+                catch (DistributionException e)
+                {
+                    throw new ContainerOperationException(
+                        $"The Docker engine at {Endpoint} could not look '{reference}' up in its registry ({CredentialsUsed(registry, auth)}): {e.Status} {e.Message}");
+                }
+            },
+            cancellationToken);
+        return $"{ImagePins.RepositoryOf(reference)}@{digest}";
+    }
+
     public async Task<ImageInventory?> ListImagesAsync(CancellationToken cancellationToken)
     {
         var images = await CallAsync(
@@ -116,14 +141,16 @@ public sealed partial class DockerContainerRuntime : IImageResolver
 
     private ContainerOperationException PullFailed(string reference, string registry, AuthConfig? auth, string error)
     {
-        // Which credentials were used (never what they are): the usual cause of a refused pull.
-        var credentialsUsed = auth is not null
+        var message = $"The Docker engine at {Endpoint} could not pull '{reference}' ({CredentialsUsed(registry, auth)}): {error}";
+        Log.PullFailed(logger, reference, Endpoint, message);
+        return new ContainerOperationException(message);
+    }
+
+    /// <summary>Which credentials were used (never what they are): the usual cause of a refused pull.</summary>
+    private string CredentialsUsed(string registry, AuthConfig? auth) =>
+        auth is not null
             ? $"with the credentials for {registry} from {credentials.File}"
             : credentials.File is null
                 ? "anonymously: no docker.registryAuthFile is configured"
                 : $"anonymously: {credentials.File} has no credentials for {registry}";
-        var message = $"The Docker engine at {Endpoint} could not pull '{reference}' ({credentialsUsed}): {error}";
-        Log.PullFailed(logger, reference, Endpoint, message);
-        return new ContainerOperationException(message);
-    }
 }

@@ -19,6 +19,7 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
     private readonly DockerClientConfiguration configuration;
     private readonly DockerClient client;
     private readonly RegistryCredentials credentials;
+    private readonly DockerDistribution distribution;
 
     public DockerContainerRuntime(IOptions<DockerOptions> options, TimeProvider timeProvider, ILogger<DockerContainerRuntime> logger)
     {
@@ -29,6 +30,7 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
         configuration = new DockerClientConfiguration(new Uri(this.options.Endpoint), defaultTimeout: this.options.RequestTimeout);
         client = configuration.CreateClient();
         credentials = new RegistryCredentials(this.options.RegistryAuthFile);
+        distribution = new DockerDistribution(new Uri(this.options.Endpoint));
     }
 
     public string Endpoint => options.Endpoint;
@@ -133,6 +135,7 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
 
     public void Dispose()
     {
+        distribution.Dispose();
         client.Dispose();
         configuration.Dispose();
     }
