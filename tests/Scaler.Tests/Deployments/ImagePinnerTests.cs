@@ -49,6 +49,39 @@ public sealed class ImagePinnerTests
         Assert.Null((await new ImagePinner(_engine).PinAsync(Spec, [], fresh: false, askRegistry: false, default)).PinnedImage);
 
     [Fact]
+    public async Task A_tag_the_engine_lacks_is_pinned_by_the_digest_its_registry_gives()
+    {
+        _engine.Registry["app:v1"] = "app@sha256:fromregistry";
+
+        Assert.Equal("app@sha256:fromregistry", (await new ImagePinner(_engine).PinAsync(Spec, [], fresh: false, askRegistry: true, default)).PinnedImage);
+        Assert.Null((await new ImagePinner(_engine).PinAsync(Spec, [], fresh: false, askRegistry: false, default)).PinnedImage); // in a pass: never
+    }
+
+    [Fact]
+    public async Task A_tag_unknown_to_the_engine_and_its_registry_stays_unpinned() =>
+        Assert.Null((await new ImagePinner(_engine).PinAsync(Spec, [], fresh: false, askRegistry: true, default)).PinnedImage);
+
+    [Fact]
+    public async Task A_rollout_asks_the_registry_again_for_an_image_that_came_from_it()
+    {
+        _engine.Images["registry:5000/app:v1"] = new ImageIdentity("sha256:old", ["registry:5000/app@sha256:old"]);
+        _engine.Registry["registry:5000/app:v1"] = "registry:5000/app@sha256:moved";
+        var spec = Spec with { Image = "registry:5000/app:v1" };
+
+        Assert.Equal("registry:5000/app@sha256:old", (await new ImagePinner(_engine).PinAsync(spec, [], fresh: false, askRegistry: true, default)).PinnedImage);
+        Assert.Equal("registry:5000/app@sha256:moved", (await new ImagePinner(_engine).PinAsync(spec, [], fresh: true, askRegistry: true, default)).PinnedImage);
+    }
+
+    [Fact]
+    public async Task A_rollout_of_a_locally_built_image_does_not_ask_any_registry()
+    {
+        _engine.Images["app:v1"] = new ImageIdentity("sha256:local", []);
+
+        Assert.Equal("sha256:local", (await new ImagePinner(_engine).PinAsync(Spec, [], fresh: true, askRegistry: true, default)).PinnedImage);
+        Assert.DoesNotContain(_engine.Asked, a => a.StartsWith("registry ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_version_follows_the_pin_not_the_tag()
     {
         var one = Spec with { PinnedImage = "sha256:one" };
