@@ -23,9 +23,13 @@ namespace Bollard.IntegrationTests.Cluster;
 /// built image, which no registry serves, runs only where it is, and the host without it is left out and named.
 /// </summary>
 [Collection(EmptyEngines.Name)]
-public sealed class ClusterImageTests(EmptyEngine empty)
+public sealed class ClusterImageTests(EmptyEngine empty) : IAsyncLifetime
 {
     private readonly string _registry = TestEnvironment.Registry();
+
+    public Task InitializeAsync() => empty.EmptyAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task A_registry_image_and_a_rollout_of_it_reach_a_host_that_never_had_them_by_digest()

@@ -12,9 +12,13 @@ namespace Bollard.IntegrationTests.Docker;
 /// with its progress, the registry's digest of a tag without a download, and clear errors when it cannot.
 /// </summary>
 [Collection(EmptyEngines.Name)]
-public sealed class DockerImagePullTests(EmptyEngine empty)
+public sealed class DockerImagePullTests(EmptyEngine empty) : IAsyncLifetime
 {
     private readonly string _registry = TestEnvironment.Registry();
+
+    public Task InitializeAsync() => empty.EmptyAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task A_registry_image_the_engine_never_had_is_pulled_by_its_digest_and_runs()
