@@ -14,7 +14,6 @@ using Bollard.Scaler.Traffic;
 using Microsoft.Extensions.Options;
 using Bollard.Scaler.Specs;
 using Bollard.Scaler.State;
-using Prometheus;
 
 namespace Bollard.Agent;
 
@@ -143,13 +142,16 @@ public static class AgentHost
 
         var app = builder.Build();
         AdminEndpoints.Prepare(app, config);
+
+        // WebApplication puts authentication and authorization in front of the whole pipeline by itself when their
+        // services are registered (the admin API's are) and the app did not add them; these keys are how it tells.
+        // Only the admin branch authorizes, with its own middleware: the balancer's requests carry their services' own
+        // credentials and must not be authenticated against the admin token, nor pay for it.
+        var pipeline = (IApplicationBuilder)app;
+        pipeline.Properties["__AuthenticationMiddlewareSet"] = true;
+        pipeline.Properties["__AuthorizationMiddlewareSet"] = true;
         var adminPort = config.Admin.Port;
-        app.MapWhen(context => context.Connection.LocalPort == adminPort, admin =>
-        {
-            admin.UseMetricServer("/metrics");
-            admin.UseAdminApi();
-            admin.Run(context => AdminEndpoints.HandleAsync(context));
-        });
+        app.MapWhen(context => context.Connection.LocalPort == adminPort, admin => admin.UseAdminApi(AdminEndpoints.Map));
         app.MapBalancer();
         return app;
     }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -18,6 +19,11 @@ public static class AdminServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<AdminOptions>().Configure(configure);
         services.TryAddSingleton(sp => AdminToken.Load(sp.GetRequiredService<IOptions<AdminOptions>>().Value));
+        services.TryAddSingleton<AdminEndpointCatalog>();
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, AdminTokenAuthenticationHandler>(AdminAuthentication.Scheme, configureOptions: null);
+        services.AddAuthorizationBuilder().AddPolicy(AdminAuthentication.Policy, policy => policy
+            .AddAuthenticationSchemes(AdminAuthentication.Scheme)
+            .RequireAuthenticatedUser());
         services.TryAddSingleton<DesiredSpecsStore>();
         services.TryAddSingleton<Deployments.DeploymentStore>();
         services.TryAddImagePinning();
