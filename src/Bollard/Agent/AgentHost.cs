@@ -84,7 +84,12 @@ public static class AgentHost
                 discovery.Consul.TokenFile = config.ConsulTokenFile;
             }
         });
-        builder.Services.AddDockerRuntime(docker => docker.Endpoint = config.DockerEndpoint);
+        builder.Services.AddDockerRuntime(docker =>
+        {
+            docker.Endpoint = config.DockerEndpoint;
+            docker.RegistryAuthFile = config.RegistryAuthFile;
+            docker.PullTimeout = config.PullTimeout;
+        });
         if (config.Hosts.Count > 0)
         {
             builder.Services.AddSingleton(sp => HostsOf(config, sp));
@@ -183,7 +188,8 @@ public static class AgentHost
             h.Zone,
             h.PublishAddress,
             h.AdvertiseAddress,
-            new DockerContainerRuntime(Options.Create(new DockerOptions { Endpoint = h.DockerEndpoint }), time, logger)));
+            new DockerContainerRuntime(
+                Options.Create(new DockerOptions { Endpoint = h.DockerEndpoint, RegistryAuthFile = config.RegistryAuthFile, PullTimeout = config.PullTimeout }), time, logger)));
         return new HostSet([.. hosts], ownsRuntimes: true);
     }
 

@@ -121,7 +121,7 @@ internal sealed partial class DesiredSpecsRestorer(
             ImagePin?[] known = [stored?.GetValueOrDefault(spec.Name), ImagePin.Of(record?.New), ImagePin.Of(record?.Stable), ImagePin.Of(record?.Previous)];
             try
             {
-                pinned.Add(await pinner.PinAsync(spec, known, fresh: false, cancellationToken));
+                pinned.Add(await pinner.PinAsync(spec, known, fresh: false, askRegistry: true, cancellationToken));
             }
             catch (RuntimeUnavailableException e)
             {

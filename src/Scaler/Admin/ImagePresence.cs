@@ -1,4 +1,3 @@
-using Bollard.Scaler.Hosts;
 using Bollard.Scaler.Runtime;
 using Bollard.Scaler.Specs;
 using Microsoft.Extensions.Options;
@@ -7,14 +6,15 @@ namespace Bollard.Scaler.Admin;
 
 /// <summary>
 /// Before an apply, a plan or a rollout start is accepted: every image it brings in (a service's new image, or a tag
-/// resolved again) must be present on the engines of this agent, the one images are pinned on and each local host.
-/// An engine that answers "no such image" refuses the request (422, naming the image and the host), so that nothing
-/// starts that could only fail; an engine that cannot be reached does not (a host may be down while the others are
-/// changed; its creations fail and are retried there).
+/// resolved again) must be one this agent's engine holds or its registry knows, i.e. one the pinner could pin. An image
+/// that neither the engine nor a registry knows, or an image id (<c>sha256:…</c>, which no registry serves) that the
+/// engine does not hold, refuses the request (422, naming the image and the host), so that nothing starts that could
+/// only fail. A pin to a registry digest is accepted: every host can pull it.
 /// </summary>
-internal sealed class ImagePresence(IImageResolver resolver, HostSet hosts, IOptions<ScalerOptions> options)
+internal sealed class ImagePresence(IImageResolver resolver, IContainerRuntime runtime, IOptions<ScalerOptions> options)
 {
-    /// <exception cref="ControlPlaneException">An image is not present on an engine (422).</exception>
+    /// <exception cref="ControlPlaneException">An image is not present (422).</exception>
+    /// <exception cref="RuntimeUnavailableException">The engine cannot be reached.</exception>
     public async Task CheckAsync(IReadOnlyList<ServiceSpec> next, IReadOnlyList<ServiceSpec> current, CancellationToken cancellationToken)
     {
         if (resolver is NoImageResolver)
@@ -30,46 +30,22 @@ internal sealed class ImagePresence(IImageResolver resolver, HostSet hosts, IOpt
                 continue; // what the service runs already
             }
 
-            var reference = spec.PinnedImage ?? spec.Image;
-            foreach (var (host, endpoint, engine) in Engines())
+            var missing = spec.PinnedImage switch
             {
-                if (await IsMissingAsync(engine, reference, cancellationToken))
+                null => true,
+                var id when id.StartsWith("sha256:", StringComparison.Ordinal) => await resolver.ResolveImageAsync(id, cancellationToken) is null,
+                _ => false,
+            };
+            if (missing)
+            {
+                var host = options.Value.HostName;
+                throw new ControlPlaneException(
+                    ControlPlaneError.Unprocessable,
+                    $"image '{spec.Image}' of service '{spec.Name}' is not present on host {host} (Docker engine {runtime.Endpoint}) and no registry knows it: build, load or push it first; nothing was changed")
                 {
-                    var shown = reference == spec.Image ? $"'{spec.Image}'" : $"'{spec.Image}' ({reference})";
-                    throw new ControlPlaneException(
-                        ControlPlaneError.Unprocessable,
-                        $"image {shown} of service '{spec.Name}' is not present on host {host} (Docker engine {endpoint}): build, load or pull it there first; nothing was changed")
-                    {
-                        Facts = new Dictionary<string, object?> { ["image"] = spec.Image, ["reference"] = reference, ["host"] = host, ["service"] = spec.Name },
-                    };
-                }
+                    Facts = new Dictionary<string, object?> { ["image"] = spec.Image, ["host"] = host, ["service"] = spec.Name },
+                };
             }
-        }
-    }
-
-    /// <summary>The engine images are pinned on (named after this agent's host), then every local host's own engine.</summary>
-    private IEnumerable<(string Host, string Endpoint, IImageResolver Engine)> Engines()
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var pinning = resolver is IContainerRuntime runtime ? [new ManagedHost(options.Value.HostName, "", "", null, runtime)] : Array.Empty<ManagedHost>();
-        foreach (var host in pinning.Concat(hosts.Hosts))
-        {
-            if (host.Runtime is IImageResolver engine && seen.Add(host.Runtime.Endpoint))
-            {
-                yield return (host.Name, host.Runtime.Endpoint, engine);
-            }
-        }
-    }
-
-    private static async Task<bool> IsMissingAsync(IImageResolver engine, string reference, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await engine.ResolveImageAsync(reference, cancellationToken) is null;
-        }
-        catch (RuntimeUnavailableException)
-        {
-            return false;
         }
     }
 }
