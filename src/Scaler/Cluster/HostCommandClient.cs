@@ -1,6 +1,7 @@
 using Bollard.Discovery;
 using Bollard.Discovery.Consul;
 using Bollard.Scaler.Reconcile;
+using Bollard.Scaler.Secrets;
 using Microsoft.Extensions.Options;
 
 namespace Bollard.Scaler.Cluster;
@@ -10,24 +11,32 @@ namespace Bollard.Scaler.Cluster;
 /// session and fenced on it (Consul writes it only while that session holds the lock, and deletes it when the session
 /// ends: the commands of a controller that lost the lock are never written, nor run late), waits with blocking
 /// queries until the host's agent wrote its result into the same key (or its report left Consul: nobody will answer),
-/// then deletes the key.
+/// then deletes the key. A create's environment values travel sealed with the cluster's secrets key
+/// (<see cref="EnvSealing"/>): Consul never holds one in clear text.
 /// </summary>
 public sealed class HostCommandClient(
     ConsulKeyValueStore store,
     ConsulKeyValueWatch watch,
     ConsulLeaderLock leaderLock,
     ClusterHostsWatch hosts,
+    SecretKey secrets,
     IOptions<ScalerOptions> scaler,
     TimeProvider time)
 {
     /// <summary>Sends <paramref name="command"/> to <paramref name="host"/>'s agent and returns its result.</summary>
+    /// <param name="host">The host whose agent runs it.</param>
+    /// <param name="command">The command.</param>
+    /// <param name="timeout">How long to wait for the result.</param>
+    /// <param name="progress">Told how far a pull is, as the host's agent writes it meanwhile; may be null.</param>
+    /// <param name="cancellationToken">Stops waiting (the command is deleted).</param>
     /// <exception cref="CatalogUnavailableException">Consul cannot be reached, the command vanished, or no result came within <paramref name="timeout"/>.</exception>
     /// <exception cref="NotLeadingException">This agent's session does not hold the controller lock: nothing was written.</exception>
-    public async Task<HostCommandResult> SendAsync(string host, HostCommand command, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<HostCommandResult> SendAsync(string host, HostCommand command, TimeSpan timeout, IProgress<Runtime.ImagePullProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var key = ClusterKeys.Command(scaler.Value.Cluster, host, command.Id);
-        if (!await leaderLock.TryWriteAsLeaderAsync(key, ClusterJson.Write(new HostCommandEntry(command, null)), cancellationToken))
+        var entryKey = ClusterKeys.Command(scaler.Value.Cluster, host, command.Id);
+        var sealedCommand = command.Create is { } create ? command with { Create = create with { Environment = EnvSealing.SealAll(secrets, create.Environment) } } : command;
+        if (!await leaderLock.TryWriteAsLeaderAsync(entryKey, ClusterJson.Write(new HostCommandEntry(sealedCommand, null)), cancellationToken))
         {
             throw new NotLeadingException($"the command '{command}' for host {host} was not written: this agent's session no longer holds the controller lock");
         }
@@ -56,7 +65,7 @@ public sealed class HostCommandClient(
         try
         {
             OnHostsChanged();
-            return await AwaitResultAsync(key, host, command, linked.Token);
+            return await AwaitResultAsync(entryKey, host, command, progress, linked.Token);
         }
         catch (OperationCanceledException) when (left.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -69,16 +78,17 @@ public sealed class HostCommandClient(
         finally
         {
             hosts.Changed -= OnHostsChanged;
-            await DeleteQuietlyAsync(key);
+            await DeleteQuietlyAsync(entryKey);
         }
     }
 
     /// <summary>Whether the host's report left Consul (known before, gone now).</summary>
     private bool Left(string host) => hosts.Roster.Entries.TryGetValue(host, out var entry) && entry.GoneAt is not null;
 
-    private async Task<HostCommandResult> AwaitResultAsync(string key, string host, HostCommand command, CancellationToken cancellationToken)
+    private async Task<HostCommandResult> AwaitResultAsync(string key, string host, HostCommand command, IProgress<Runtime.ImagePullProgress>? progress, CancellationToken cancellationToken)
     {
         ulong index = 0;
+        Runtime.ImagePullProgress? reported = null;
         while (true)
         {
             // The key itself as the prefix: ids are fixed-length, so no other command shares it.
@@ -89,9 +99,16 @@ public sealed class HostCommandClient(
                 throw new CatalogUnavailableException($"the command '{command}' for host {host} vanished from Consul before it was answered (the controller lock's session ended)");
             }
 
-            if (ClusterJson.Read<HostCommandEntry>(entry.Value)?.Result is { } result)
+            var read = ClusterJson.Read<HostCommandEntry>(entry.Value);
+            if (read?.Result is { } result)
             {
                 return result;
+            }
+
+            if (read?.Progress is { } now && now != reported)
+            {
+                progress?.Report(now);
+                reported = now;
             }
 
             // Consul's index may go backwards (a restored snapshot): read afresh then.

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Bollard.Scaler.Secrets;
 using Bollard.Scaler.State;
 
 namespace Bollard.Scaler.Deployments;
@@ -8,28 +9,33 @@ namespace Bollard.Scaler.Deployments;
 public sealed record StoredDeployment(Deployment Record, ulong Version);
 
 /// <summary>
-/// Loads and saves <see cref="Deployment"/> records as JSON in the state store, one key per service. Stateless: a
-/// save names the version it was decided from, so a record changed in between (by a rollout command, or another
-/// controller) is a conflict, never overwritten.
+/// Loads and saves <see cref="Deployment"/> records as JSON in the state store, one key per service. Environment
+/// values are sealed with the host's secrets key (Secrets/SealedEnvironmentJsonConverter): the store never holds one
+/// in clear text. Stateless otherwise: a save names the version it was decided from, so a record changed in between
+/// (by a rollout command, or another controller) is a conflict, never overwritten.
 /// </summary>
-public sealed class DeploymentStore(IStateStore store)
+public sealed class DeploymentStore(IStateStore store, SecretKey key)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    private readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web)
     {
-        Converters = { new JsonStringEnumConverter() },
+        Converters = { new JsonStringEnumConverter(), new SealedEnvironmentJsonConverter(key) },
     };
 
     public async Task<Deployment?> LoadAsync(string service, CancellationToken cancellationToken) =>
         (await ReadAsync(service, cancellationToken))?.Record;
 
     /// <summary>The stored record and its version, or null when the service has none.</summary>
+    /// <exception cref="StateStoreUnavailableException">The store cannot be read, or the record cannot be.</exception>
     public async Task<StoredDeployment?> ReadAsync(string service, CancellationToken cancellationToken)
     {
         var entry = await store.GetAsync(StateKeys.Rollout(service), cancellationToken);
-        return entry is null || JsonSerializer.Deserialize<Deployment>(entry.Value.Span, Json) is not { } record
+        return entry is null || Read(service, entry.Value.Span) is not { } record
             ? null
             : new StoredDeployment(record, entry.Version);
     }
+
+    /// <summary>Reads a record as the store holds it (its values unsealed with this store's key).</summary>
+    public Deployment? Deserialize(string json) => JsonSerializer.Deserialize<Deployment>(json, _json);
 
     /// <summary>
     /// Saves the record if the stored one is still at <paramref name="expectedVersion"/> (0: only if there is none).
@@ -38,7 +44,7 @@ public sealed class DeploymentStore(IStateStore store)
     /// <exception cref="StateStoreUnavailableException">The store did not answer: the write may have landed or not.</exception>
     public async Task<StoredDeployment?> SaveAsync(string service, Deployment deployment, ulong expectedVersion, CancellationToken cancellationToken)
     {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(deployment, Json);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(deployment, _json);
         if (!await store.TryPutAsync(StateKeys.Rollout(service), bytes, expectedVersion, cancellationToken))
         {
             return null;
@@ -49,11 +55,19 @@ public sealed class DeploymentStore(IStateStore store)
         var saved = await store.GetAsync(StateKeys.Rollout(service), cancellationToken);
         return saved is null ? null
             : saved.Value.Span.SequenceEqual(bytes) ? new StoredDeployment(deployment, saved.Version)
-            : JsonSerializer.Deserialize<Deployment>(saved.Value.Span, Json) is { } other ? new StoredDeployment(other, saved.Version)
+            : Read(service, saved.Value.Span) is { } other ? new StoredDeployment(other, saved.Version)
             : null;
     }
 
-    public static string Serialize(Deployment deployment) => JsonSerializer.Serialize(deployment, Json);
-
-    public static Deployment? Deserialize(string json) => JsonSerializer.Deserialize<Deployment>(json, Json);
+    private Deployment? Read(string service, ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<Deployment>(json, _json);
+        }
+        catch (JsonException e)
+        {
+            throw new StateStoreUnavailableException($"the deployment record of '{service}' cannot be read: {e.Message}", e);
+        }
+    }
 }
