@@ -87,6 +87,10 @@ joined() { curl -fsS "http://127.0.0.1:$C_HTTP/v1/health/node/fb-a-$RUN_ID" | gr
 wait_until 60 "Consul" joined || fail "the Consul client did not join the server within 60 s (logs: $OUT/consul-*.log)"
 
 # --- the two hosts' agents ----------------------------------------------------------------------------------------
+# Every agent of a cluster holds the same secrets key (an operator copies the first agent's file).
+KEY_DIR="$(mktemp -d "${TMPDIR:-/tmp}/bollard-failover-key.XXXXXX")"
+on_cleanup "rm -rf '$KEY_DIR'"
+(umask 077 && head -c 32 /dev/urandom | base64 >"$KEY_DIR/secrets.key")
 declare -A ADMIN=() STATE=() TOKEN=()
 for host in a b; do
   free_port lb; free_port admin
@@ -105,6 +109,7 @@ services: services
 stateDir: ${STATE[$host]}
 docker: {endpoint: "$socket"}
 consul: {address: "$consul"}
+secrets: {keyFile: $KEY_DIR/secrets.key}
 controller: cluster
 balancer: {zones: spread}
 YAML

@@ -124,14 +124,20 @@ public sealed partial class AgentHeartbeat(
 
     private async Task DeregisterAsync()
     {
+        // No longer than the TTL: by then the check fails on its own, and a stopping agent must not hang on Consul.
+        using var bound = new CancellationTokenSource(options.Value.AliveTtl, time);
         try
         {
             // The sessions still bound to it end at once (the controller released its lock before this).
-            await checks.DeregisterAsync(ServiceId, CancellationToken.None);
+            await checks.DeregisterAsync(ServiceId, bound.Token);
         }
         catch (CatalogUnavailableException e)
         {
             LogBeatFailed(options.Value.AliveTtl.TotalSeconds, e.Message);
+        }
+        catch (OperationCanceledException) when (bound.IsCancellationRequested)
+        {
+            LogBeatFailed(options.Value.AliveTtl.TotalSeconds, "Consul did not answer the deregistration in time");
         }
     }
 

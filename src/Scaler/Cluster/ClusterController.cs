@@ -80,7 +80,7 @@ internal sealed partial class ClusterController(
         {
             roster.Changed -= OnRosterChanged;
             gate.Close();
-            await leaderLock.ReleaseAsync(CancellationToken.None);
+            await ReleaseAsync();
             await stopping.CancelAsync();
             await watching;
             await lockWatch;
@@ -100,6 +100,23 @@ internal sealed partial class ClusterController(
         var lease = options.Value.LeaseLength;
         var byRound = started + Ticks(lease);
         return heartbeat.LastPass is { } pass ? Math.Min(byRound, pass + Ticks(lease)) : started;
+    }
+
+    /// <summary>
+    /// Releases the lock so that another agent leads at once; waits no longer than the liveness TTL for Consul (after
+    /// that the session ends with the liveness check anyway, and a stopping agent must not hang on a slow Consul).
+    /// </summary>
+    private async Task ReleaseAsync()
+    {
+        using var bound = new CancellationTokenSource(options.Value.AliveTtl, time);
+        try
+        {
+            await leaderLock.ReleaseAsync(bound.Token);
+        }
+        catch (OperationCanceledException) when (bound.IsCancellationRequested)
+        {
+            LogReleaseSlow(options.Value.AliveTtl.TotalSeconds);
+        }
     }
 
     private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * time.TimestampFrequency);
@@ -236,6 +253,9 @@ internal sealed partial class ClusterController(
 
     [LoggerMessage(EventId = 2504, Level = LogLevel.Information, Message = "Leadership rounds work again after {Failures} failed")]
     private partial void LogRoundsWorkAgain(int failures);
+
+    [LoggerMessage(EventId = 2505, Level = LogLevel.Warning, Message = "Consul did not take the controller lock back within {Seconds:0.#} s; it passes to another agent when this agent's session ends")]
+    private partial void LogReleaseSlow(double seconds);
 
     [LoggerMessage(EventId = 2501, Level = LogLevel.Information, Message = "Agent {Agent} controls the cluster: {Leads}")]
     private partial void LogControllerChanged(string agent, bool leads);

@@ -83,14 +83,20 @@ public sealed partial class HostAgent(
 
     private async Task DestroySessionAsync()
     {
+        // No longer than the liveness TTL: the session ends with the liveness check by then anyway.
+        using var bound = new CancellationTokenSource(options.Value.AliveTtl, time);
         try
         {
             // Its host reports go at once: the controller sees this agent's hosts as unreachable without waiting for the TTL.
-            await session.DestroyAsync(CancellationToken.None);
+            await session.DestroyAsync(bound.Token);
         }
         catch (CatalogUnavailableException e)
         {
-            LogConsulUnavailable("ending the agent's session (it expires by its TTL)", e.Message);
+            LogConsulUnavailable("ending the agent's session (it ends with its liveness check)", e.Message);
+        }
+        catch (OperationCanceledException) when (bound.IsCancellationRequested)
+        {
+            LogConsulUnavailable("ending the agent's session (it ends with its liveness check)", "no answer in time");
         }
     }
 

@@ -45,6 +45,9 @@ internal sealed class AgentProcess : IAsyncDisposable
             File.WriteAllText(Path.Combine(services, name), text);
         }
 
+        // Agents of one cluster share its secrets key (an operator copies the first agent's file): each writes a copy
+        // derived from the cluster's name.
+        var keyLine = cluster is null ? "" : $"secrets: {{keyFile: {WriteClusterKey(Directory, cluster)}}}";
         ConfigFile = Path.Combine(Directory, "agent.yaml");
         File.WriteAllText(ConfigFile, $"""
             cluster: {Cluster}
@@ -55,6 +58,7 @@ internal sealed class AgentProcess : IAsyncDisposable
             services: services
             docker: {"{"}endpoint: "{DockerEndpoint}"{"}"}
             {(consul is null ? "" : $"consul: {{address: \"{consul}\"}}")}
+            {keyLine}
             {extraConfig.ReplaceLineEndings("\n").Trim()}
             """);
         Docker = new DockerClientConfiguration(DockerEndpoint).CreateClient();
@@ -226,6 +230,16 @@ internal sealed class AgentProcess : IAsyncDisposable
         {
             _output.Enqueue(line);
         }
+    }
+
+    private static string WriteClusterKey(string directory, string cluster)
+    {
+        var file = Path.Combine(directory, "cluster.key");
+        var key = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"test secrets key of {cluster}"));
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite };
+        using var stream = new FileStream(file, options);
+        stream.Write(System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(key) + "\n"));
+        return file;
     }
 
     private static int FreePort()

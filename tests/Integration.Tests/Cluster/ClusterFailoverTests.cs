@@ -79,7 +79,6 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         await hosts.ApplyAsync(hosts.A, "replicas: 6\nenv: {FAIL_HEALTH: \"1\"}");
         await Eventually.TrueAsync(async () => (await RunningIdsAsync(hosts)).Count >= 6, "6 replicas running over both hosts", Long);
         hosts.A.Signal("STOP");
-        var frozenAt = DateTimeOffset.UtcNow;
         var outputAtFreeze = hosts.A.Output.Count;
 
         // Its liveness check runs out, its session ends, and after the lock delay host b's agent leads.
@@ -87,6 +86,9 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         Assert.NotEqual(before.Session, after.Session);
 
         // Resumed, it would register the new replicas once they pass: let them pass, and watch what it does.
+        // Every container there is now was made before it resumed: while frozen it did nothing, and before the freeze its
+        // session held.
+        var beforeResume = await AllContainerIdsAsync(hosts);
         hosts.A.Signal("CONT");
         var resumedAt = hosts.A.Output.Count;
         foreach (var replica in (await AllRunningAsync(hosts)).Where(c => !known.Contains(c.Id)))
@@ -104,16 +106,11 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         // Nothing of the old controller after its session ended: no command under its session written after the
         // lock passed on (Consul fences them on the lock), and no change made by itself (its reconciler logs each).
         Assert.DoesNotContain(commands.Seen, c => c.Session == before.Session && c.CreateIndex > after.Index);
-        // What it logs having done after the freeze may only be what it had under way before: a container created
-        // on an engine before the freeze whose answer it read after.
-        var acted = new List<string>();
-        foreach (var decision in Decisions(hosts.A, outputAtFreeze))
-        {
-            if (!(decision.Split(' ') is [_, "create", var id, ..] && await CreatedAsync(hosts, id.TrimEnd(':')) < frozenAt))
-            {
-                acted.Add(decision);
-            }
-        }
+        // What it logs having done after the freeze may only be what it had under way before: a container that was
+        // there before it resumed, whose answer it read after.
+        var acted = Decisions(hosts.A, outputAtFreeze)
+            .Where(d => !(d.Split(' ') is [_, "create", var id, ..] && beforeResume.Any(c => c.StartsWith(id.TrimEnd(':'), StringComparison.Ordinal))))
+            .ToList();
 
         Assert.True(acted.Count == 0, $"host a's agent acted after it was frozen: {string.Join("; ", acted)}\n{string.Join('\n', hosts.A.Output.Skip(outputAtFreeze))}");
         Assert.StartsWith("b/", await hosts.HolderAsync(), StringComparison.Ordinal);
@@ -175,19 +172,20 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
             .Select(i => lines[i + 1].Trim())];
     }
 
-    /// <summary>When the container (a short id, on either host) was created on its engine.</summary>
-    private static async Task<DateTimeOffset> CreatedAsync(TwoHosts hosts, string id)
+    /// <summary>Every container of the cluster on both hosts, running or not.</summary>
+    private static async Task<List<string>> AllContainerIdsAsync(TwoHosts hosts)
     {
+        var all = new List<string>();
         foreach (var agent in new[] { hosts.A, hosts.B })
         {
-            // Inspected, not listed: a listing gives whole seconds.
-            if ((await agent.Docker.Containers.ListContainersAsync(new ContainersListParameters { All = true })).FirstOrDefault(c => c.ID.StartsWith(id, StringComparison.Ordinal)) is { } container)
+            all.AddRange((await agent.Docker.Containers.ListContainersAsync(new ContainersListParameters
             {
-                return new DateTimeOffset((await agent.Docker.Containers.InspectContainerAsync(container.ID)).Created.ToUniversalTime(), TimeSpan.Zero);
-            }
+                All = true,
+                Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"io.bollard.cluster={hosts.Cluster}"] = true } },
+            })).Select(c => c.ID));
         }
 
-        return DateTimeOffset.MaxValue;
+        return all;
     }
 
     private static async Task<List<string>> RunningIdsAsync(TwoHosts hosts) => [.. (await AllRunningAsync(hosts)).Select(c => c.Id)];
