@@ -18,17 +18,20 @@ namespace Bollard.Scaler.Admin;
 /// A store that cannot be read at start (Consul down) does not stop the agent: its balancer serves the routes and
 /// replicas it knew (the routing snapshot on disk) while no reconcile pass runs, since a pass on the older spec files
 /// could remove replicas that were applied. As an <see cref="IReconcilePrecondition"/>, every pass tries the restore
-/// again first, and the passes start once it works.
+/// again first, and the passes start once it works. Later, <see cref="AppliedSpecsWatch"/> restores again whenever the
+/// applied specs change in the store (an apply through any agent of a cluster); restores run one at a time.
 /// </remarks>
 internal sealed partial class DesiredSpecsRestorer(
     DesiredSpecsStore desired,
     DeploymentStore deployments,
     ImagePinner pinner,
     InMemoryServiceSpecSource specs,
-    IEnumerable<IAppliedSpecsListener> listeners,
-    ILogger<DesiredSpecsRestorer> logger) : IHostedLifecycleService, IReconcilePrecondition
+    ILogger<DesiredSpecsRestorer> logger) : IHostedLifecycleService, IReconcilePrecondition, IDisposable
 {
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private volatile bool _restored;
+
+    public void Dispose() => _oneAtATime.Dispose();
 
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
@@ -58,31 +61,32 @@ internal sealed partial class DesiredSpecsRestorer(
     /// <exception cref="StateStoreUnavailableException">The store cannot be read: nothing was changed.</exception>
     public async Task RestoreAsync(CancellationToken cancellationToken)
     {
-        AppliedSpecs? applied;
+        await _oneAtATime.WaitAsync(cancellationToken);
         try
         {
-            applied = await desired.LoadAsync(cancellationToken);
-        }
-        catch (StateStoreUnavailableException e)
-        {
-            throw new StateStoreUnavailableException($"cannot read the applied specs from the state store (no reconcile pass runs until it can): {e.Message}", e);
-        }
+            AppliedSpecs? applied;
+            try
+            {
+                applied = await desired.LoadAsync(cancellationToken);
+            }
+            catch (StateStoreUnavailableException e)
+            {
+                throw new StateStoreUnavailableException($"cannot read the applied specs from the state store (no reconcile pass runs until it can): {e.Message}", e);
+            }
 
-        var restored = applied is null ? null : Restore(applied);
-        var pinned = await PinAsync(restored ?? specs.Current, applied?.Pins, cancellationToken);
-        specs.Replace(pinned);
-        _restored = true;
-        if (restored is null)
-        {
-            return;
+            var restored = applied is null ? null : Restore(applied);
+            var pinned = await PinAsync(restored ?? specs.Current, applied?.Pins, cancellationToken);
+            specs.Replace(pinned);
+            _restored = true;
+            if (restored is not null)
+            {
+                LogRestored(restored.Count);
+            }
         }
-
-        foreach (var listener in listeners)
+        finally
         {
-            listener.OnApplied(pinned);
+            _oneAtATime.Release();
         }
-
-        LogRestored(restored.Count);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -114,7 +118,8 @@ internal sealed partial class DesiredSpecsRestorer(
         var pinned = new List<ServiceSpec>(loaded.Count);
         foreach (var spec in loaded)
         {
-            var record = await deployments.LoadAsync(spec.Name, cancellationToken);
+            // Read, not loaded: the deployment coordinator alone tracks the versions its saves check against.
+            var record = await deployments.ReadAsync(spec.Name, cancellationToken);
             ImagePin?[] known = [stored?.GetValueOrDefault(spec.Name), ImagePin.Of(record?.New), ImagePin.Of(record?.Stable), ImagePin.Of(record?.Previous)];
             try
             {
@@ -131,7 +136,7 @@ internal sealed partial class DesiredSpecsRestorer(
         return pinned;
     }
 
-    [LoggerMessage(EventId = 5010, Level = LogLevel.Information, Message = "Desired state restored from the state store: {Count} service(s) as last applied (the spec files are not read again)")]
+    [LoggerMessage(EventId = 5010, Level = LogLevel.Information, Message = "Desired state follows the state store: {Count} service(s) as last applied (the spec files are not read again)")]
     private partial void LogRestored(int count);
 
     [LoggerMessage(EventId = 5013, Level = LogLevel.Warning, Message = "The applied specs cannot be read at start: {Error}. The balancer serves the routes it knew; reconcile passes wait until the state store answers")]

@@ -29,11 +29,13 @@ internal sealed class DesiredSpecsStore(IStateStore store)
         (await store.GetAsync(StateKeys.DesiredSpecs, cancellationToken))?.Version ?? 0;
 
     /// <summary>The last applied files and pins, or null when nothing was ever applied.</summary>
-    public async Task<AppliedSpecs?> LoadAsync(CancellationToken cancellationToken)
-    {
-        var entry = await store.GetAsync(StateKeys.DesiredSpecs, cancellationToken);
-        return entry is null ? null : JsonSerializer.Deserialize(entry.Value.Span, DesiredSpecsJsonContext.Default.AppliedSpecs);
-    }
+    public async Task<AppliedSpecs?> LoadAsync(CancellationToken cancellationToken) =>
+        Read(await store.GetAsync(StateKeys.DesiredSpecs, cancellationToken));
+
+    /// <summary>The files and pins an entry of <see cref="StateKeys.DesiredSpecs"/> holds (null: none), as read or watched.</summary>
+    /// <exception cref="JsonException">The entry is not such a record.</exception>
+    public static AppliedSpecs? Read(StateEntry? entry) =>
+        entry is null ? null : JsonSerializer.Deserialize(entry.Value.Span, DesiredSpecsJsonContext.Default.AppliedSpecs);
 }
 
 /// <summary>What was applied: the files, and the pinned image per service (absent in records written before pins).</summary>

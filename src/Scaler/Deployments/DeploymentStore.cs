@@ -26,6 +26,15 @@ public sealed class DeploymentStore(IStateStore store)
         return JsonSerializer.Deserialize<Deployment>(entry.Value.Span, Json);
     }
 
+    /// <summary>
+    /// The stored record of a service, for a reader that never saves it (status, the admin API of an agent that is
+    /// not the controller): unlike <see cref="LoadAsync"/> it leaves the version a later save checks against alone.
+    /// </summary>
+    public async Task<Deployment?> ReadAsync(string service, CancellationToken cancellationToken) =>
+        await store.GetAsync(StateKeys.Rollout(service), cancellationToken) is { } entry
+            ? JsonSerializer.Deserialize<Deployment>(entry.Value.Span, Json)
+            : null;
+
     /// <summary>Saves the record; false when someone else changed it since it was loaded (reload and decide again).</summary>
     public async Task<bool> SaveAsync(string service, Deployment deployment, CancellationToken cancellationToken)
     {
