@@ -14,8 +14,9 @@ namespace Bollard.Scaler.Admin;
 /// Follows the applied specs (<see cref="StateKeys.DesiredSpecs"/>) with a blocking watch of the state store, on every
 /// agent and in both modes: Consul KV for a cluster, the state directory on a single host. Each change is published
 /// (<see cref="IAppliedSpecsSource"/>: the balancer's routes follow it, as its weights follow theirs) and makes this
-/// agent's desired state follow too (<see cref="DesiredSpecsRestorer"/>, then a reconcile pass is woken): a cluster's
-/// controller acts on an apply made through any agent at once, and every agent's plan and status start from it.
+/// agent's desired state follow too when another agent applied it (<see cref="DesiredSpecsRestorer.FollowAsync"/>, then
+/// a reconcile pass is woken): a cluster's controller acts on an apply made through any agent at once, and every
+/// agent's plan and status start from it.
 /// </summary>
 /// <remarks>
 /// Static stability: until the store first answers, <see cref="Current"/> is null and the balancer keeps the routes it
@@ -40,6 +41,9 @@ internal sealed partial class AppliedSpecsWatch : SupervisedBackgroundService, I
     // "The desired state must follow": capacity one, any number of changes before the next restore collapse into one.
     private readonly Channel<bool> _follow = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private volatile Published _published = new(null, null, new CancellationTokenSource());
+
+    // The version the desired state must follow to (the latest published); read by the follow loop.
+    private ulong _followVersion;
 
     public AppliedSpecsWatch(
         IStateStore store,
@@ -138,6 +142,7 @@ internal sealed partial class AppliedSpecsWatch : SupervisedBackgroundService, I
 
         if (follow)
         {
+            Interlocked.Exchange(ref _followVersion, version);
             _follow.Writer.TryWrite(true);
         }
     }
@@ -166,9 +171,13 @@ internal sealed partial class AppliedSpecsWatch : SupervisedBackgroundService, I
     {
         try
         {
-            await _restorer.RestoreAsync(stoppingToken);
+            // An apply through this agent already replaced its desired state: only another agent's is news.
+            if (await _restorer.FollowAsync(Interlocked.Read(ref _followVersion), stoppingToken))
+            {
+                _loop?.Wake();
+            }
+
             _following.Succeeded();
-            _loop?.Wake();
             return true;
         }
         catch (StateStoreUnavailableException e)

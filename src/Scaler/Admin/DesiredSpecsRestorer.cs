@@ -31,6 +31,9 @@ internal sealed partial class DesiredSpecsRestorer(
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private volatile bool _restored;
 
+    // The version of the applied specs in the store that the desired state holds (restored, or saved by an apply here).
+    private ulong _version;
+
     public void Dispose() => _oneAtATime.Dispose();
 
     public async Task StartingAsync(CancellationToken cancellationToken)
@@ -64,28 +67,82 @@ internal sealed partial class DesiredSpecsRestorer(
         await _oneAtATime.WaitAsync(cancellationToken);
         try
         {
-            AppliedSpecs? applied;
-            try
-            {
-                applied = await desired.LoadAsync(cancellationToken);
-            }
-            catch (StateStoreUnavailableException e)
-            {
-                throw new StateStoreUnavailableException($"cannot read the applied specs from the state store (no reconcile pass runs until it can): {e.Message}", e);
-            }
-
-            var restored = applied is null ? null : Restore(applied);
-            var pinned = await PinAsync(restored ?? specs.Current, applied?.Pins, cancellationToken);
-            specs.Replace(pinned);
-            _restored = true;
-            if (restored is not null)
-            {
-                LogRestored(restored.Count);
-            }
+            await RestoreLockedAsync(cancellationToken);
         }
         finally
         {
             _oneAtATime.Release();
+        }
+    }
+
+    /// <summary>
+    /// Restores unless the desired state already holds <paramref name="version"/> of the applied specs or a later one
+    /// (this agent applied it: its own apply replaced the desired state already).
+    /// </summary>
+    /// <returns>True when it restored: the applied specs came from elsewhere (another agent of the cluster).</returns>
+    /// <exception cref="StateStoreUnavailableException">The store cannot be read: nothing was changed.</exception>
+    public async Task<bool> FollowAsync(ulong version, CancellationToken cancellationToken)
+    {
+        await _oneAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            if (_restored && version != 0 && version <= _version)
+            {
+                return false;
+            }
+
+            await RestoreLockedAsync(cancellationToken);
+            return true;
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    /// <summary>
+    /// Runs an apply (its save to the store and its replacing of the desired state) as one step with respect to
+    /// restores, so that a restore never puts back what the apply replaced; remembers the version it saved.
+    /// </summary>
+    /// <param name="apply">The apply; returns the version it saved (0 when unknown) with its result.</param>
+    /// <param name="cancellationToken">Cancels the wait for a restore under way.</param>
+    public async Task<T> ApplyAsync<T>(Func<Task<(ulong Version, T Result)>> apply, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(apply);
+        await _oneAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            var (version, result) = await apply();
+            _version = Math.Max(_version, version);
+            return result;
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    private async Task RestoreLockedAsync(CancellationToken cancellationToken)
+    {
+        AppliedSpecs? applied;
+        ulong version;
+        try
+        {
+            (applied, version) = await desired.LoadWithVersionAsync(cancellationToken);
+        }
+        catch (StateStoreUnavailableException e)
+        {
+            throw new StateStoreUnavailableException($"cannot read the applied specs from the state store (no reconcile pass runs until it can): {e.Message}", e);
+        }
+
+        var restored = applied is null ? null : Restore(applied);
+        var pinned = await PinAsync(restored ?? specs.Current, applied?.Pins, cancellationToken);
+        specs.Replace(pinned);
+        _version = version;
+        _restored = true;
+        if (restored is not null)
+        {
+            LogRestored(restored.Count);
         }
     }
 

@@ -15,6 +15,7 @@ namespace Bollard.Scaler.Admin;
 internal sealed partial class SpecControlPlane(
     InMemoryServiceSpecSource specs,
     DesiredSpecsStore desired,
+    DesiredSpecsRestorer restorer,
     IAuditLog audit,
     ControlPlaneStatusReader status,
     IRunningContainers running,
@@ -53,19 +54,28 @@ internal sealed partial class SpecControlPlane(
             var next = await PinAsync(loaded, fresh, cancellationToken);
             var plan = ApplyPlanner.Plan(specs.Current, next, await RunningAsync(cancellationToken));
             var summary = Summarize(plan);
-            try
-            {
-                await desired.SaveAsync(files, next.Where(s => s.PinnedImage is not null).ToDictionary(s => s.Name, s => Deployments.ImagePin.Of(s)!, StringComparer.Ordinal), cancellationToken);
-            }
-            catch (StateStoreUnavailableException e)
-            {
-                await TryAuditAsync(new AuditEntry(time.GetUtcNow(), actor, "apply", null, summary, $"failed: {e.Message}"), cancellationToken);
-                throw new ControlPlaneException(ControlPlaneError.Unavailable, $"the specs were not applied: the state store cannot be written ({e.Message})", e);
-            }
 
-            // Every agent's watch of the store follows too (this one's balancer routes by it); this agent's own
-            // desired state does not wait for its watch.
-            specs.Replace(next);
+            // Saved and made the desired state as one step with respect to the restores that follow the store. Every
+            // agent's watch of the store follows (this one's balancer routes by it); this agent's desired state does
+            // not wait for its watch, which then knows this version.
+            await restorer.ApplyAsync(
+                async () =>
+                {
+                    ulong version;
+                    try
+                    {
+                        version = await desired.SaveAsync(files, next.Where(s => s.PinnedImage is not null).ToDictionary(s => s.Name, s => Deployments.ImagePin.Of(s)!, StringComparer.Ordinal), cancellationToken);
+                    }
+                    catch (StateStoreUnavailableException e)
+                    {
+                        await TryAuditAsync(new AuditEntry(time.GetUtcNow(), actor, "apply", null, summary, $"failed: {e.Message}"), cancellationToken);
+                        throw new ControlPlaneException(ControlPlaneError.Unavailable, $"the specs were not applied: the state store cannot be written ({e.Message})", e);
+                    }
+
+                    specs.Replace(next);
+                    return (version, true);
+                },
+                cancellationToken);
             var entry = new AuditEntry(time.GetUtcNow(), actor, "apply", null, summary, "ok");
             await TryAuditAsync(entry, cancellationToken);
             LogApplied(actor, summary);

@@ -40,6 +40,31 @@ public sealed class AppliedSpecsWatchTests
     }
 
     [Fact]
+    public async Task The_desired_state_follows_only_applies_it_does_not_hold_already()
+    {
+        using var restorer = Restorer();
+        await restorer.RestoreAsync(default);
+
+        // Applied through this agent: its desired state was replaced by the apply itself.
+        var own = await restorer.ApplyAsync(
+            async () =>
+            {
+                var saved = await Desired().SaveAsync([new SpecFile("api.yaml", Spec("api", "/api"))], new Dictionary<string, ImagePin>(), default);
+                _specs.Replace(SpecLoader.LoadTexts([("api.yaml", Spec("api", "/api"))]));
+                return (saved, saved);
+            },
+            default);
+        Assert.False(await restorer.FollowAsync(own, default));
+
+        // Applied through another agent (the same store): news, restored.
+        var other = await Desired().SaveAsync([new SpecFile("db.yaml", Spec("db", "/db"))], new Dictionary<string, ImagePin>(), default);
+        Assert.True(other > own);
+        Assert.True(await restorer.FollowAsync(other, default));
+        Assert.Equal(["db"], _specs.Current.Select(s => s.Name));
+        Assert.False(await restorer.FollowAsync(other, default));
+    }
+
+    [Fact]
     public async Task Applied_specs_that_cannot_be_read_keep_the_last_good_ones_and_show_in_the_loop_health()
     {
         var health = LoopHealth.Detached(_time);
