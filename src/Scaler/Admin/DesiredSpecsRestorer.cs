@@ -86,7 +86,7 @@ internal sealed partial class DesiredSpecsRestorer(
         await _oneAtATime.WaitAsync(cancellationToken);
         try
         {
-            if (_restored && version != 0 && version <= _version)
+            if (_restored && version <= _version)
             {
                 return false;
             }
