@@ -31,6 +31,7 @@ public static class AdminServiceCollectionExtensions
         services.TryAddSingleton<Deployments.DeploymentStore>();
         services.TryAddImagePinning();
         services.TryAddSingleton<ControlPlaneStatusReader>();
+        services.TryAddSingleton<ImagePresence>();
         services.TryAddSingleton<DeploymentRecords>();
         services.TryAddSingleton<IRunningContainers, HostContainers>();
         services.TryAddSingleton<SpecControlPlane>();
@@ -40,6 +41,8 @@ public static class AdminServiceCollectionExtensions
         services.TryAddLoopHealth();
         services.TryAddSingleton(sp => new AppliedSpecsWatch(
             sp.GetRequiredService<IStateStore>(),
+            sp.GetRequiredService<DesiredSpecsStore>(),
+            sp.GetRequiredService<Secrets.SecretKey>(),
             sp.GetRequiredService<Specs.InMemoryServiceSpecSource>(),
             sp.GetRequiredService<DesiredSpecsRestorer>(),
             sp.GetService<Reconcile.ReconcileLoop>(),

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Bollard.Discovery.Supervision;
 using Bollard.Scaler.Reconcile;
+using Bollard.Scaler.Secrets;
 using Bollard.Scaler.Specs;
 using Bollard.Scaler.State;
 using Microsoft.Extensions.Hosting;
@@ -31,6 +32,8 @@ internal sealed partial class AppliedSpecsWatch : SupervisedBackgroundService, I
     private static readonly TimeSpan MaxRetry = TimeSpan.FromSeconds(30);
 
     private readonly IStateStore _store;
+    private readonly DesiredSpecsStore _desired;
+    private readonly SecretKey _key;
     private readonly InMemoryServiceSpecSource _specs;
     private readonly DesiredSpecsRestorer _restorer;
     private readonly ReconcileLoop? _loop;
@@ -47,6 +50,8 @@ internal sealed partial class AppliedSpecsWatch : SupervisedBackgroundService, I
 
     public AppliedSpecsWatch(
         IStateStore store,
+        DesiredSpecsStore desired,
+        SecretKey key,
         InMemoryServiceSpecSource specs,
         DesiredSpecsRestorer restorer,
         ReconcileLoop? loop,
@@ -55,7 +60,7 @@ internal sealed partial class AppliedSpecsWatch : SupervisedBackgroundService, I
         ILogger<AppliedSpecsWatch> logger)
         : base("applied-specs", health)
     {
-        (_store, _specs, _restorer, _loop, _time, _logger) = (store, specs, restorer, loop, time, logger);
+        (_store, _desired, _key, _specs, _restorer, _loop, _time, _logger) = (store, desired, key, specs, restorer, loop, time, logger);
         _following = health.Track("desired-state");
     }
 
@@ -120,9 +125,9 @@ internal sealed partial class AppliedSpecsWatch : SupervisedBackgroundService, I
         IReadOnlyList<ServiceSpec> specs;
         try
         {
-            specs = DesiredSpecsStore.Read(entry) is { } applied ? SpecControlPlane.Load(applied.Files) : _specs.Initial;
+            specs = _desired.Read(entry) is { } applied ? SpecControlPlane.Load(applied.Files, _key) : _specs.Initial;
         }
-        catch (Exception e) when (e is JsonException or SpecValidationException)
+        catch (Exception e) when (e is JsonException or YamlDotNet.Core.YamlException or SpecValidationException or StateStoreUnavailableException)
         {
             if (Status.Failed(e))
             {

@@ -1,6 +1,7 @@
 using Bollard.Scaler.Deployments;
 using Bollard.Scaler.Reconcile;
 using Bollard.Scaler.Runtime;
+using Bollard.Scaler.Secrets;
 using Bollard.Scaler.Specs;
 using Bollard.Scaler.State;
 using Microsoft.Extensions.Hosting;
@@ -26,6 +27,7 @@ internal sealed partial class DesiredSpecsRestorer(
     DeploymentStore deployments,
     ImagePinner pinner,
     InMemoryServiceSpecSource specs,
+    SecretKey key,
     ILogger<DesiredSpecsRestorer> logger) : IHostedLifecycleService, IReconcilePrecondition, IDisposable
 {
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
@@ -136,7 +138,8 @@ internal sealed partial class DesiredSpecsRestorer(
         }
 
         var restored = applied is null ? null : Restore(applied);
-        var pinned = await PinAsync(restored ?? specs.Current, applied?.Pins, cancellationToken);
+        // Specs from the files the agent started with enter here: their environment is digested with this host's key.
+        var pinned = await PinAsync(restored ?? [.. specs.Current.Select(s => EnvDigests.Apply(s, key))], applied?.Pins, cancellationToken);
         specs.Replace(pinned);
         _version = version;
         _restored = true;
@@ -160,7 +163,7 @@ internal sealed partial class DesiredSpecsRestorer(
     {
         try
         {
-            return SpecControlPlane.Load(applied.Files);
+            return SpecControlPlane.Load(applied.Files, key);
         }
         catch (SpecValidationException e)
         {
@@ -180,7 +183,7 @@ internal sealed partial class DesiredSpecsRestorer(
             ImagePin?[] known = [stored?.GetValueOrDefault(spec.Name), ImagePin.Of(record?.New), ImagePin.Of(record?.Stable), ImagePin.Of(record?.Previous)];
             try
             {
-                pinned.Add(await pinner.PinAsync(spec, known, fresh: false, cancellationToken));
+                pinned.Add(await pinner.PinAsync(spec, known, fresh: false, askRegistry: true, cancellationToken));
             }
             catch (RuntimeUnavailableException e)
             {

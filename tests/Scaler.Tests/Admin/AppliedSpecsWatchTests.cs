@@ -3,6 +3,7 @@ using Bollard.Discovery.Supervision;
 using Bollard.Scaler.Admin;
 using Bollard.Scaler.Deployments;
 using Bollard.Scaler.Runtime;
+using Bollard.Scaler.Secrets;
 using Bollard.Scaler.Specs;
 using Bollard.Scaler.State;
 using Bollard.Scaler.Tests.Reconcile;
@@ -16,6 +17,7 @@ public sealed class AppliedSpecsWatchTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2030, 6, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly InMemoryStateStore _state = new();
+    private readonly SecretKey _key = SecretKey.Ephemeral();
     private readonly InMemoryServiceSpecSource _specs = new(SpecLoader.LoadTexts([("web.yaml", Spec("web", "/web"))]));
 
     [Fact]
@@ -93,13 +95,13 @@ public sealed class AppliedSpecsWatchTests
         Assert.Null(watch.Current);
     }
 
-    private DesiredSpecsStore Desired(IStateStore? store = null) => new(store ?? _state);
+    private DesiredSpecsStore Desired(IStateStore? store = null) => new(store ?? _state, _key);
 
     private DesiredSpecsRestorer Restorer(IStateStore? store = null) =>
-        new(Desired(store), new DeploymentStore(store ?? _state), new ImagePinner(new NoImageResolver()), _specs, NullLogger<DesiredSpecsRestorer>.Instance);
+        new(Desired(store), new DeploymentStore(store ?? _state, _key), new ImagePinner(new NoImageResolver()), _specs, _key, NullLogger<DesiredSpecsRestorer>.Instance);
 
     private AppliedSpecsWatch Watch(DesiredSpecsRestorer restorer, LoopHealth? health = null, IStateStore? store = null) =>
-        new(store ?? _state, _specs, restorer, null, _time, health ?? LoopHealth.Detached(_time), NullLogger<AppliedSpecsWatch>.Instance);
+        new(store ?? _state, Desired(store), _key, _specs, restorer, null, _time, health ?? LoopHealth.Detached(_time), NullLogger<AppliedSpecsWatch>.Instance);
 
     private static string Spec(string name, string prefix) => $"""
         name: {name}
