@@ -60,6 +60,10 @@ internal sealed class AgentProcess : IAsyncDisposable
             {extraConfig.ReplaceLineEndings("\n").Trim()}
             """);
         Docker = new DockerClientConfiguration(new Uri(engine)).CreateClient();
+        if (cluster is not null)
+        {
+            WriteClusterKey(Path.Combine(StateDirectory, Bollard.Scaler.Secrets.SecretKey.DefaultFileName), cluster);
+        }
     }
 
     public string Cluster { get; }
@@ -226,6 +230,19 @@ internal sealed class AgentProcess : IAsyncDisposable
         {
             _output.Enqueue(line);
         }
+    }
+
+    /// <summary>
+    /// Every agent of a cluster holds the same secrets key (an operator copies the first agent's file): each process of
+    /// a cluster gets its own copy, derived from the cluster's name, where the agent looks for it (its state directory).
+    /// </summary>
+    private static void WriteClusterKey(string file, string cluster)
+    {
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(file)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var key = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"test secrets key of {cluster}"));
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite };
+        using var stream = new FileStream(file, options);
+        stream.Write(System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(key) + "\n"));
     }
 
     private static int FreePort()
