@@ -46,6 +46,9 @@ public static class AgentHost
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);
+        // The token handler reports every request without a token at Information, /healthz probes and scrapes included;
+        // the 401 itself tells the caller.
+        builder.Logging.AddFilter(typeof(AdminTokenAuthenticationHandler).FullName, LogLevel.Warning);
         // YARP warns on every request of a service with no replica to route to: a flood at the moment that matters.
         // The routing watcher logs the change to 0 destinations once, and the 503s are counted in the metrics.
         builder.Logging.AddFilter("Yarp.ReverseProxy.LoadBalancing.LoadBalancingMiddleware", LogLevel.Error);
