@@ -51,6 +51,12 @@ public sealed class ClusterOptions
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
+    /// How long an agent that is not the controller waits for the controller to take and answer a rollout command sent
+    /// through it; a command no controller took by then is withdrawn (nothing changed, the caller gets 503).
+    /// </summary>
+    public TimeSpan ControllerRequestTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
     /// TTL of the controller lock's session, a backstop: the session is bound to the liveness check (and the node's
     /// <c>serfHealth</c>), which end it within <see cref="AliveTtl"/>; the TTL ends it when the lock rounds hang while
     /// the heartbeat goes on.
@@ -87,7 +93,7 @@ public sealed class ClusterOptions
             }
         }
 
-        foreach (var (name, value) in new[] { (nameof(HeartbeatInterval), HeartbeatInterval), (nameof(PublishInterval), PublishInterval), (nameof(TrafficInterval), TrafficInterval), (nameof(CommandTimeout), CommandTimeout), (nameof(ForgetHostAfter), ForgetHostAfter) })
+        foreach (var (name, value) in new[] { (nameof(HeartbeatInterval), HeartbeatInterval), (nameof(PublishInterval), PublishInterval), (nameof(TrafficInterval), TrafficInterval), (nameof(CommandTimeout), CommandTimeout), (nameof(ForgetHostAfter), ForgetHostAfter), (nameof(ControllerRequestTimeout), ControllerRequestTimeout) })
         {
             if (value <= TimeSpan.Zero)
             {

@@ -67,7 +67,7 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var from = Cached(desired.Name) ?? await store.ReadAsync(desired.Name, cancellationToken);
+            var from = Cached(desired.Name) ?? await store.ReadStoredAsync(desired.Name, cancellationToken);
             desired = await PinAsync(desired, from?.Record, cancellationToken);
             var decided = new List<Decision>();
             var deployment = DeploymentPolicy.Begin(from?.Record, desired, replicas, now, decided);
@@ -122,7 +122,7 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var from = Cached(service) ?? await store.ReadAsync(service, cancellationToken);
+            var from = Cached(service) ?? await store.ReadStoredAsync(service, cancellationToken);
             if (from?.Record is not { Rollout: { } rollout } deployment)
             {
                 return new RolloutCommandResult(false, null!, $"service '{service}' has no rollout");

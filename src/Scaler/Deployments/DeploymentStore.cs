@@ -21,12 +21,21 @@ public sealed class DeploymentStore(IStateStore store, SecretKey key)
         Converters = { new JsonStringEnumConverter(), new SealedEnvironmentJsonConverter(key) },
     };
 
-    public async Task<Deployment?> LoadAsync(string service, CancellationToken cancellationToken) =>
-        (await ReadAsync(service, cancellationToken))?.Record;
-
-    /// <summary>The stored record and its version, or null when the service has none.</summary>
+    /// <summary>The stored record of a service, or null when it has none.</summary>
     /// <exception cref="StateStoreUnavailableException">The store cannot be read, or the record cannot be.</exception>
-    public async Task<StoredDeployment?> ReadAsync(string service, CancellationToken cancellationToken)
+    public async Task<Deployment?> LoadAsync(string service, CancellationToken cancellationToken) =>
+        (await ReadStoredAsync(service, cancellationToken))?.Record;
+
+    /// <summary>
+    /// The stored record of a service, for a reader that never saves it (status, the admin API of an agent that is not
+    /// the controller). The same as <see cref="LoadAsync"/>: the store keeps no state between calls.
+    /// </summary>
+    /// <exception cref="StateStoreUnavailableException">The store cannot be read, or the record cannot be.</exception>
+    public Task<Deployment?> ReadAsync(string service, CancellationToken cancellationToken) => LoadAsync(service, cancellationToken);
+
+    /// <summary>The stored record and its version (what a save checks against), or null when the service has none.</summary>
+    /// <exception cref="StateStoreUnavailableException">The store cannot be read, or the record cannot be.</exception>
+    public async Task<StoredDeployment?> ReadStoredAsync(string service, CancellationToken cancellationToken)
     {
         var entry = await store.GetAsync(StateKeys.Rollout(service), cancellationToken);
         return entry is null || Read(service, entry.Value.Span) is not { } record

@@ -28,13 +28,14 @@ internal sealed class AgentProcess : IAsyncDisposable
     /// <param name="specs">Spec files by file name (e.g. "web.yaml" -> its YAML).</param>
     /// <param name="consul">Consul's address, or null for the embedded catalog.</param>
     /// <param name="extraConfig">More agent.yaml lines (e.g. "controller: cluster").</param>
-    /// <param name="cluster">The cluster (several agents of one cluster share it); a new one when null.</param>
-    /// <param name="docker">The agent's engine; the default test engine when null.</param>
-    /// <param name="zone">The agent's zone.</param>
-    public AgentProcess(IReadOnlyDictionary<string, string> specs, Uri? consul = null, string extraConfig = "", string? cluster = null, string? docker = null, string zone = "zone-a")
+    /// <param name="cluster">The cluster to join (several agents of one cluster); null for a fresh one.</param>
+    /// <param name="host">This agent's host name (unique in a cluster); null for the machine's name.</param>
+    /// <param name="zone">This agent's zone.</param>
+    /// <param name="docker">Its Docker engine; null for the default one.</param>
+    public AgentProcess(IReadOnlyDictionary<string, string> specs, Uri? consul = null, string extraConfig = "", string? cluster = null, string? host = null, string zone = "zone-a", string? docker = null)
     {
         Cluster = cluster ?? TestEnvironment.UniqueName("proc");
-        DockerEndpoint = new Uri(docker ?? TestEnvironment.DockerEndpoint.ToString());
+        var engine = docker ?? TestEnvironment.DockerEndpoint.ToString();
         Directory = System.IO.Directory.CreateTempSubdirectory("bollard-agent-").FullName;
         Listen = new IPEndPoint(IPAddress.Loopback, FreePort());
         AdminEndPoint = new IPEndPoint(IPAddress.Loopback, FreePort());
@@ -45,28 +46,27 @@ internal sealed class AgentProcess : IAsyncDisposable
             File.WriteAllText(Path.Combine(services, name), text);
         }
 
-        // Agents of one cluster share its secrets key (an operator copies the first agent's file): each writes a copy
-        // derived from the cluster's name.
-        var keyLine = cluster is null ? "" : $"secrets: {{keyFile: {WriteClusterKey(Directory, cluster)}}}";
         ConfigFile = Path.Combine(Directory, "agent.yaml");
         File.WriteAllText(ConfigFile, $"""
             cluster: {Cluster}
             zone: {zone}
+            {(host is null ? "" : $"host: {host}")}
             listen: {Listen}
             admin: {AdminEndPoint}
             stateDir: state
             services: services
-            docker: {"{"}endpoint: "{DockerEndpoint}"{"}"}
+            docker: {"{"}endpoint: "{engine}"{"}"}
             {(consul is null ? "" : $"consul: {{address: \"{consul}\"}}")}
-            {keyLine}
             {extraConfig.ReplaceLineEndings("\n").Trim()}
             """);
-        Docker = new DockerClientConfiguration(DockerEndpoint).CreateClient();
+        Docker = new DockerClientConfiguration(new Uri(engine)).CreateClient();
+        if (cluster is not null)
+        {
+            WriteClusterKey(Path.Combine(StateDirectory, Bollard.Scaler.Secrets.SecretKey.DefaultFileName), cluster);
+        }
     }
 
     public string Cluster { get; }
-
-    public Uri DockerEndpoint { get; }
 
     public string Directory { get; }
 
@@ -232,14 +232,17 @@ internal sealed class AgentProcess : IAsyncDisposable
         }
     }
 
-    private static string WriteClusterKey(string directory, string cluster)
+    /// <summary>
+    /// Every agent of a cluster holds the same secrets key (an operator copies the first agent's file): each process of
+    /// a cluster gets its own copy, derived from the cluster's name, where the agent looks for it (its state directory).
+    /// </summary>
+    private static void WriteClusterKey(string file, string cluster)
     {
-        var file = Path.Combine(directory, "cluster.key");
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(file)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var key = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"test secrets key of {cluster}"));
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite };
         using var stream = new FileStream(file, options);
         stream.Write(System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(key) + "\n"));
-        return file;
     }
 
     private static int FreePort()

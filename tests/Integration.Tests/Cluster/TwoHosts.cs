@@ -191,11 +191,11 @@ internal sealed class TwoHosts : IAsyncDisposable
             new Dictionary<string, string> { ["svc.yaml"] = Spec(ServiceName, scaling) },
             consul.Address,
             $"""
-            host: {host}
             controller: cluster
             balancer: {"{"}zones: spread{"}"}
             """,
-            Cluster,
-            engine,
-            zone);
+            cluster: Cluster,
+            host: host,
+            zone: zone,
+            docker: engine);
 }

@@ -6,8 +6,7 @@ namespace Bollard.IntegrationTests.Discovery;
 
 /// <summary>
 /// A Consul dev agent of one test alone, on free loopback ports; never the shared one on 8500, so that a test may kill
-/// it or freeze it (SIGSTOP, the harder case for timeouts: connections stay open and nothing answers). A second agent
-/// can join it as a client (<see cref="StartClientAsync"/>): one Consul agent per simulated host, as a fleet runs.
+/// it or freeze it (SIGSTOP, the harder case for timeouts: connections stay open and nothing answers).
 /// </summary>
 internal sealed class ConsulTestAgent : IDisposable
 {
@@ -15,49 +14,51 @@ internal sealed class ConsulTestAgent : IDisposable
     private readonly Process _process;
     private readonly string _dataDir;
 
-    private ConsulTestAgent(Process process, Uri address, string dataDir, string node, int serfPort)
+    private ConsulTestAgent(Process process, Uri address, int serfLanPort, string dataDir)
     {
         _process = process;
         Address = address;
+        SerfLanPort = serfLanPort;
         _dataDir = dataDir;
-        Node = node;
-        SerfPort = serfPort;
     }
 
     public Uri Address { get; }
 
-    /// <summary>The agent's node name.</summary>
-    public string Node { get; }
+    /// <summary>The port other agents join this one on.</summary>
+    public int SerfLanPort { get; }
 
-    /// <summary>Its LAN gossip port, which a client joins.</summary>
-    public int SerfPort { get; }
-
-    /// <summary>A dev server (the datacenter of its own).</summary>
+    /// <summary>A dev server: a datacenter of its own.</summary>
     public static Task<ConsulTestAgent> StartAsync() => StartAsync(join: null);
 
-    /// <summary>A client agent joined to <paramref name="server"/>: it answers KV, sessions and catalog through it.</summary>
-    public static Task<ConsulTestAgent> StartClientAsync(ConsulTestAgent server) => StartAsync(server);
+    /// <summary>
+    /// A client agent joined to <paramref name="server"/>, as each host of a real cluster runs one: it answers the
+    /// catalog, KV and sessions through the server, and holds the registrations of its own host.
+    /// </summary>
+    public static Task<ConsulTestAgent> StartClientAsync(ConsulTestAgent server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        return StartAsync(join: server);
+    }
 
     private static async Task<ConsulTestAgent> StartAsync(ConsulTestAgent? join)
     {
-        var (http, serf, server) = (FreePort(), FreePort(), FreePort());
+        var (http, serf, wan, server) = (FreePort(), FreePort(), FreePort(), FreePort());
         var dataDir = Directory.CreateTempSubdirectory("bollard-consul-").FullName;
         var log = Path.Combine(dataDir, "consul.log");
-        var node = $"test-{http}";
-        var role = join is null
-            ? "-dev"
-            : $"-data-dir {Path.Combine(dataDir, "data")} -retry-join 127.0.0.1:{join.SerfPort}";
+        var mode = join is null
+            ? $"-dev -node test-{http} -serf-wan-port -1"
+            : $"-data-dir {Path.Combine(dataDir, "data")} -node client-{http} -serf-wan-port {wan} -retry-join 127.0.0.1:{join.SerfLanPort}";
         var start = new ProcessStartInfo("/bin/sh")
         {
             ArgumentList =
             {
                 "-c",
-                $"exec {Binary} agent {role} -node {node} -client 127.0.0.1 -bind 127.0.0.1 -http-port {http} -serf-lan-port {serf} -serf-wan-port -1 -server-port {server} -dns-port -1 -grpc-port -1 >{log} 2>&1",
+                $"exec {Binary} agent {mode} -client 127.0.0.1 -bind 127.0.0.1 -http-port {http} -serf-lan-port {serf} -server-port {server} -dns-port -1 -grpc-port -1 >{log} 2>&1",
             },
             UseShellExecute = false,
         };
         var process = Process.Start(start) ?? throw new InvalidOperationException("consul did not start");
-        var agent = new ConsulTestAgent(process, new Uri($"http://127.0.0.1:{http}"), dataDir, node, serf);
+        var agent = new ConsulTestAgent(process, new Uri($"http://127.0.0.1:{http}"), serf, dataDir);
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         await Eventually.TrueAsync(
             async () => (await client.GetStringAsync(new Uri(agent.Address, "/v1/status/leader"))).Contains(':', StringComparison.Ordinal),
@@ -65,6 +66,7 @@ internal sealed class ConsulTestAgent : IDisposable
             TimeSpan.FromSeconds(30));
 
         // Sessions are made on the agent's node, bound to its serfHealth: the node must be in the catalog first.
+        var node = join is null ? $"test-{http}" : $"client-{http}";
         await Eventually.TrueAsync(
             async () => (await client.GetStringAsync(new Uri(agent.Address, $"/v1/health/node/{node}"))).Contains("serfHealth", StringComparison.Ordinal),
             $"the test's Consul agent {node} in the catalog (log: {log})",
