@@ -1,3 +1,5 @@
+using Bollard.Agent.Listeners;
+using Bollard.Agent.Tls;
 using Bollard.Balancer;
 using Bollard.Balancer.Routing;
 using Bollard.Balancer.Weights;
@@ -57,11 +59,14 @@ public static class AgentHost
         // With the runtime's socket completions inline (RuntimeTuning), Kestrel runs its continuations inline as well:
         // the proxy's request path is all asynchronous I/O, so a hop through the thread pool is pure overhead.
         builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = RuntimeTuning.InlineSocketCompletions);
+        // Certificates are loaded now: a file that cannot be used stops the start (the config check read it already).
+        var tls = TlsListeners.Load(config);
+        builder.Services.AddSingleton(tls);
+        builder.Services.AddHostedService<CertificateReloader>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(config.Listen);
-            kestrel.Listen(config.Admin);
+            KestrelListeners.Bind(kestrel, config, tls);
         });
 
         overrides?.Invoke(builder.Services);
@@ -128,6 +133,7 @@ public static class AgentHost
             balancer.Cluster = config.Cluster;
             balancer.Zone = config.Zone;
             config.Balancer.ApplyTo(balancer);
+            balancer.HttpsRedirectPort = config.EffectiveListeners.FirstOrDefault(l => l.IsHttps)?.Address.Port;
             balancer.SnapshotFile = Path.Combine(config.StateDirectory, "routing-snapshot.json");
         });
         if (config.ConsulAddress is not null)
