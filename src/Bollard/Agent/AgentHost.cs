@@ -206,5 +206,12 @@ public static class AgentHost
             Timeout = s.Route.Timeout,
             MaxConcurrentRequests = s.Route.MaxConcurrentRequests,
             SlowStartWindow = s.Route.SlowStart,
+            Protocol = s.Route.Protocol switch
+            {
+                RouteProtocol.Http2 => ReplicaProtocol.Http2,
+                RouteProtocol.Grpc => ReplicaProtocol.Grpc,
+                _ => ReplicaProtocol.Http1,
+            },
+            HttpsRedirect = s.Route.HttpsRedirect,
         });
 }
