@@ -21,26 +21,62 @@ internal static class WebSocketEcho
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping, context.RequestAborted);
+        // One send at a time: the echo and the close on shutdown may want to send together. A pending receive is never
+        // cancelled, since cancelling a WebSocket operation aborts the socket (no close handshake then). Not disposed: a
+        // close on shutdown may still be sending when this returns (a SemaphoreSlim without a wait handle holds nothing).
+        var sending = new SemaphoreSlim(1, 1);
+        using var stopping = lifetime.ApplicationStopping.Register(() => _ = SendCloseAsync(socket, sending, WebSocketCloseStatus.EndpointUnavailable, "replica stopping"));
         var buffer = new byte[16 * 1024];
         try
         {
             while (true)
             {
-                var received = await socket.ReceiveAsync(buffer.AsMemory(), stopping.Token);
+                var received = await socket.ReceiveAsync(buffer.AsMemory(), context.RequestAborted);
                 if (received.MessageType == WebSocketMessageType.Close)
                 {
-                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", context.RequestAborted);
+                    await SendCloseAsync(socket, sending, WebSocketCloseStatus.NormalClosure, "bye");
                     return;
                 }
 
-                await socket.SendAsync(buffer.AsMemory(0, received.Count), received.MessageType, received.EndOfMessage, stopping.Token);
+                await sending.WaitAsync(context.RequestAborted);
+                try
+                {
+                    if (socket.State == WebSocketState.Open)
+                    {
+                        await socket.SendAsync(buffer.AsMemory(0, received.Count), received.MessageType, received.EndOfMessage, context.RequestAborted);
+                    }
+                }
+                finally
+                {
+                    sending.Release();
+                }
             }
         }
-        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
         {
-            using var closing = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await socket.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "replica stopping", closing.Token);
+            // The client went away without a close handshake; nothing to answer.
+        }
+    }
+
+    /// <summary>Sends the close frame once (the first of the client's close and the shutdown wins).</summary>
+    private static async Task SendCloseAsync(WebSocket socket, SemaphoreSlim sending, WebSocketCloseStatus status, string reason)
+    {
+        await sending.WaitAsync();
+        try
+        {
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await socket.CloseOutputAsync(status, reason, timeout.Token);
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The connection is gone already.
+        }
+        finally
+        {
+            sending.Release();
         }
     }
 }
