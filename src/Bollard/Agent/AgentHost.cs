@@ -62,7 +62,11 @@ public static class AgentHost
         // Certificates are loaded now: a file that cannot be used stops the start (the config check read it already).
         var tls = TlsListeners.Load(config);
         builder.Services.AddSingleton(tls);
-        builder.Services.AddHostedService<CertificateReloader>();
+        if (tls.All.Count > 0)
+        {
+            builder.Services.AddHostedService<CertificateReloader>();
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

@@ -27,7 +27,7 @@ internal sealed partial class CertificateReloader(TlsListeners listeners, TimePr
         }
     }
 
-    /// <summary>One pass over every listener; throws after the pass when one of them failed (so /healthz shows it).</summary>
+    /// <summary>One pass over every listener; a listener whose files cannot be used marks the loop failing (/healthz shows it).</summary>
     internal void ReloadOnce()
     {
         CertificateFileException? failed = null;
@@ -56,10 +56,12 @@ internal sealed partial class CertificateReloader(TlsListeners listeners, TimePr
 
         if (failed is not null)
         {
-            throw failed;
+            Status.Failed(failed);
         }
-
-        Status.Succeeded();
+        else
+        {
+            Status.Succeeded();
+        }
     }
 
     [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "Certificates of {Listener} reloaded from their files: {Names} (valid until {NotAfter:u})")]
