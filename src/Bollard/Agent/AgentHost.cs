@@ -82,9 +82,8 @@ public static class AgentHost
         var specSource = new InMemoryServiceSpecSource(specs);
         builder.Services.AddSingleton(specSource);
         builder.Services.AddSingleton<IServiceSpecSource>(specSource);
-        var routeSource = new InMemoryServiceRouteSource(RoutesOf(specs));
-        builder.Services.AddSingleton<IServiceRouteSource>(routeSource);
-        builder.Services.AddSingleton<IAppliedSpecsListener>(new RouteSourceUpdater(routeSource));
+        // Routes follow the applied specs in the state store on every agent (a blocking watch), as weights do.
+        builder.Services.AddSingleton<IServiceRouteSource>(sp => new AppliedRouteSource(sp.GetRequiredService<IAppliedSpecsSource>()));
         builder.Services.AddDiscovery(discovery =>
         {
             if (config.ConsulAddress is { } consul)
