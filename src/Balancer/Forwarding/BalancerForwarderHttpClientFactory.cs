@@ -7,20 +7,28 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Bollard.Balancer.Forwarding;
 
 /// <summary>
-/// The HTTP client YARP uses to reach replicas, tuned for proxying to containers that come and go.
+/// The HTTP client YARP uses to reach replicas, tuned for proxying to containers that come and go. A client is built
+/// anew when the balancer's settings changed since it was (its cluster's settings revision moved): the old one keeps
+/// serving the requests in flight on it (YARP never disposes it) and new requests take the new one.
 /// </summary>
 internal sealed class BalancerForwarderHttpClientFactory(
-    IOptions<BalancerOptions> options,
+    IOptionsMonitor<BalancerOptions> options,
     ILogger<ForwarderHttpClientFactory> logger) : ForwarderHttpClientFactory(logger)
 {
+    protected override bool CanReuseOldClient(ForwarderHttpClientContext context) =>
+        base.CanReuseOldClient(context) && RevisionOf(context.OldMetadata) == RevisionOf(context.NewMetadata);
+
     protected override void ConfigureHandler(ForwarderHttpClientContext context, SocketsHttpHandler handler)
     {
         base.ConfigureHandler(context, handler);
-        Apply(options.Value, handler);
+        Apply(options.CurrentValue, handler);
     }
 
     protected override HttpMessageHandler WrapHandler(ForwarderHttpClientContext context, HttpMessageHandler handler) =>
-        Wrap(options.Value.Retries, base.WrapHandler(context, handler));
+        Wrap(options.CurrentValue.Retries, base.WrapHandler(context, handler));
+
+    private static string? RevisionOf(IReadOnlyDictionary<string, string>? metadata) =>
+        metadata?.GetValueOrDefault(Routing.BalancerMetadata.SettingsRevision);
 
     /// <summary>
     /// Puts <see cref="ResponseBufferingHandler"/> outermost, so it reads ahead the response exactly as YARP would
