@@ -74,6 +74,8 @@ public static class AgentConfigLoader
             Balancer = BalancerConfigReader.Read(yaml.Mapping("balancer")),
             Controller = ControllerOf(yaml, consul is not null) ?? defaults.Controller,
         };
+        TokenFilePermissions.Check(admin, "tokenFile", config.AdminTokenFile);
+        TokenFilePermissions.Check(consul, "tokenFile", config.ConsulTokenFile);
         docker?.RejectUnknownFields();
         consul?.RejectUnknownFields();
         admin?.RejectUnknownFields();
