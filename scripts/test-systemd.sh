@@ -53,9 +53,14 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 nspawn_pid=""
+CPID=""
 cleanup() {
   local code=$?
   if [ -n "$nspawn_pid" ] && kill -0 "$nspawn_pid" 2>/dev/null; then
+    if [ "$code" -ne 0 ] || [ "$failed" -ne 0 ]; then
+      nsenter -t "$CPID" -a journalctl --no-pager >"$WORK/journal.txt" 2>&1 || true
+      log "the container's journal is in $WORK/journal.txt"
+    fi
     kill -TERM "$nspawn_pid" 2>/dev/null || true # the container's systemd shuts down in order
     for _ in $(seq 1 100); do kill -0 "$nspawn_pid" 2>/dev/null || break; sleep 0.2; done
     kill -KILL "$nspawn_pid" 2>/dev/null || true
@@ -71,11 +76,12 @@ cleanup() {
 trap cleanup EXIT
 
 wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...: polls until COMMAND succeeds
-  local deadline=$((SECONDS + $1)) what="$2"
+  local limit="$1" what="$2"
+  local deadline=$((SECONDS + limit))
   shift 2
   until "$@" >/dev/null 2>&1; do
     if [ "$SECONDS" -ge "$deadline" ]; then
-      log "timed out after $1 s waiting for $what"
+      log "timed out after $limit s waiting for $what"
       return 1
     fi
     sleep 0.2
@@ -165,12 +171,14 @@ systemd-nspawn -q -D "$R" -b --register=no --keep-unit --console=passive -M "$MA
   --bind=/var/run/docker.sock >"$WORK/nspawn.log" 2>&1 &
 nspawn_pid=$!
 container_init() { ps -o pid=,comm= --ppid "$nspawn_pid" | awk '$2 == "systemd" { print $1; exit }'; }
-wait_for 30 "the container's systemd" test -n "$(container_init)" || die "the container did not start: $(tail -5 "$WORK/nspawn.log")"
+booted() { [ -n "$(container_init)" ]; }
+wait_for 30 "the container's systemd" booted || die "the container did not start: $(tail -5 "$WORK/nspawn.log")"
 CPID="$(container_init)"
-in() { nsenter -t "$CPID" -a "$@"; }
-timeout 60 nsenter -t "$CPID" -a systemctl is-system-running --wait >/dev/null || true
-prop() { in systemctl show -p "$1" --value bollard; }
-journal() { in journalctl -u bollard --no-pager -o cat; }
+inside() { nsenter -t "$CPID" -a "$@"; }
+system_up() { inside systemctl is-system-running 2>/dev/null | grep -qE '^(running|degraded)$'; }
+wait_for 90 "the container's boot to finish" system_up || die "the container did not boot: $(inside systemctl is-system-running 2>&1)"
+prop() { inside systemctl show -p "$1" --value bollard; }
+journal() { inside journalctl -u bollard --no-pager -o cat; }
 balancer_serves() { curl -fsS -m 2 "http://127.0.0.1:$LISTEN_PORT/" | grep -q '"replica"'; }
 
 # --- 2. Start ----------------------------------------------------------------------------------------------------------
@@ -182,8 +190,8 @@ else
 fi
 
 main="$(prop MainPID)"
-user="$(in ps -o user= -p "$main" | tr -d ' ')"
-status="$(in cat "/proc/$main/status")"
+user="$(inside ps -o user= -p "$main" | tr -d ' ')"
+status="$(inside cat "/proc/$main/status")"
 if [ "$user" = "bollard" ] && grep -q '^NoNewPrivs:[[:space:]]*1' <<<"$status" && grep -q '^CapEff:[[:space:]]*0000000000000400' <<<"$status" \
    && grep -q '^Seccomp:[[:space:]]*2' <<<"$status"; then
   pass "the agent runs as bollard, no new privileges, only CAP_NET_BIND_SERVICE, a system call filter"
@@ -199,9 +207,9 @@ else
 fi
 
 # --- 4. The state directory is private -----------------------------------------------------------------------------
-wide="$(in find /var/lib/bollard -perm /077 -printf '%m %p\n')"
-owner="$(in stat -c '%a %U' /var/lib/bollard)"
-if [ "$owner" = "700 bollard" ] && [ -z "$wide" ] && [ "$(in stat -c %a /var/lib/bollard/left-behind.json)" = "600" ]; then
+wide="$(inside find /var/lib/bollard -perm /077 -printf '%m %p\n')"
+owner="$(inside stat -c '%a %U' /var/lib/bollard)"
+if [ "$owner" = "700 bollard" ] && [ -z "$wide" ] && [ "$(inside stat -c %a /var/lib/bollard/left-behind.json)" = "600" ]; then
   pass "the state directory and everything in it are private (0700/0600), also the file it held before with 0644"
 else
   fail "the state directory is $owner; readable by others: ${wide:-none}"
@@ -217,7 +225,7 @@ else
   fail "watchdog: the agent was killed or restarted while alive (pid $main -> $(prop MainPID), restarts $(prop NRestarts))"
 fi
 
-in kill -STOP "$main"
+inside kill -STOP "$main"
 restarted() { [ "$(prop NRestarts)" = "1" ] && [ "$(prop ActiveState)" = "active" ] && [ "$(prop MainPID)" != "$main" ]; }
 if wait_for 60 "the watchdog to restart the frozen agent" restarted && journal | grep -q 'Watchdog timeout' \
    && wait_for 60 "the balancer after the restart" balancer_serves; then
@@ -226,17 +234,34 @@ else
   fail "watchdog: the frozen agent was not restarted (restarts $(prop NRestarts), state $(prop ActiveState))"
 fi
 main="$(prop MainPID)"
+# The embedded catalog starts empty: the restarted agent routes from its saved snapshot, then from what it registers
+# again. Load starts once it has.
+registered_again() { inside journalctl --no-pager -o cat "_PID=$main" | grep -q 'Registered web-'; }
+wait_for 60 "the restarted agent to register its replica again" registered_again || fail "the restarted agent did not register its replica again"
 
 # --- 6. Reload under load ---------------------------------------------------------------------------------------------
 running_replicas() { docker ps -q --filter "label=io.bollard.cluster=$CLUSTER" --filter status=running | wc -l; }
-wrk -t2 -c8 -d12s --latency "http://127.0.0.1:$LISTEN_PORT/" >"$WORK/wrk-reload.txt" 2>&1 &
+two_replicas() { [ "$(running_replicas)" -ge 2 ]; }
+# Counts the answers by status code, so that a failure says which.
+cat >"$WORK/status-codes.lua" <<'EOF'
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) codes = {} end
+function response(status, headers, body) codes[status] = (codes[status] or 0) + 1 end
+function done(summary, latency, requests)
+  for _, thread in ipairs(threads) do
+    for status, count in pairs(thread:get("codes")) do io.write(string.format("status %d: %d\n", status, count)) end
+  end
+end
+EOF
+wrk -t2 -c8 -d12s -s "$WORK/status-codes.lua" "http://127.0.0.1:$LISTEN_PORT/" >"$WORK/wrk-reload.txt" 2>&1 &
 wrk_pid=$!
 sleep 2
 write_config "balancer: {retries: {max: 1}}"
 write_spec 2
-if in systemctl reload bollard && [ "$(prop MainPID)" = "$main" ] \
+if inside systemctl reload bollard && [ "$(prop MainPID)" = "$main" ] \
    && wait_for 30 "the reload to be logged" sh -c "nsenter -t $CPID -a journalctl -u bollard --no-pager -o cat | grep -q 'Reloaded: balancer settings changed (retries.max)'" \
-   && wait_for 90 "a second replica after the reload" test "$(running_replicas)" -ge 2; then
+   && wait_for 90 "a second replica after the reload" two_replicas; then
   pass "reload: SIGHUP applied the spec change (2 replicas) and the balancer's retries.max, same process"
 else
   fail "reload: $(journal | grep -i reload | tail -3 | tr '\n' ' ')"
@@ -244,7 +269,7 @@ fi
 
 sleep 1
 write_spec 'nope' # invalid: the running specs stay
-if in systemctl reload bollard && wait_for 30 "the refused reload to be logged" sh -c "nsenter -t $CPID -a journalctl -u bollard --no-pager -o cat | grep -q 'Reload refused'" \
+if inside systemctl reload bollard && wait_for 30 "the refused reload to be logged" sh -c "nsenter -t $CPID -a journalctl -u bollard --no-pager -o cat | grep -q 'Reload refused'" \
    && [ "$(prop ActiveState)" = "active" ] && [ "$(prop MainPID)" = "$main" ]; then
   pass "reload: an invalid spec file is refused with its error, the agent keeps running what it ran"
 else
@@ -257,11 +282,11 @@ requests="$(awk '/requests in/ { print $1 }' "$WORK/wrk-reload.txt")"
 if [ "${requests:-0}" -gt 0 ] && ! grep -qE 'Non-2xx|Socket errors' "$WORK/wrk-reload.txt"; then
   pass "reload under load: $requests requests, none failed ($(awk '/Requests\/sec/ { print $2 }' "$WORK/wrk-reload.txt") per second)"
 else
-  fail "reload under load: $(grep -E 'requests in|Non-2xx|Socket errors' "$WORK/wrk-reload.txt" | tr '\n' ' ')"
+  fail "reload under load: $(grep -E 'requests in|Non-2xx|Socket errors|^status' "$WORK/wrk-reload.txt" | tr '\n' ' ')"
 fi
 
 # --- 7. A clean stop -----------------------------------------------------------------------------------------------
-in systemctl stop bollard
+inside systemctl stop bollard
 if [ "$(prop Result)" = "success" ] && [ "$(prop ExecMainStatus)" = "0" ]; then
   pass "stop: the agent exits 0 on SIGTERM (result success)"
 else
@@ -269,12 +294,12 @@ else
 fi
 
 # --- 8. A config error: exit code 78, no restart -----------------------------------------------------------------
-write_config "listen: not-an-address"
+write_config "zoneAvailability: 7"
 restarts_before="$(prop NRestarts)"
-in systemctl start bollard >/dev/null 2>&1 || true
+inside systemctl start bollard >/dev/null 2>&1 || true
 sleep 3 # three times the drop-in's RestartSec: a restart would have happened
 if [ "$(prop ExecMainStatus)" = "78" ] && [ "$(prop ActiveState)" = "failed" ] && [ "$(prop NRestarts)" = "$restarts_before" ] \
-   && journal | grep -q "agent.yaml:.*listen"; then
+   && journal | grep -q "agent.yaml:.*zoneAvailability"; then
   pass "config error: exit code 78 with the file, line and field in the journal; not restarted (RestartPreventExitStatus=78)"
 else
   fail "config error: exit status $(prop ExecMainStatus), state $(prop ActiveState), restarts $restarts_before -> $(prop NRestarts)"
