@@ -34,6 +34,15 @@ public sealed record AgentConfig
 
     public string DockerEndpoint { get; init; } = "unix:///var/run/docker.sock";
 
+    /// <summary>
+    /// A docker config file (~/.docker/config.json format) holding the credentials of the registries images are pulled
+    /// from (<c>docker.registryAuthFile</c>); null pulls anonymously. Read at each pull, never logged.
+    /// </summary>
+    public string? RegistryAuthFile { get; init; }
+
+    /// <summary>The longest an image pull may take on this host (<c>docker.pullTimeout</c>).</summary>
+    public TimeSpan PullTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Host address container ports are published on.</summary>
     public string PublishAddress { get; init; } = "127.0.0.1";
 
@@ -57,6 +66,15 @@ public sealed record AgentConfig
     /// retries, timeouts and shedding; the balancer's defaults where absent.
     /// </summary>
     public BalancerConfig Balancer { get; init; } = new();
+
+    /// <summary>
+    /// The secrets key file (env values sealed at rest and in commands, and digested into version ids); null: one is
+    /// generated into <see cref="StateDirectory"/>. Every agent of a cluster needs the same key.
+    /// </summary>
+    public string? SecretsKeyFile { get; init; }
+
+    /// <summary>The key file in force: <see cref="SecretsKeyFile"/>, else the state directory's.</summary>
+    public string EffectiveSecretsKeyFile => SecretsKeyFile ?? Path.Combine(StateDirectory, Scaler.Secrets.SecretKey.DefaultFileName);
 
     /// <summary>Consul's HTTP address; null runs the embedded in-process catalog (single host).</summary>
     public Uri? ConsulAddress { get; init; }

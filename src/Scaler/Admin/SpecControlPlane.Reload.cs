@@ -14,7 +14,7 @@ internal sealed partial class SpecControlPlane
     /// <param name="loaded">The validated spec files.</param>
     /// <param name="cancellationToken">Cancels the reload.</param>
     /// <returns>What changed; null when specs were applied through the API and the files are not used.</returns>
-    /// <exception cref="ControlPlaneException">The state store or the engine cannot be read: nothing was changed.</exception>
+    /// <exception cref="ControlPlaneException">The state store or the engine cannot be read, or an image is missing: nothing was changed.</exception>
     public async Task<string?> ReloadFilesAsync(IReadOnlyList<ServiceSpec> loaded, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(loaded);
@@ -36,7 +36,9 @@ internal sealed partial class SpecControlPlane
                 return null;
             }
 
-            var next = await PinAsync(loaded, fresh: null, cancellationToken);
+            // As at the start: the environment digested with the host's key before the version is read.
+            var next = await PinAsync([.. loaded.Select(s => Secrets.EnvDigests.Apply(s, key))], fresh: null, cancellationToken);
+            await images.CheckAsync(next, specs.Current, cancellationToken);
             var summary = Summarize(ApplyPlanner.Plan(specs.Current, next, await RunningAsync(cancellationToken)));
             specs.Replace(next);
             foreach (var listener in listeners)

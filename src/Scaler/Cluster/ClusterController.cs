@@ -25,6 +25,7 @@ internal sealed partial class ClusterController(
     IEnumerable<IControllerState> state,
     IOptions<ClusterOptions> options,
     LoopHealth health,
+    IOptions<Docker.DockerOptions> docker,
     TimeProvider time,
     ILogger<ClusterController> logger) : SupervisedBackgroundService("cluster-controller", health)
 {
@@ -156,7 +157,7 @@ internal sealed partial class ClusterController(
                 var report = entry.Report;
                 if (!_remote.TryGetValue(name, out var known) || known.Zone != report.Zone || known.PublishAddress != report.PublishAddress || known.AdvertiseAddress != report.AdvertiseAddress)
                 {
-                    _remote[name] = new ManagedHost(name, report.Zone, report.PublishAddress, report.AdvertiseAddress, new RemoteHostRuntime(name, roster, commands, options, time))
+                    _remote[name] = new ManagedHost(name, report.Zone, report.PublishAddress, report.AdvertiseAddress, new RemoteHostRuntime(name, roster, commands, options, docker.Value.PullTimeout, time))
                     {
                         Registrar = new RemoteRegistrar(name, commands, options),
                     };

@@ -5,6 +5,7 @@ using Bollard.Discovery.Supervision;
 using Bollard.Scaler.Hosts;
 using Bollard.Scaler.Reconcile;
 using Bollard.Scaler.Runtime;
+using Bollard.Scaler.Secrets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -23,6 +24,7 @@ public sealed partial class HostAgent(
     ConsulKeyValueStore store,
     ConsulKeyValueWatch watch,
     IServiceCatalog catalog,
+    SecretKey secrets,
     IOptions<ScalerOptions> scaler,
     IOptions<ClusterOptions> options,
     TimeProvider time,
@@ -143,6 +145,7 @@ public sealed partial class HostAgent(
         var report = new HostReport(host.Name, host.Zone, host.PublishAddress, host.AdvertiseAddress, options.Value.Agent, sequence, containers, unreachable)
         {
             Cpu = await SampleCpuAsync(host.Runtime, containers, cancellationToken),
+            Images = unreachable is null ? await ListImagesAsync(host.Runtime, cancellationToken) : null,
         };
         var id = await session.CurrentAsync(cancellationToken);
         if (!await store.TryAcquireAsync(ClusterKeys.Host(Cluster, host.Name), id, ClusterJson.Write(report), cancellationToken))
@@ -151,6 +154,19 @@ public sealed partial class HostAgent(
             var holder = await store.GetAsync(ClusterKeys.Host(Cluster, host.Name), cancellationToken);
             var other = holder is null ? null : ClusterJson.Read<HostReport>(holder.Value)?.Agent;
             LogHostClaimed(host.Name, other ?? "another agent");
+        }
+    }
+
+    /// <summary>The engine's images; null when they cannot be listed now (the controller then counts every image as present).</summary>
+    private static async Task<ImageInventory?> ListImagesAsync(IContainerRuntime runtime, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await runtime.ListImagesAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is RuntimeUnavailableException or ContainerOperationException)
+        {
+            return null;
         }
     }
 
@@ -237,11 +253,25 @@ public sealed partial class HostAgent(
     {
         try
         {
-            var result = await HostCommandExecutor.ExecuteAsync(pending.Command, host.Runtime, catalog, stoppingToken);
-            LogCommandRan(host.Name, pending.Command, result.Error ?? "ok");
+            var progress = new CommandProgressWriter(store, entry.Key, stoppingToken);
+            HostCommandResult result;
+            try
+            {
+                result = await HostCommandExecutor.ExecuteAsync(pending.Command, host.Runtime, catalog, secrets, progress, stoppingToken);
+            }
+            finally
+            {
+                await progress.DisposeAsync();
+            }
+
+            // Progress writes moved the key's index: answer at the index it has now, if it is still there.
+            var index = !progress.Wrote ? entry.ModifyIndex : await store.GetAsync(entry.Key, stoppingToken) is { } now ? now.ModifyIndex : 0;
+
+            var outcome = result.Error ?? result.Pulled?.ToString() ?? "ok";
+            LogCommandRan(host.Name, pending.Command, outcome);
 
             // Check-and-set on the index read: a command its controller gave up on (deleted) is not written back.
-            if (!await store.TryPutAsync(entry.Key, ClusterJson.Write(pending with { Result = result }), entry.ModifyIndex, stoppingToken))
+            if (index == 0 || !await store.TryPutAsync(entry.Key, ClusterJson.Write(pending with { Result = result }), index, stoppingToken))
             {
                 LogCommandAbandoned(host.Name, pending.Command);
             }

@@ -1,5 +1,6 @@
 using Bollard.Discovery;
 using Bollard.Discovery.Consul;
+using Bollard.Scaler.Secrets;
 using Microsoft.Extensions.Options;
 
 namespace Bollard.Scaler.Cluster;
@@ -7,23 +8,31 @@ namespace Bollard.Scaler.Cluster;
 /// <summary>
 /// The controller's side of a command: writes it under the host's command prefix (held by this agent's session, so
 /// the commands of a controller that dies vanish with it and are never run late), waits with blocking queries until
-/// the host's agent wrote its result into the same key, then deletes the key.
+/// the host's agent wrote its result into the same key, then deletes the key. A create's environment values travel
+/// sealed with the cluster's secrets key (<see cref="EnvSealing"/>): Consul never holds one in clear text.
 /// </summary>
 public sealed class HostCommandClient(
     ConsulKeyValueStore store,
     ConsulKeyValueWatch watch,
     AgentSession session,
+    SecretKey secrets,
     IOptions<ScalerOptions> scaler,
     TimeProvider time)
 {
     /// <summary>Sends <paramref name="command"/> to <paramref name="host"/>'s agent and returns its result.</summary>
+    /// <param name="host">The host whose agent runs it.</param>
+    /// <param name="command">The command.</param>
+    /// <param name="timeout">How long to wait for the result.</param>
+    /// <param name="progress">Told how far a pull is, as the host's agent writes it meanwhile; may be null.</param>
+    /// <param name="cancellationToken">Stops waiting (the command is deleted).</param>
     /// <exception cref="CatalogUnavailableException">Consul cannot be reached, the command vanished, or no result came within <paramref name="timeout"/>.</exception>
-    public async Task<HostCommandResult> SendAsync(string host, HostCommand command, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<HostCommandResult> SendAsync(string host, HostCommand command, TimeSpan timeout, IProgress<Runtime.ImagePullProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var key = ClusterKeys.Command(scaler.Value.Cluster, host, command.Id);
+        var entryKey = ClusterKeys.Command(scaler.Value.Cluster, host, command.Id);
         var id = await session.CurrentAsync(cancellationToken);
-        if (!await store.TryAcquireAsync(key, id, ClusterJson.Write(new HostCommandEntry(command, null)), cancellationToken))
+        var sealedCommand = command.Create is { } create ? command with { Create = create with { Environment = EnvSealing.SealAll(secrets, create.Environment) } } : command;
+        if (!await store.TryAcquireAsync(entryKey, id, ClusterJson.Write(new HostCommandEntry(sealedCommand, null)), cancellationToken))
         {
             throw new CatalogUnavailableException($"could not write the command '{command}' for host {host} to Consul (session {id} lost?)");
         }
@@ -32,7 +41,7 @@ public sealed class HostCommandClient(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
-            return await AwaitResultAsync(key, host, command, linked.Token);
+            return await AwaitResultAsync(entryKey, host, command, progress, linked.Token);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -40,13 +49,14 @@ public sealed class HostCommandClient(
         }
         finally
         {
-            await DeleteQuietlyAsync(key);
+            await DeleteQuietlyAsync(entryKey);
         }
     }
 
-    private async Task<HostCommandResult> AwaitResultAsync(string key, string host, HostCommand command, CancellationToken cancellationToken)
+    private async Task<HostCommandResult> AwaitResultAsync(string key, string host, HostCommand command, IProgress<Runtime.ImagePullProgress>? progress, CancellationToken cancellationToken)
     {
         ulong index = 0;
+        Runtime.ImagePullProgress? reported = null;
         while (true)
         {
             // The key itself as the prefix: ids are fixed-length, so no other command shares it.
@@ -57,9 +67,16 @@ public sealed class HostCommandClient(
                 throw new CatalogUnavailableException($"the command '{command}' for host {host} vanished from Consul before it was answered (this agent's session ended)");
             }
 
-            if (ClusterJson.Read<HostCommandEntry>(entry.Value)?.Result is { } result)
+            var read = ClusterJson.Read<HostCommandEntry>(entry.Value);
+            if (read?.Result is { } result)
             {
                 return result;
+            }
+
+            if (read?.Progress is { } now && now != reported)
+            {
+                progress?.Report(now);
+                reported = now;
             }
 
             // Consul's index may go backwards (a restored snapshot): read afresh then.

@@ -141,7 +141,7 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
     private Task<ServiceSpec> PinAsync(ServiceSpec desired, Deployment? known, CancellationToken cancellationToken) =>
         desired.PinnedImage is not null
             ? Task.FromResult(desired)
-            : pinner.PinAsync(desired, [ImagePin.Of(known?.New), ImagePin.Of(known?.Stable), ImagePin.Of(known?.Previous)], fresh: false, cancellationToken);
+            : pinner.PinAsync(desired, [ImagePin.Of(known?.New), ImagePin.Of(known?.Stable), ImagePin.Of(known?.Previous)], fresh: false, askRegistry: false, cancellationToken);
 
     /// <summary>
     /// The first record of a service (first start, or the state store lost it). When another version runs more
