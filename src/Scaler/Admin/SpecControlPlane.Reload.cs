@@ -1,3 +1,4 @@
+using Bollard.Scaler.Secrets;
 using Bollard.Scaler.Specs;
 using Bollard.Scaler.State;
 
@@ -6,46 +7,55 @@ namespace Bollard.Scaler.Admin;
 internal sealed partial class SpecControlPlane
 {
     /// <summary>
-    /// A reload of the spec files (the agent's SIGHUP): makes <paramref name="loaded"/> the desired state as the agent's
-    /// start does, unless specs were applied through the API since. Then the state store wins, as at a restart: what
-    /// was applied runs until the next apply. The files are not kept in the store, so a later reload reads them again.
-    /// Serialized with applies, so that an apply and a reload never interleave.
+    /// A reload of the agent's spec files (its SIGHUP): they become the desired state and the balancer's routes, as the
+    /// files the agent started with are, unless specs were applied through the API. Then the applied specs win, as at a
+    /// restart, and run until the next apply. The files are not kept in the store, so a later reload reads them again.
+    /// Serialized with applies and with the restores that follow the store, so that none of them undoes another.
     /// </summary>
     /// <param name="loaded">The validated spec files.</param>
+    /// <param name="watch">The watch that publishes the applied specs (or the files) to the balancer; null: none.</param>
     /// <param name="cancellationToken">Cancels the reload.</param>
     /// <returns>What changed; null when specs were applied through the API and the files are not used.</returns>
     /// <exception cref="ControlPlaneException">The state store or the engine cannot be read, or an image is missing: nothing was changed.</exception>
-    public async Task<string?> ReloadFilesAsync(IReadOnlyList<ServiceSpec> loaded, CancellationToken cancellationToken)
+    public async Task<string?> ReloadFilesAsync(IReadOnlyList<ServiceSpec> loaded, AppliedSpecsWatch? watch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(loaded);
+        // As at the start: the environment digested with the host's key before the version is read.
+        IReadOnlyList<ServiceSpec> files = [.. loaded.Select(s => EnvDigests.Apply(s, key))];
         await _oneApply.WaitAsync(cancellationToken);
         try
         {
-            ulong applied;
+            var next = await PinAsync(files, fresh: null, cancellationToken);
+            await images.CheckAsync(next, specs.Current, cancellationToken);
+            var summary = Summarize(ApplyPlanner.Plan(specs.Current, next, await RunningAsync(cancellationToken)));
+            bool reloaded;
             try
             {
-                applied = await desired.VersionAsync(cancellationToken);
+                reloaded = await restorer.ApplyAsync(
+                    async () =>
+                    {
+                        if (await desired.VersionAsync(cancellationToken) != 0)
+                        {
+                            return (0UL, false);
+                        }
+
+                        specs.ReplaceFiles(files);
+                        specs.Replace(next);
+                        return (0UL, true);
+                    },
+                    cancellationToken);
             }
             catch (StateStoreUnavailableException e)
             {
                 throw new ControlPlaneException(ControlPlaneError.Unavailable, $"the state store cannot be read, so whether specs were applied through the API is unknown ({e.Message})", e);
             }
 
-            if (applied != 0)
+            if (!reloaded)
             {
                 return null;
             }
 
-            // As at the start: the environment digested with the host's key before the version is read.
-            var next = await PinAsync([.. loaded.Select(s => Secrets.EnvDigests.Apply(s, key))], fresh: null, cancellationToken);
-            await images.CheckAsync(next, specs.Current, cancellationToken);
-            var summary = Summarize(ApplyPlanner.Plan(specs.Current, next, await RunningAsync(cancellationToken)));
-            specs.Replace(next);
-            foreach (var listener in listeners)
-            {
-                listener.OnApplied(next);
-            }
-
+            watch?.RepublishFiles();
             await TryAuditAsync(new AuditEntry(time.GetUtcNow(), "reload", "reload", null, summary, "ok"), cancellationToken);
             return summary;
         }

@@ -133,6 +133,8 @@ public sealed class SystemdWatchdogTests
     /// <summary>The gate of an agent that never becomes the controller.</summary>
     private sealed class ClosedGate : IReconcileGate
     {
+        public bool IsOpen => false;
+
         public Task WaitOpenAsync(CancellationToken cancellationToken) => Task.Delay(System.Threading.Timeout.Infinite, cancellationToken);
     }
 }

@@ -20,6 +20,7 @@ internal sealed partial class AgentReload(
     BalancerSettingsSource balancer,
     IEnumerable<IValidateOptions<BalancerOptions>> validators,
     IControlPlane controlPlane,
+    IAppliedSpecsSource applied,
     LoopHealth health,
     ILogger<AgentReload> logger) : SupervisedBackgroundService("reload", health)
 {
@@ -111,7 +112,7 @@ internal sealed partial class AgentReload(
 
         try
         {
-            if (await control.ReloadFilesAsync(specs, cancellationToken) is { } summary)
+            if (await control.ReloadFilesAsync(specs, applied as AppliedSpecsWatch, cancellationToken) is { } summary)
             {
                 LogSpecsReloaded(path, summary);
             }
