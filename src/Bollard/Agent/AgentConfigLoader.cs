@@ -7,18 +7,20 @@ namespace Bollard.Agent;
 /// <summary>Reads the agent's YAML config, reporting every problem with file, line and field.</summary>
 public static class AgentConfigLoader
 {
+    /// <param name="file">The config file.</param>
+    /// <param name="environment">The environment variables (the Consul ones fill what the consul block leaves out); the process's when null.</param>
     /// <exception cref="SpecValidationException">The file is missing, malformed or invalid.</exception>
-    public static AgentConfig Load(string file)
+    public static AgentConfig Load(string file, Func<string, string?>? environment = null)
     {
         if (!File.Exists(file))
         {
             throw new SpecValidationException([new SpecError(file, 0, 0, "", "config file not found")]);
         }
 
-        return Parse(file, File.ReadAllText(file));
+        return Parse(file, File.ReadAllText(file), environment);
     }
 
-    public static AgentConfig Parse(string file, string text)
+    public static AgentConfig Parse(string file, string text, Func<string, string?>? environment = null)
     {
         var errors = new List<SpecError>();
         var documents = YamlDocuments.Load(file, text, errors);
@@ -37,7 +39,7 @@ public static class AgentConfigLoader
             throw new SpecValidationException([new SpecError(file, 1, 1, "", "the agent config must be a mapping of fields")]);
         }
 
-        var config = Read(new YamlMappingReader(file, "", root, errors), file);
+        var config = Read(new YamlMappingReader(file, "", root, errors), file, environment ?? Discovery.Consul.ConsulEnvironment.Process, errors);
         if (errors.Count > 0)
         {
             throw new SpecValidationException(errors);
@@ -46,12 +48,13 @@ public static class AgentConfigLoader
         return config;
     }
 
-    private static AgentConfig Read(YamlMappingReader yaml, string file)
+    private static AgentConfig Read(YamlMappingReader yaml, string file, Func<string, string?> environment, List<SpecError> errors)
     {
         var defaults = new AgentConfig();
         var baseDir = Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".";
         var docker = yaml.Mapping("docker");
-        var consul = yaml.Mapping("consul");
+        var consulBlock = yaml.Mapping("consul");
+        var consul = ConsulConfigReader.Read(consulBlock, baseDir, file, environment, errors);
         var admin = yaml.HasMapping("admin") ? yaml.Mapping("admin") : null;
         var config = new AgentConfig
         {
@@ -71,13 +74,17 @@ public static class AgentConfigLoader
             PullTimeout = docker?.Duration("pullTimeout", TimeSpan.FromSeconds(1), TimeSpan.FromHours(6)) ?? defaults.PullTimeout,
             PublishAddress = Address(docker, "publishAddress") ?? defaults.PublishAddress,
             AdvertiseAddress = Address(docker, "advertiseAddress"),
-            ConsulAddress = ConsulAddress(consul),
-            ConsulTokenFile = consul?.Text("tokenFile") is { } token ? Path.GetFullPath(token, baseDir) : null,
+            ConsulAddress = consul?.Address,
+            ConsulTokenFile = consul?.TokenFile,
+            ConsulTokenFromEnvironment = consul?.TokenFromEnvironment ?? false,
+            ConsulCaFile = consul?.CaFile,
+            ConsulCertFile = consul?.CertFile,
+            ConsulKeyFile = consul?.KeyFile,
             Balancer = BalancerConfigReader.Read(yaml.Mapping("balancer")),
             Controller = ControllerOf(yaml, consul is not null) ?? defaults.Controller,
         };
         docker?.RejectUnknownFields();
-        consul?.RejectUnknownFields();
+        consulBlock?.RejectUnknownFields();
         admin?.RejectUnknownFields();
         yaml.RejectUnknownFields();
         return config;
@@ -172,27 +179,6 @@ public static class AgentConfigLoader
         }
 
         yaml!.Error(key, $"must be an IP address, got '{text}'");
-        return null;
-    }
-
-    private static Uri? ConsulAddress(YamlMappingReader? consul)
-    {
-        if (consul is null)
-        {
-            return null;
-        }
-
-        var text = consul.Text("address", required: true);
-        if (text is not null && Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
-        {
-            return uri;
-        }
-
-        if (text is not null)
-        {
-            consul.Error("address", $"must be an http(s) URL such as http://127.0.0.1:8500, got '{text}'");
-        }
-
         return null;
     }
 }

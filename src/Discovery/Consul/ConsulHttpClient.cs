@@ -78,6 +78,13 @@ internal sealed class ConsulHttpClient
             throw new CatalogUnavailableException(
                 $"Consul at {Options.Address} did not answer {method} {path} within {limit.TotalSeconds:0.###}s.", e);
         }
+        catch (HttpRequestException e) when (TlsFailure(e) is { } tls)
+        {
+            throw new CatalogUnavailableException(
+                $"Consul at {Options.Address}: the TLS handshake failed ({method} {path}): {tls.Message} " +
+                $"(Consul's certificate is checked against {(string.IsNullOrEmpty(Options.CaFile) ? "the system's trusted CAs" : $"the CA file {Options.CaFile}")}: " +
+                "consul.caFile or CONSUL_CACERT must name the CA that signed it; a Consul with verify_incoming_https also needs consul.certFile and keyFile)", e);
+        }
         catch (HttpRequestException e)
         {
             throw new CatalogUnavailableException(
@@ -112,6 +119,20 @@ internal sealed class ConsulHttpClient
         }
 
         return new Uri(Options.Address, builder.ToString());
+    }
+
+    /// <summary>The TLS error under an HTTP failure (a certificate refused on either side), or null.</summary>
+    private static Exception? TlsFailure(HttpRequestException e)
+    {
+        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Security.Authentication.AuthenticationException)
+            {
+                return inner;
+            }
+        }
+
+        return e.HttpRequestError == HttpRequestError.SecureConnectionError ? e.InnerException ?? e : null;
     }
 
     private static ulong ReadIndex(HttpResponseMessage response) =>

@@ -40,6 +40,12 @@ public sealed partial class ConsulLeaderLock : IAsyncDisposable
     /// <summary>True while this contender's session holds the key, as of the last successful check.</summary>
     public bool IsLeader => isLeader;
 
+    /// <summary>
+    /// The session that holds the key while <see cref="IsLeader"/>, else null. What must only be taken from the leader
+    /// is held by it: the hosts check that the session holding a command is the one holding the key.
+    /// </summary>
+    public string? Session => isLeader ? Volatile.Read(ref sessionId) : null;
+
     /// <summary>One round: renew (or create) the session, then take or confirm the lock. Returns <see cref="IsLeader"/>.</summary>
     public async Task<bool> TryAcquireAsync(CancellationToken cancellationToken)
     {

@@ -39,6 +39,8 @@ public static class ClusterServiceCollectionExtensions
             sp.GetService<ILogger<ConsulKeyValueWatch>>()));
         services.TryAddSingleton<ClusterHostsWatch>();
         services.TryAddSingleton<HostCommandClient>();
+        services.TryAddSingleton<SpecSetImagesReader>();
+        services.TryAddSingleton<CommandGate>();
         services.TryAddSingleton<LeaderGate>();
         services.RemoveAll<IReconcileGate>();
         services.AddSingleton<IReconcileGate>(sp => sp.GetRequiredService<LeaderGate>());

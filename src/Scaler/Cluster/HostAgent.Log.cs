@@ -21,4 +21,10 @@ public sealed partial class HostAgent
 
     [LoggerMessage(EventId = 2406, Level = LogLevel.Information, Message = "Host {Host}: the controller gave up on {Command} before its result was written")]
     private partial void LogCommandAbandoned(string host, HostCommand command);
+
+    [LoggerMessage(EventId = 2410, Level = LogLevel.Warning, Message = "Host {Host}: {Command} (key {Key}) not run: {Reason}")]
+    private partial void LogCommandRefused(string host, HostCommand command, string key, string reason);
+
+    [LoggerMessage(EventId = 2411, Level = LogLevel.Warning, Message = "Host {Host}: key {Key} holds no command this agent can read; not run")]
+    private partial void LogCommandUnreadable(string host, string key);
 }

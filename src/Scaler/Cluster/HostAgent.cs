@@ -15,7 +15,9 @@ namespace Bollard.Scaler.Cluster;
 /// The host agent's part of cluster mode, on every agent: keeps this agent's session alive, publishes a report of
 /// each local host (every <see cref="ClusterOptions.PublishInterval"/>, and at once on a Docker event), and runs the
 /// commands the controller writes for those hosts: containers on the local engine, registrations in the local
-/// catalog (this host's Consul agent, which then runs the replica's health check).
+/// catalog (this host's Consul agent, which then runs the replica's health check). A command runs only when
+/// <see cref="CommandGate"/> admits it (the controller's, within this cluster, an image of the spec set); any other is
+/// refused, logged and answered with the reason.
 /// </summary>
 public sealed partial class HostAgent(
     LocalHosts local,
@@ -23,6 +25,7 @@ public sealed partial class HostAgent(
     ConsulKeyValueStore store,
     ConsulKeyValueWatch watch,
     IServiceCatalog catalog,
+    CommandGate gate,
     IOptions<ScalerOptions> scaler,
     IOptions<ClusterOptions> options,
     TimeProvider time,
@@ -229,12 +232,19 @@ public sealed partial class HostAgent(
                     running.Remove(done);
                 }
 
-                foreach (var entry in entries)
+                foreach (var entry in entries.Where(e => !running.ContainsKey(e.Key)))
                 {
-                    if (!running.ContainsKey(entry.Key) && ClusterJson.Read<HostCommandEntry>(entry.Value) is { Result: null } pending)
+                    switch (ClusterJson.Read<HostCommandEntry>(entry.Value))
                     {
-                        // Each command on its own: a stop waiting out its grace period must not hold up a create.
-                        running[entry.Key] = RunCommandAsync(host, entry, pending, stoppingToken);
+                        case { Result: null, Command: not null } pending:
+                            // Each command on its own: a stop waiting out its grace period must not hold up a create.
+                            running[entry.Key] = RunCommandAsync(host, entry, pending, stoppingToken);
+                            break;
+                        case null or { Command: null }:
+                            // Not a command at all: said once, never run.
+                            LogCommandUnreadable(host.Name, entry.Key);
+                            running[entry.Key] = Task.CompletedTask;
+                            break;
                     }
                 }
             }
@@ -251,6 +261,13 @@ public sealed partial class HostAgent(
     {
         try
         {
+            if (await gate.CheckAsync(host, entry.Session, pending.Command, stoppingToken) is { } refused)
+            {
+                LogCommandRefused(host.Name, pending.Command, entry.Key, refused.Error!);
+                await AnswerAsync(host, entry.Key, entry.ModifyIndex, pending with { Result = refused }, stoppingToken);
+                return;
+            }
+
             var progress = new CommandProgressWriter(store, entry.Key, stoppingToken);
             HostCommandResult result;
             try
@@ -268,11 +285,7 @@ public sealed partial class HostAgent(
             var outcome = result.Error ?? result.Pulled?.ToString() ?? "ok";
             LogCommandRan(host.Name, pending.Command, outcome);
 
-            // Check-and-set on the index read: a command its controller gave up on (deleted) is not written back.
-            if (index == 0 || !await store.TryPutAsync(entry.Key, ClusterJson.Write(pending with { Result = result }), index, stoppingToken))
-            {
-                LogCommandAbandoned(host.Name, pending.Command);
-            }
+            await AnswerAsync(host, entry.Key, index, pending with { Result = result }, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -282,6 +295,18 @@ public sealed partial class HostAgent(
         {
             // Unanswered, the controller's wait for it times out and its next pass decides again from what it observes.
             LogConsulUnavailable($"answering a command for host {host.Name}", e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Writes the answer into the command's key, with check-and-set on the index read: a command its writer gave up on
+    /// (deleted) is not brought back.
+    /// </summary>
+    private async Task AnswerAsync(ManagedHost host, string key, ulong index, HostCommandEntry answered, CancellationToken stoppingToken)
+    {
+        if (index == 0 || !await store.TryPutAsync(key, ClusterJson.Write(answered), index, stoppingToken))
+        {
+            LogCommandAbandoned(host.Name, answered.Command);
         }
     }
 }

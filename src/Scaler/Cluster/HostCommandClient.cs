@@ -5,14 +5,15 @@ using Microsoft.Extensions.Options;
 namespace Bollard.Scaler.Cluster;
 
 /// <summary>
-/// The controller's side of a command: writes it under the host's command prefix (held by this agent's session, so
-/// the commands of a controller that dies vanish with it and are never run late), waits with blocking queries until
-/// the host's agent wrote its result into the same key, then deletes the key.
+/// The controller's side of a command: writes it under the host's command prefix, held by the controller lock's
+/// session (the host's agent runs only commands held by the session that holds the lock, so those of a controller
+/// that lost it are never run late), waits with blocking queries until the host's agent wrote its result into the
+/// same key, then deletes the key.
 /// </summary>
 public sealed class HostCommandClient(
     ConsulKeyValueStore store,
     ConsulKeyValueWatch watch,
-    AgentSession session,
+    ConsulLeaderLock leaderLock,
     IOptions<ScalerOptions> scaler,
     TimeProvider time)
 {
@@ -27,7 +28,8 @@ public sealed class HostCommandClient(
     {
         ArgumentNullException.ThrowIfNull(command);
         var key = ClusterKeys.Command(scaler.Value.Cluster, host, command.Id);
-        var id = await session.CurrentAsync(cancellationToken);
+        var id = leaderLock.Session
+            ?? throw new CatalogUnavailableException($"the command '{command}' for host {host} was not written: this agent does not hold the controller lock");
         if (!await store.TryAcquireAsync(key, id, ClusterJson.Write(new HostCommandEntry(command, null)), cancellationToken))
         {
             throw new CatalogUnavailableException($"could not write the command '{command}' for host {host} to Consul (session {id} lost?)");
@@ -60,7 +62,7 @@ public sealed class HostCommandClient(
             var entry = listing.Entries.FirstOrDefault(e => e.Key == key);
             if (entry is null)
             {
-                throw new CatalogUnavailableException($"the command '{command}' for host {host} vanished from Consul before it was answered (this agent's session ended)");
+                throw new CatalogUnavailableException($"the command '{command}' for host {host} vanished from Consul before it was answered (the controller lock's session ended)");
             }
 
             var read = ClusterJson.Read<HostCommandEntry>(entry.Value);
@@ -88,7 +90,7 @@ public sealed class HostCommandClient(
         }
         catch (CatalogUnavailableException)
         {
-            // It goes with this agent's session at the latest; a host agent never runs an answered command again.
+            // It goes with the controller lock's session at the latest; a host agent never runs an answered command again.
         }
     }
 }
