@@ -28,9 +28,13 @@ internal sealed class AgentProcess : IAsyncDisposable
     /// <param name="specs">Spec files by file name (e.g. "web.yaml" -> its YAML).</param>
     /// <param name="consul">Consul's address, or null for the embedded catalog.</param>
     /// <param name="extraConfig">More agent.yaml lines (e.g. "controller: cluster").</param>
-    public AgentProcess(IReadOnlyDictionary<string, string> specs, Uri? consul = null, string extraConfig = "")
+    /// <param name="cluster">The cluster to join (several agents of one cluster); null for a fresh one.</param>
+    /// <param name="consulBlock">The whole consul block, in flow style (e.g. "{address: https://..., caFile: ca.pem}"), instead of one made of <paramref name="consul"/>.</param>
+    /// <param name="dockerEndpoint">The engine this agent's host runs on; the default engine when null.</param>
+    public AgentProcess(IReadOnlyDictionary<string, string> specs, Uri? consul = null, string extraConfig = "", string? cluster = null, string? consulBlock = null, Uri? dockerEndpoint = null)
     {
-        Cluster = TestEnvironment.UniqueName("proc");
+        Cluster = cluster ?? TestEnvironment.UniqueName("proc");
+        DockerEndpoint = dockerEndpoint ?? TestEnvironment.DockerEndpoint;
         Directory = System.IO.Directory.CreateTempSubdirectory("bollard-agent-").FullName;
         Listen = new IPEndPoint(IPAddress.Loopback, FreePort());
         AdminEndPoint = new IPEndPoint(IPAddress.Loopback, FreePort());
@@ -49,14 +53,20 @@ internal sealed class AgentProcess : IAsyncDisposable
             admin: {AdminEndPoint}
             stateDir: state
             services: services
-            docker: {"{"}endpoint: "{TestEnvironment.DockerEndpoint}"{"}"}
-            {(consul is null ? "" : $"consul: {{address: \"{consul}\"}}")}
+            docker: {"{"}endpoint: "{DockerEndpoint}"{"}"}
+            {(consulBlock is not null ? $"consul: {consulBlock}" : consul is null ? "" : $"consul: {{address: \"{consul}\"}}")}
             {extraConfig.ReplaceLineEndings("\n").Trim()}
             """);
-        Docker = new DockerClientConfiguration(TestEnvironment.DockerEndpoint).CreateClient();
+        Docker = new DockerClientConfiguration(DockerEndpoint).CreateClient();
     }
 
     public string Cluster { get; }
+
+    /// <summary>The engine of this agent's host.</summary>
+    public Uri DockerEndpoint { get; }
+
+    /// <summary>Environment variables of the process (e.g. CONSUL_HTTP_ADDR), set before <see cref="StartAsync"/>.</summary>
+    public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
 
     public string Directory { get; }
 
@@ -96,6 +106,10 @@ internal sealed class AgentProcess : IAsyncDisposable
         };
         // One agent of many on a shared test machine: workstation GC keeps its memory small.
         start.Environment["DOTNET_gcServer"] = "0";
+        foreach (var (name, value) in Environment)
+        {
+            start.Environment[name] = value;
+        }
         _process = Process.Start(start) ?? throw new InvalidOperationException("bollard did not start");
         _process.OutputDataReceived += (_, e) => Keep(e.Data);
         _process.ErrorDataReceived += (_, e) => Keep(e.Data);

@@ -6,7 +6,8 @@ namespace Bollard.IntegrationTests.Discovery;
 
 /// <summary>
 /// A Consul dev agent of one test alone, on free loopback ports; never the shared one on 8500, so that a test may kill
-/// it or freeze it (SIGSTOP, the harder case for timeouts: connections stay open and nothing answers).
+/// it or freeze it (SIGSTOP, the harder case for timeouts: connections stay open and nothing answers), or start it
+/// with ACLs or HTTPS of its own.
 /// </summary>
 internal sealed class ConsulTestAgent : IDisposable
 {
@@ -14,31 +15,46 @@ internal sealed class ConsulTestAgent : IDisposable
     private readonly Process _process;
     private readonly string _dataDir;
 
-    private ConsulTestAgent(Process process, Uri address, string dataDir)
+    private ConsulTestAgent(Process process, Uri address, Uri? httpsAddress, string node, string dataDir)
     {
         _process = process;
         Address = address;
+        HttpsAddress = httpsAddress;
+        Node = node;
         _dataDir = dataDir;
     }
 
+    /// <summary>The plain HTTP API.</summary>
     public Uri Address { get; }
 
-    public static async Task<ConsulTestAgent> StartAsync()
+    /// <summary>The HTTPS API, when started with <c>https</c>.</summary>
+    public Uri? HttpsAddress { get; }
+
+    /// <summary>The agent's node name (what ACL rules on a node or its sessions name).</summary>
+    public string Node { get; }
+
+    /// <param name="config">More agent configuration in HCL (ACLs, TLS files), given with -config-file.</param>
+    /// <param name="https">Also serve the HTTP API over HTTPS on a port of its own (the config must name the TLS files).</param>
+    public static async Task<ConsulTestAgent> StartAsync(string? config = null, bool https = false)
     {
         var (http, serf, server) = (FreePort(), FreePort(), FreePort());
+        var httpsPort = https ? FreePort() : -1;
         var dataDir = Directory.CreateTempSubdirectory("bollard-consul-").FullName;
         var log = Path.Combine(dataDir, "consul.log");
+        var configFile = Path.Combine(dataDir, "test.hcl");
+        await File.WriteAllTextAsync(configFile, $"{config}\nports {{ https = {httpsPort} }}\n");
+        var node = $"test-{http}";
         var start = new ProcessStartInfo("/bin/sh")
         {
             ArgumentList =
             {
                 "-c",
-                $"exec {Binary} agent -dev -node test-{http} -client 127.0.0.1 -bind 127.0.0.1 -http-port {http} -serf-lan-port {serf} -serf-wan-port -1 -server-port {server} -dns-port -1 -grpc-port -1 >{log} 2>&1",
+                $"exec {Binary} agent -dev -node {node} -client 127.0.0.1 -bind 127.0.0.1 -http-port {http} -serf-lan-port {serf} -serf-wan-port -1 -server-port {server} -dns-port -1 -grpc-port -1 -config-file {configFile} >{log} 2>&1",
             },
             UseShellExecute = false,
         };
         var process = Process.Start(start) ?? throw new InvalidOperationException("consul did not start");
-        var agent = new ConsulTestAgent(process, new Uri($"http://127.0.0.1:{http}"), dataDir);
+        var agent = new ConsulTestAgent(process, new Uri($"http://127.0.0.1:{http}"), https ? new Uri($"https://127.0.0.1:{httpsPort}") : null, node, dataDir);
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         await Eventually.TrueAsync(
             async () => (await client.GetStringAsync(new Uri(agent.Address, "/v1/status/leader"))).Contains(':', StringComparison.Ordinal),
