@@ -56,6 +56,7 @@ public static class AgentConfigLoader
         var consulBlock = yaml.Mapping("consul");
         var consul = ConsulConfigReader.Read(consulBlock, baseDir, file, environment, errors);
         var admin = yaml.HasMapping("admin") ? yaml.Mapping("admin") : null;
+        var secrets = yaml.Mapping("secrets");
         var config = new AgentConfig
         {
             Source = file,
@@ -74,6 +75,7 @@ public static class AgentConfigLoader
             PullTimeout = docker?.Duration("pullTimeout", TimeSpan.FromSeconds(1), TimeSpan.FromHours(6)) ?? defaults.PullTimeout,
             PublishAddress = Address(docker, "publishAddress") ?? defaults.PublishAddress,
             AdvertiseAddress = Address(docker, "advertiseAddress"),
+            SecretsKeyFile = secrets?.Text("keyFile") is { } keyFile ? Path.GetFullPath(keyFile, baseDir) : null,
             ConsulAddress = consul?.Address,
             ConsulTokenFile = consul?.TokenFile,
             ConsulTokenFromEnvironment = consul?.TokenFromEnvironment ?? false,
@@ -86,6 +88,7 @@ public static class AgentConfigLoader
         docker?.RejectUnknownFields();
         consulBlock?.RejectUnknownFields();
         admin?.RejectUnknownFields();
+        secrets?.RejectUnknownFields();
         yaml.RejectUnknownFields();
         return config;
     }

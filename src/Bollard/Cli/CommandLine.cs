@@ -1,5 +1,6 @@
 using Bollard.Agent;
 using Bollard.Scaler.Admin;
+using Bollard.Scaler.Secrets;
 using Bollard.Scaler.Specs;
 using Bollard.Scaler.State;
 using Microsoft.Extensions.Options;
@@ -126,6 +127,11 @@ internal static class CommandLine
         {
             await context.Error.WriteLineAsync($"bollard: cannot start: {e.Message}; check 'admin.tokenFile' and 'stateDir' in {configFile}");
             return AgentExitCodes.CannotStartNow;
+        }
+        catch (SecretKeyException e)
+        {
+            await context.Error.WriteLineAsync($"bollard: cannot start: {e.Message}; check 'secrets.keyFile' and 'stateDir' in {configFile}");
+            return AgentExitCodes.InvalidConfig;
         }
         catch (IOException e) when (e.InnerException is System.Net.Sockets.SocketException || e.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
         {

@@ -20,9 +20,11 @@ internal static class SpecVerbs
         {
             try
             {
+                // No version: the agent computes it, from the image as its engine pins it and the environment as its
+                // secrets key digests it; neither is known here.
                 foreach (var spec in SpecLoader.LoadPath(path))
                 {
-                    context.Out.WriteLine($"{spec.Source}: service '{spec.Name}' is valid (version {spec.Version}, replicas {SpecFacts.ReplicasText(spec)})");
+                    context.Out.WriteLine($"{spec.Source}: service '{spec.Name}' is valid (replicas {SpecFacts.ReplicasText(spec)})");
                 }
             }
             catch (SpecValidationException e)

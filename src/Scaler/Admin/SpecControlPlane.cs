@@ -1,4 +1,5 @@
 using Bollard.Scaler.Runtime;
+using Bollard.Scaler.Secrets;
 using Bollard.Scaler.Specs;
 using Bollard.Scaler.State;
 using Microsoft.Extensions.Logging;
@@ -19,6 +20,8 @@ internal sealed partial class SpecControlPlane(
     IContainerRuntime runtime,
     Deployments.DeploymentCoordinator deployments,
     Deployments.ImagePinner pinner,
+    ImagePresence images,
+    SecretKey key,
     IOptions<ScalerOptions> options,
     IEnumerable<IAppliedSpecsListener> listeners,
     TimeProvider time,
@@ -34,8 +37,12 @@ internal sealed partial class SpecControlPlane(
         return Task.FromResult(new ValidationResult([.. loaded.Select(s => new ValidatedService(s.Name, s.Source, s.Version, SpecFacts.ReplicasText(s)))]));
     }
 
-    public async Task<PlanResult> PlanAsync(IReadOnlyList<SpecFile> files, CancellationToken cancellationToken) =>
-        ApplyPlanner.Plan(specs.Current, await PinAsync(Load(files), fresh: null, cancellationToken), await RunningAsync(cancellationToken));
+    public async Task<PlanResult> PlanAsync(IReadOnlyList<SpecFile> files, CancellationToken cancellationToken)
+    {
+        var next = await PinAsync(Load(files), fresh: null, cancellationToken);
+        await images.CheckAsync(next, specs.Current, cancellationToken);
+        return ApplyPlanner.Plan(specs.Current, next, await RunningAsync(cancellationToken));
+    }
 
     public Task<ApplyResult> ApplyAsync(IReadOnlyList<SpecFile> files, string actor, CancellationToken cancellationToken) =>
         ApplyAsync(files, actor, fresh: null, cancellationToken);
@@ -51,6 +58,7 @@ internal sealed partial class SpecControlPlane(
         try
         {
             var next = await PinAsync(loaded, fresh, cancellationToken);
+            await images.CheckAsync(next, specs.Current, cancellationToken);
             var plan = ApplyPlanner.Plan(specs.Current, next, await RunningAsync(cancellationToken));
             var summary = Summarize(plan);
             try
@@ -86,8 +94,12 @@ internal sealed partial class SpecControlPlane(
     public async Task<ServiceStatus?> GetServiceAsync(string service, CancellationToken cancellationToken) =>
         specs.Current.FirstOrDefault(s => s.Name == service) is { } spec ? await status.ReadAsync(spec, cancellationToken) : null;
 
-    internal static IReadOnlyList<ServiceSpec> Load(IReadOnlyList<SpecFile> files) =>
-        SpecLoader.LoadTexts(files.Select(f => (f.Name, f.Text)));
+    private IReadOnlyList<ServiceSpec> Load(IReadOnlyList<SpecFile> files) => Load(files, key);
+
+    /// <summary>Validates the files; the specs come out with their environment digested under <paramref name="key"/>.</summary>
+    /// <exception cref="SpecValidationException">Any file is malformed or invalid.</exception>
+    internal static IReadOnlyList<ServiceSpec> Load(IReadOnlyList<SpecFile> files, SecretKey key) =>
+        [.. SpecLoader.LoadTexts(files.Select(f => (f.Name, f.Text))).Select(s => EnvDigests.Apply(s, key))];
 
     /// <summary>
     /// Pins each spec's image: a reference the service already runs keeps its pin (re-applying, or scaling, never

@@ -51,7 +51,9 @@ public static class SpecFacts
             changes.Add($"env: {env}");
         }
 
-        Compare("resources", from.Resources, to.Resources, r => $"cpus {r.Cpus?.ToString(CultureInfo.InvariantCulture) ?? "unlimited"}, memory {r.MemoryBytes?.ToString(CultureInfo.InvariantCulture) ?? "unlimited"}");
+        Compare("envFrom", from.Env.Files, to.Env.Files, f => f.Count == 0 ? "none" : string.Join(", ", f));
+        Compare("resources", from.Resources, to.Resources, r => $"cpus {r.Cpus?.ToString(CultureInfo.InvariantCulture) ?? "unlimited"}, memory {r.MemoryBytes?.ToString(CultureInfo.InvariantCulture) ?? "unlimited"}, pids {r.Pids.ToString(CultureInfo.InvariantCulture)}");
+        Compare("security", from.Security, to.Security, SecurityText);
         Compare("replicas", ReplicasText(from), ReplicasText(to));
         Compare("route", from.Route, to.Route, RouteText);
         Compare("health", from.Health, to.Health, h => $"{h.Path} every {h.Interval.TotalSeconds:0.###}s");
@@ -74,12 +76,17 @@ public static class SpecFacts
         return text;
     }
 
-    // Values may be secrets: only the names of the variables that changed are shown.
+    private static string SecurityText(SecuritySpec security) =>
+        $"user {security.User ?? "(the image's)"}, readOnlyRootFilesystem {(security.ReadOnlyRootFilesystem ? "true" : "false")}, " +
+        $"capabilities [{string.Join(", ", security.AddCapabilities)}], tmpfs [{string.Join(", ", security.Tmpfs.Select(t => t.Path))}]";
+
+    // Values are secrets: only the names of the variables that changed are shown, never a value.
     private static string EnvChanges(ServiceSpec from, ServiceSpec to)
     {
-        var names = from.Env.Keys.Union(to.Env.Keys).Order(StringComparer.Ordinal);
+        var (a, b) = (from.Env.Values, to.Env.Values);
+        var names = a.Keys.Union(b.Keys).Order(StringComparer.Ordinal);
         return string.Join(", ", names
-            .Where(k => from.Env.GetValueOrDefault(k) != to.Env.GetValueOrDefault(k))
-            .Select(k => !from.Env.ContainsKey(k) ? $"{k} added" : !to.Env.ContainsKey(k) ? $"{k} removed" : $"{k} changed"));
+            .Where(k => a.GetValueOrDefault(k) != b.GetValueOrDefault(k))
+            .Select(k => !a.ContainsKey(k) ? $"{k} added" : !b.ContainsKey(k) ? $"{k} removed" : $"{k} changed"));
     }
 }
