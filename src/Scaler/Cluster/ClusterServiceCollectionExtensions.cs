@@ -39,7 +39,7 @@ public static class ClusterServiceCollectionExtensions
             sp.GetService<ILogger<ConsulKeyValueWatch>>()));
         services.TryAddSingleton<ClusterHostsWatch>();
         services.TryAddSingleton<HostCommandClient>();
-        services.TryAddSingleton<SpecSetImagesReader>();
+        services.TryAddSingleton<SpecSetReader>();
         services.TryAddSingleton<CommandGate>();
         services.TryAddSingleton<LeaderGate>();
         services.RemoveAll<IReconcileGate>();

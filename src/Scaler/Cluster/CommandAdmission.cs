@@ -8,8 +8,8 @@ namespace Bollard.Scaler.Cluster;
 /// <summary>
 /// Whether a host's agent runs a command found under its command prefix: pure rules, each returning why it refuses
 /// (null: it does not). Anyone who may write Consul KV can write a key there, so a command runs only when it is held by
-/// the session that holds the controller lock now, touches only this cluster's containers on this host, and creates
-/// or pulls only images the spec set names. The reasons go into logs and back into the command's key: they name
+/// the session that holds the controller lock now, touches only this cluster's containers on this host, creates only
+/// replicas of a version of the spec set (its image, confined as its replicas are) and pulls only images it names. The reasons go into logs and back into the command's key: they name
 /// sessions, containers and images, never an environment value.
 /// </summary>
 internal static class CommandAdmission
@@ -37,8 +37,8 @@ internal static class CommandAdmission
     public static bool NeedsContainers(HostCommand command) =>
         command.Kind is HostCommandKind.Stop or HostCommandKind.Remove or HostCommandKind.Register or HostCommandKind.Deregister;
 
-    /// <summary>True when the command brings an image to this host (and needs the spec set's images).</summary>
-    public static bool NeedsImages(HostCommand command) => command.Kind is HostCommandKind.Create or HostCommandKind.Pull;
+    /// <summary>True when the command brings an image to this host (and needs the spec set's versions).</summary>
+    public static bool NeedsSpecSet(HostCommand command) => command.Kind is HostCommandKind.Create or HostCommandKind.Pull;
 
     /// <summary>
     /// Whether the command stays within this cluster on this host: a create labelled as this cluster's replica and
@@ -67,20 +67,47 @@ internal static class CommandAdmission
         };
     }
 
-    /// <summary>Whether a create or a pull brings an image the spec set names (for the create, the image of its service).</summary>
-    public static string? ImageRefusal(HostCommand command, SpecSetImages images)
+    /// <summary>
+    /// True when the command is a stop or remove of a container that is neither this cluster's on the host nor on its
+    /// engine at all: it is done already (the controller decides from a report a moment old) and is answered as done,
+    /// running nothing. A container the engine still holds for someone else is refused by <see cref="TargetRefusal"/>.
+    /// </summary>
+    /// <param name="command">The command.</param>
+    /// <param name="containers">This cluster's containers on the host.</param>
+    /// <param name="onEngine">Whether the engine holds the command's container at all.</param>
+    public static bool AlreadyDone(HostCommand command, IReadOnlyList<ObservedContainer> containers, bool onEngine)
     {
         ArgumentNullException.ThrowIfNull(command);
-        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(containers);
+        return command.Kind is HostCommandKind.Stop or HostCommandKind.Remove
+            && command.ContainerId is { } id
+            && containers.All(c => c.Id != id)
+            && !onEngine;
+    }
+
+    /// <summary>
+    /// Whether a create makes a replica of a version of the spec set (its service's image, confined as that version's
+    /// replicas are: no capability, env file, user or limit of its own), and a pull brings an image a version names.
+    /// </summary>
+    public static string? SpecSetRefusal(HostCommand command, SpecSetVersions versions)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(versions);
         switch (command.Kind)
         {
             case HostCommandKind.Create when command.Create is { } create:
-                var service = create.Labels.GetValueOrDefault(ContainerLabels.Service);
-                return service is not null && images.Allows(service, create.Image)
+                var service = create.Labels.GetValueOrDefault(ContainerLabels.Service) ?? "(no service label)";
+                var candidates = versions.WithImage(service, create.Image).ToList();
+                if (candidates.Count == 0)
+                {
+                    return $"image {create.Image} is not named by the applied spec, the pin or a rollout of service {service}";
+                }
+
+                return candidates.Any(spec => SpecSetVersions.Confines(create, spec))
                     ? null
-                    : $"image {create.Image} is not named by the applied spec, the pin or a rollout of service {service ?? "(no service label)"}";
+                    : $"the container's port, env files, limits, user, root filesystem, capabilities or tmpfs mounts are not those of a version of service {service} running {create.Image}";
             case HostCommandKind.Pull when command.Image is { } image:
-                return images.AllowsAnywhere(image) ? null : $"image {image} is not named by any applied spec, pin or rollout";
+                return versions.NamesImage(image) ? null : $"image {image} is not named by any applied spec, pin or rollout";
             default:
                 return null;
         }

@@ -9,13 +9,13 @@ namespace Bollard.Scaler.Cluster;
 
 /// <summary>
 /// The host's side of the command channel: reads what <see cref="CommandAdmission"/> decides on (who holds the
-/// controller lock now, this cluster's containers on the host, the spec set's images), only as much as the command
+/// controller lock now, this cluster's containers on the host, the spec set's versions), only as much as the command
 /// needs and the session first, so a command that is not the controller's costs no Docker call. A source that cannot be
 /// read is asked again until the controller would have given up on the command.
 /// </summary>
 public sealed class CommandGate(
     ConsulKeyValueStore store,
-    SpecSetImagesReader images,
+    SpecSetReader specSet,
     IOptions<ScalerOptions> scaler,
     IOptions<ClusterOptions> options,
     TimeProvider time)
@@ -23,7 +23,10 @@ public sealed class CommandGate(
     /// <summary>How long to wait between two tries of a source that could not be read.</summary>
     internal static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
 
-    /// <summary>Null when the command may run; otherwise the result to answer it with (refused, or not checkable now).</summary>
+    /// <summary>
+    /// Null when the command may run; otherwise the answer to give it without running it: refused (with the reason),
+    /// done already (a stop or remove of a container that is gone), or not checkable now.
+    /// </summary>
     /// <param name="host">The host the command is for.</param>
     /// <param name="session">The session holding the command's key.</param>
     /// <param name="command">The command.</param>
@@ -37,9 +40,7 @@ public sealed class CommandGate(
         {
             try
             {
-                return await DecideAsync(host, session, command, cancellationToken) is { } refusal
-                    ? HostCommandResult.Failed(HostCommandFailure.Refused, $"refused by host {host.Name}'s agent: {refusal}")
-                    : null;
+                return await DecideAsync(host, session, command, cancellationToken);
             }
             catch (Exception e) when (e is CatalogUnavailableException or StateStoreUnavailableException or RuntimeUnavailableException)
             {
@@ -53,7 +54,7 @@ public sealed class CommandGate(
         }
     }
 
-    private async Task<string?> DecideAsync(ManagedHost host, string? session, HostCommand command, CancellationToken cancellationToken)
+    private async Task<HostCommandResult?> DecideAsync(ManagedHost host, string? session, HostCommand command, CancellationToken cancellationToken)
     {
         var cluster = scaler.Value.Cluster;
 
@@ -61,17 +62,27 @@ public sealed class CommandGate(
         var leader = await store.GetAsync(ClusterKeys.Leader(cluster), cancellationToken);
         if (CommandAdmission.SessionRefusal(session, leader?.Session) is { } notController)
         {
-            return notController;
+            return Refused(host, notController);
         }
 
         var containers = CommandAdmission.NeedsContainers(command) ? await host.Runtime.ListManagedAsync(cluster, cancellationToken) : [];
-        if (CommandAdmission.TargetRefusal(command, cluster, host, containers) is { } outside)
+        if (command.ContainerId is { } id && containers.All(c => c.Id != id)
+            && host.Runtime is IContainerPresence presence
+            && CommandAdmission.AlreadyDone(command, containers, await presence.ContainerExistsAsync(id, cancellationToken)))
         {
-            return outside;
+            return HostCommandResult.Done();
         }
 
-        return CommandAdmission.NeedsImages(command)
-            ? CommandAdmission.ImageRefusal(command, await images.ReadAsync(cancellationToken))
+        if (CommandAdmission.TargetRefusal(command, cluster, host, containers) is { } outside)
+        {
+            return Refused(host, outside);
+        }
+
+        return CommandAdmission.NeedsSpecSet(command) && CommandAdmission.SpecSetRefusal(command, await specSet.ReadAsync(cancellationToken)) is { } notInSpecSet
+            ? Refused(host, notInSpecSet)
             : null;
     }
+
+    private static HostCommandResult Refused(ManagedHost host, string reason) =>
+        HostCommandResult.Failed(HostCommandFailure.Refused, $"refused by host {host.Name}'s agent: {reason}");
 }

@@ -263,10 +263,18 @@ public sealed partial class HostAgent(
     {
         try
         {
-            if (await gate.CheckAsync(host, entry.Session, pending.Command, stoppingToken) is { } refused)
+            if (await gate.CheckAsync(host, entry.Session, pending.Command, stoppingToken) is { } answer)
             {
-                LogCommandRefused(host.Name, pending.Command, entry.Key, refused.Error!);
-                await AnswerAsync(host, entry.Key, entry.ModifyIndex, pending with { Result = refused }, stoppingToken);
+                if (answer.Succeeded)
+                {
+                    LogCommandRan(host.Name, pending.Command, "nothing to do: the container is gone");
+                }
+                else
+                {
+                    LogCommandRefused(host.Name, pending.Command, entry.Key, answer.Error!);
+                }
+
+                await AnswerAsync(host, entry.Key, entry.ModifyIndex, pending with { Result = answer }, stoppingToken);
                 return;
             }
 

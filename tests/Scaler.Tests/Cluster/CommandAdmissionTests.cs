@@ -45,6 +45,15 @@ public sealed class CommandAdmissionTests
         Assert.Equal(admitted, CommandAdmission.TargetRefusal(new HostCommand("c1", kind) { ContainerId = id }, Cluster, Host, [Replica]) is null);
 
     [Theory]
+    [InlineData(HostCommandKind.Stop, "ffffffffffffffff", false, true)]
+    [InlineData(HostCommandKind.Remove, "ffffffffffffffff", false, true)]
+    [InlineData(HostCommandKind.Stop, "ffffffffffffffff", true, false)]
+    [InlineData(HostCommandKind.Remove, "0123456789abcdef", false, false)]
+    [InlineData(HostCommandKind.Deregister, "ffffffffffffffff", false, false)]
+    public void A_stop_or_remove_of_a_container_gone_from_the_engine_is_done_already(HostCommandKind kind, string id, bool onEngine, bool done) =>
+        Assert.Equal(done, CommandAdmission.AlreadyDone(new HostCommand("c1", kind) { ContainerId = id, InstanceId = id }, [Replica], onEngine));
+
+    [Theory]
     [InlineData("web-0123456789ab", true)]
     [InlineData("web-ffffffffffff", false)]
     [InlineData("payments-api-1", false)]
@@ -108,7 +117,46 @@ public sealed class CommandAdmissionTests
             Create = new ContainerCreateRequest("bollard-x", image, 8080, "10.0.0.2") { Labels = ImmutableDictionary<string, string>.Empty.Add(ContainerLabels.Service, service) },
         };
 
-        Assert.Equal(admitted, CommandAdmission.ImageRefusal(create, Images()) is null);
+        Assert.Equal(admitted, CommandAdmission.SpecSetRefusal(create, Images()) is null);
+    }
+
+    [Fact]
+    public void A_create_confines_its_container_as_the_versions_replicas_are()
+    {
+        var hardened = Spec("web", "app:v1", "sha256:1111") with
+        {
+            Port = 8443,
+            Env = ServiceEnvironment.Of([], ["/etc/web/env"]),
+            Resources = new ResourcesSpec(0.5, 256 << 20) { Pids = 64 },
+            Security = new SecuritySpec { User = "1000", ReadOnlyRootFilesystem = true, AddCapabilities = ["NET_BIND_SERVICE"], Tmpfs = [new TmpfsMount("/tmp", 1 << 20)] },
+        };
+        var versions = SpecSetVersions.From([hardened], null, []);
+        var genuine = new ContainerCreateRequest("bollard-x", "sha256:1111", 8443, "10.0.0.2")
+        {
+            Labels = ImmutableDictionary<string, string>.Empty.Add(ContainerLabels.Service, "web"),
+            EnvFiles = ["/etc/web/env"],
+            CpuLimit = 0.5,
+            MemoryLimitBytes = 256 << 20,
+            PidsLimit = 64,
+            User = "1000",
+            ReadOnlyRootFilesystem = true,
+            AddCapabilities = ["NET_BIND_SERVICE"],
+            Tmpfs = ImmutableDictionary<string, long>.Empty.Add("/tmp", 1 << 20),
+        };
+        string? Refusal(ContainerCreateRequest create) => CommandAdmission.SpecSetRefusal(new HostCommand("c1", HostCommandKind.Create) { Create = create }, versions);
+
+        Assert.Null(Refusal(genuine));
+        Assert.NotNull(Refusal(genuine with { AddCapabilities = ["NET_BIND_SERVICE", "SYS_ADMIN"] }));
+        Assert.NotNull(Refusal(genuine with { EnvFiles = ["/etc/web/env", "/etc/shadow"] }));
+        Assert.NotNull(Refusal(genuine with { User = "root" }));
+        Assert.NotNull(Refusal(genuine with { User = null }));
+        Assert.NotNull(Refusal(genuine with { ReadOnlyRootFilesystem = false }));
+        Assert.NotNull(Refusal(genuine with { Tmpfs = ImmutableDictionary<string, long>.Empty.Add("/tmp", 1 << 30) }));
+        Assert.NotNull(Refusal(genuine with { Tmpfs = ImmutableDictionary<string, long>.Empty }));
+        Assert.NotNull(Refusal(genuine with { PidsLimit = 100_000 }));
+        Assert.NotNull(Refusal(genuine with { MemoryLimitBytes = null }));
+        Assert.NotNull(Refusal(genuine with { CpuLimit = 4 }));
+        Assert.NotNull(Refusal(genuine with { ContainerPort = 22 }));
     }
 
     [Theory]
@@ -116,11 +164,11 @@ public sealed class CommandAdmissionTests
     [InlineData("reg.example/app@sha256:3333", true)]
     [InlineData("reg.example/app@sha256:9999", false)]
     public void A_pull_brings_only_an_image_some_service_names(string image, bool admitted) =>
-        Assert.Equal(admitted, CommandAdmission.ImageRefusal(new HostCommand("c1", HostCommandKind.Pull) { Image = image }, Images()) is null);
+        Assert.Equal(admitted, CommandAdmission.SpecSetRefusal(new HostCommand("c1", HostCommandKind.Pull) { Image = image }, Images()) is null);
 
     [Fact]
     public void Nothing_is_allowed_when_nothing_was_applied_nor_deployed() =>
-        Assert.NotNull(CommandAdmission.ImageRefusal(new HostCommand("c1", HostCommandKind.Pull) { Image = "app:v1" }, SpecSetImages.Empty));
+        Assert.NotNull(CommandAdmission.SpecSetRefusal(new HostCommand("c1", HostCommandKind.Pull) { Image = "app:v1" }, SpecSetVersions.Empty));
 
     [Fact]
     public void Only_commands_that_need_them_read_containers_or_images()
@@ -128,16 +176,16 @@ public sealed class CommandAdmissionTests
         Assert.Equal(
             [HostCommandKind.Stop, HostCommandKind.Remove, HostCommandKind.Register, HostCommandKind.Deregister],
             Enum.GetValues<HostCommandKind>().Where(k => CommandAdmission.NeedsContainers(new HostCommand("c", k))));
-        Assert.Equal([HostCommandKind.Create, HostCommandKind.Pull], Enum.GetValues<HostCommandKind>().Where(k => CommandAdmission.NeedsImages(new HostCommand("c", k))));
+        Assert.Equal([HostCommandKind.Create, HostCommandKind.Pull], Enum.GetValues<HostCommandKind>().Where(k => CommandAdmission.NeedsSpecSet(new HostCommand("c", k))));
     }
 
     /// <summary>web applied as app:v1 (pinned to an image id); its record holds the rollout from app:v0 to a registry image.</summary>
-    private static SpecSetImages Images()
+    private static SpecSetVersions Images()
     {
         var applied = Spec("web", "app:v1", null);
         var record = new Deployment(Spec("web", "app:v0", "sha256:0000"), New: Spec("web", "reg.example/app:v2", "reg.example/app@sha256:2222"));
         var worker = new Deployment(Spec("worker", "reg.example/app:v3", "reg.example/app@sha256:3333"));
-        return SpecSetImages.From([applied], new Dictionary<string, ImagePin> { ["web"] = new("app:v1", "sha256:1111") }, [record, worker]);
+        return SpecSetVersions.From([applied], new Dictionary<string, ImagePin> { ["web"] = new("app:v1", "sha256:1111") }, [record, worker]);
     }
 
     private static ServiceSpec Spec(string name, string image, string? pin) => new() { Name = name, Image = image, PinnedImage = pin, Port = 8080 };
