@@ -23,7 +23,8 @@ public static class ScalerServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScalerOptions>, ScalerOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddLoopHealth();
-        services.TryAddSingleton<DecisionLog>();
+        // Persisted when the state store is added too (AddStateStore: its outbox and store), in memory only otherwise.
+        services.TryAddSingleton(sp => new DecisionLog(DecisionLog.DefaultCapacity, sp.GetService<DecisionOutbox>(), sp.GetService<DecisionStore>()));
         services.AddHttpClient(nameof(HttpReplicaProber));
         services.TryAddSingleton<IReplicaProber>(sp =>
             new HttpReplicaProber(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(HttpReplicaProber))));

@@ -15,12 +15,13 @@ internal sealed class ConsulTestAgent : IDisposable
     private readonly Process _process;
     private readonly string _dataDir;
 
-    private ConsulTestAgent(Process process, Uri address, Uri? httpsAddress, string node, string dataDir)
+    private ConsulTestAgent(Process process, Uri address, Uri? httpsAddress, string node, int serfLanPort, string dataDir)
     {
         _process = process;
         Address = address;
         HttpsAddress = httpsAddress;
         Node = node;
+        SerfLanPort = serfLanPort;
         _dataDir = dataDir;
     }
 
@@ -33,28 +34,47 @@ internal sealed class ConsulTestAgent : IDisposable
     /// <summary>The agent's node name (what ACL rules on a node or its sessions name).</summary>
     public string Node { get; }
 
+    /// <summary>The port other agents join this one on.</summary>
+    public int SerfLanPort { get; }
+
+    /// <summary>A dev server: a datacenter of its own.</summary>
     /// <param name="config">More agent configuration in HCL (ACLs, TLS files), given with -config-file.</param>
     /// <param name="https">Also serve the HTTP API over HTTPS on a port of its own (the config must name the TLS files).</param>
-    public static async Task<ConsulTestAgent> StartAsync(string? config = null, bool https = false)
+    public static Task<ConsulTestAgent> StartAsync(string? config = null, bool https = false) => StartAsync(join: null, config, https);
+
+    /// <summary>
+    /// A client agent joined to <paramref name="server"/>, as each host of a real cluster runs one: it answers the
+    /// catalog, KV and sessions through the server, and holds the registrations of its own host.
+    /// </summary>
+    public static Task<ConsulTestAgent> StartClientAsync(ConsulTestAgent server)
     {
-        var (http, serf, server) = (FreePort(), FreePort(), FreePort());
+        ArgumentNullException.ThrowIfNull(server);
+        return StartAsync(join: server, config: null, https: false);
+    }
+
+    private static async Task<ConsulTestAgent> StartAsync(ConsulTestAgent? join, string? config, bool https)
+    {
+        var (http, serf, wan, server) = (FreePort(), FreePort(), FreePort(), FreePort());
         var httpsPort = https ? FreePort() : -1;
         var dataDir = Directory.CreateTempSubdirectory("bollard-consul-").FullName;
         var log = Path.Combine(dataDir, "consul.log");
         var configFile = Path.Combine(dataDir, "test.hcl");
         await File.WriteAllTextAsync(configFile, $"{config}\nports {{ https = {httpsPort} }}\n");
-        var node = $"test-{http}";
+        var node = join is null ? $"test-{http}" : $"client-{http}";
+        var mode = join is null
+            ? $"-dev -node {node} -serf-wan-port -1"
+            : $"-data-dir {Path.Combine(dataDir, "data")} -node {node} -serf-wan-port {wan} -retry-join 127.0.0.1:{join.SerfLanPort}";
         var start = new ProcessStartInfo("/bin/sh")
         {
             ArgumentList =
             {
                 "-c",
-                $"exec {Binary} agent -dev -node {node} -client 127.0.0.1 -bind 127.0.0.1 -http-port {http} -serf-lan-port {serf} -serf-wan-port -1 -server-port {server} -dns-port -1 -grpc-port -1 -config-file {configFile} >{log} 2>&1",
+                $"exec {Binary} agent {mode} -client 127.0.0.1 -bind 127.0.0.1 -http-port {http} -serf-lan-port {serf} -server-port {server} -dns-port -1 -grpc-port -1 -config-file {configFile} >{log} 2>&1",
             },
             UseShellExecute = false,
         };
         var process = Process.Start(start) ?? throw new InvalidOperationException("consul did not start");
-        var agent = new ConsulTestAgent(process, new Uri($"http://127.0.0.1:{http}"), https ? new Uri($"https://127.0.0.1:{httpsPort}") : null, node, dataDir);
+        var agent = new ConsulTestAgent(process, new Uri($"http://127.0.0.1:{http}"), https ? new Uri($"https://127.0.0.1:{httpsPort}") : null, node, serf, dataDir);
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         await Eventually.TrueAsync(
             async () => (await client.GetStringAsync(new Uri(agent.Address, "/v1/status/leader"))).Contains(':', StringComparison.Ordinal),

@@ -39,13 +39,8 @@ public sealed class ConsulAclTests
 
         var cluster = TestEnvironment.UniqueName("acl");
         var service = TestEnvironment.UniqueName("acl");
-        // Every agent of a cluster holds the same secrets key (the operator copies the first one's file).
-        using var keyDirectory = new TempDirectory();
-        var secretsKey = Path.Combine(keyDirectory.Path, "secrets.key");
-        await File.WriteAllTextAsync(secretsKey, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) + "\n");
-        File.SetUnixFileMode(secretsKey, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        await using var a = new AgentProcess(new Dictionary<string, string>(), extraConfig: $"host: acl-a\ncontroller: cluster\nsecrets: {{keyFile: {secretsKey}}}", cluster: cluster, consulBlock: $"{{address: \"{consul.Address}\", tokenFile: consul.token}}");
-        await using var b = new AgentProcess(new Dictionary<string, string>(), extraConfig: $"host: acl-b\ncontroller: cluster\nsecrets: {{keyFile: {secretsKey}}}", cluster: cluster, consulBlock: "{}", dockerEndpoint: new Uri(TestEnvironment.EngineEndpoint(engines[0])));
+        await using var a = new AgentProcess(new Dictionary<string, string>(), extraConfig: "controller: cluster", cluster: cluster, host: "acl-a", consulBlock: $"{{address: \"{consul.Address}\", tokenFile: consul.token}}");
+        await using var b = new AgentProcess(new Dictionary<string, string>(), extraConfig: "controller: cluster", cluster: cluster, host: "acl-b", docker: TestEnvironment.EngineEndpoint(engines[0]), consulBlock: "{}");
         await File.WriteAllTextAsync(Path.Combine(a.Directory, "consul.token"), tokenA);
         File.SetUnixFileMode(Path.Combine(a.Directory, "consul.token"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
         b.Environment[ConsulEnvironment.Address] = consul.Address.Authority;
@@ -130,11 +125,4 @@ public sealed class ConsulAclTests
         drainTimeout: 1s
         stopGracePeriod: 2s
         """;
-
-    private sealed class TempDirectory : IDisposable
-    {
-        public string Path { get; } = Directory.CreateTempSubdirectory("bollard-acl-").FullName;
-
-        public void Dispose() => Directory.Delete(Path, recursive: true);
-    }
 }
