@@ -68,6 +68,36 @@ internal static class CommandAdmission
     }
 
     /// <summary>
+    /// The container a stop, remove or deregistration is about: its id, or the short id a replica's instance id ends
+    /// with (<c>web-0123456789ab</c>); null for any other command or instance id.
+    /// </summary>
+    public static string? ContainerOf(HostCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        return command.Kind switch
+        {
+            HostCommandKind.Stop or HostCommandKind.Remove => command.ContainerId,
+            HostCommandKind.Deregister when command.InstanceId is { } instance && ReplicaOf(instance) is { } replica => replica.ShortId,
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// True when the command deregisters a replica of a service of the spec set whose container the engine no longer
+    /// holds: its registration can outlive it in the host's catalog (until its check has been critical long enough),
+    /// and the controller removes what it still finds there. An instance id of anything else is refused.
+    /// </summary>
+    public static bool LingeringRegistration(HostCommand command, SpecSetVersions versions)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(versions);
+        return command.Kind == HostCommandKind.Deregister
+            && command.InstanceId is { } instance
+            && ReplicaOf(instance) is { } replica
+            && versions.HasService(replica.Service);
+    }
+
+    /// <summary>
     /// True when the command is a stop or remove of a container that is neither this cluster's on the host nor on its
     /// engine at all: it is done already (the controller decides from a report a moment old) and is answered as done,
     /// running nothing. A container the engine still holds for someone else is refused by <see cref="TargetRefusal"/>.
@@ -111,6 +141,14 @@ internal static class CommandAdmission
             default:
                 return null;
         }
+    }
+
+    /// <summary>The service and container short id of a replica's instance id (<c>service-0123456789ab</c>), or null.</summary>
+    private static (string Service, string ShortId)? ReplicaOf(string instance)
+    {
+        var dash = instance.LastIndexOf('-');
+        var shortId = dash > 0 ? instance[(dash + 1)..] : "";
+        return shortId.Length == 12 && shortId.All(char.IsAsciiHexDigitLower) ? (instance[..dash], shortId) : null;
     }
 
     private static string? CreateRefusal(ContainerCreateRequest create, string cluster, ManagedHost host)

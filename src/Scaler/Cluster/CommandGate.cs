@@ -66,21 +66,39 @@ public sealed class CommandGate(
         }
 
         var containers = CommandAdmission.NeedsContainers(command) ? await host.Runtime.ListManagedAsync(cluster, cancellationToken) : [];
-        if (command.ContainerId is { } id && containers.All(c => c.Id != id)
-            && host.Runtime is IContainerPresence presence
-            && CommandAdmission.AlreadyDone(command, containers, await presence.ContainerExistsAsync(id, cancellationToken)))
-        {
-            return HostCommandResult.Done();
-        }
-
         if (CommandAdmission.TargetRefusal(command, cluster, host, containers) is { } outside)
         {
-            return Refused(host, outside);
+            // Not this cluster's container here: gone from the engine (the controller decides from a report a moment
+            // old), or someone else's. Only the engine can tell.
+            var gone = CommandAdmission.ContainerOf(command) is { } id && host.Runtime is IContainerPresence presence
+                && !await OnEngineAsync(presence, id, cancellationToken);
+            if (gone && CommandAdmission.AlreadyDone(command, containers, onEngine: false))
+            {
+                return HostCommandResult.Done();
+            }
+
+            if (!gone || !CommandAdmission.LingeringRegistration(command, await specSet.ReadAsync(cancellationToken)))
+            {
+                return Refused(host, outside);
+            }
         }
 
         return CommandAdmission.NeedsSpecSet(command) && CommandAdmission.SpecSetRefusal(command, await specSet.ReadAsync(cancellationToken)) is { } notInSpecSet
             ? Refused(host, notInSpecSet)
             : null;
+    }
+
+    /// <summary>Whether the engine holds the container; an answer that is not a plain yes or no (an ambiguous short id) counts as yes.</summary>
+    private static async Task<bool> OnEngineAsync(IContainerPresence presence, string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await presence.ContainerExistsAsync(id, cancellationToken);
+        }
+        catch (ContainerOperationException)
+        {
+            return true;
+        }
     }
 
     private static HostCommandResult Refused(ManagedHost host, string reason) =>

@@ -43,6 +43,9 @@ internal sealed class SpecSetVersions
     public IEnumerable<ServiceSpec> WithImage(string service, string image) =>
         _byService.GetValueOrDefault(service)?.Where(s => s.Image == image || s.PinnedImage == image) ?? [];
 
+    /// <summary>True when the spec set has versions of <paramref name="service"/>.</summary>
+    public bool HasService(string service) => _byService.ContainsKey(service);
+
     /// <summary>True when a version of any service names <paramref name="image"/> (a pull serves whichever needs it).</summary>
     public bool NamesImage(string image) => _byService.Values.Any(specs => specs.Any(s => s.Image == image || s.PinnedImage == image));
 

@@ -42,6 +42,7 @@ public sealed class ForgedCommandTests
         var kv = new ConsulKeyValueStore(http, new ConsulOptions { Address = TestEnvironment.ConsulAddress });
         var sessions = new ConsulSessions(http, new ConsulOptions { Address = TestEnvironment.ConsulAddress });
         string? ownSession = null;
+        var lingering = $"{service}-{new string('e', 12)}";
         (DockerClient Engine, string Id)? foreign = null;
         try
         {
@@ -68,11 +69,18 @@ public sealed class ForgedCommandTests
                 (Key("other-pull"), new HostCommand("f6", HostCommandKind.Pull) { Image = "127.0.0.1:1/miner@sha256:" + new string('0', 64) }, leaderSession, "is not named by any applied spec"),
                 (Key("other-cluster"), Create("someone-else", allowedImage), leaderSession, $"labels of cluster {cluster}"),
                 (Key("fake-register"), Register(service, before[0]), leaderSession, "does not match its replica"),
+                (Key("other-deregister"), new HostCommand("f8", HostCommandKind.Deregister) { InstanceId = "payments-0123456789ab" }, leaderSession, "is not a replica of cluster"),
             };
             // A stop of a container the engine does not hold at all is done already (the controller's view of a host
             // lags by a report): answered as done, nothing run.
             var gone = (Key("gone-stop"), new HostCommand("f9", HostCommandKind.Stop) { ContainerId = new string('e', 64) });
             Assert.True(await kv.TryAcquireAsync(gone.Item1, leaderSession, ClusterJson.Write(new HostCommandEntry(gone.Item2, null)), CancellationToken.None));
+
+            // A registration of a replica of the service whose container the engine no longer holds outlives it in the
+            // host's catalog: the controller's deregistration of it runs.
+            await RegisterInCatalogAsync(http, lingering, service);
+            var deregister = (Key("gone-deregister"), new HostCommand("f10", HostCommandKind.Deregister) { InstanceId = lingering });
+            Assert.True(await kv.TryAcquireAsync(deregister.Item1, leaderSession, ClusterJson.Write(new HostCommandEntry(deregister.Item2, null)), CancellationToken.None));
             foreach (var (key, command, session, _) in forged)
             {
                 var value = ClusterJson.Write(new HostCommandEntry(command, null));
@@ -96,6 +104,11 @@ public sealed class ForgedCommandTests
                 async () => ClusterJson.Read<HostCommandEntry>((await kv.GetAsync(gone.Item1, CancellationToken.None))!.Value)?.Result is { Succeeded: true },
                 "the stop of a container that is gone answered as done",
                 TimeSpan.FromSeconds(30));
+            await Eventually.TrueAsync(
+                async () => ClusterJson.Read<HostCommandEntry>((await kv.GetAsync(deregister.Item1, CancellationToken.None))!.Value)?.Result is { Succeeded: true },
+                "the deregistration of a replica that is gone answered as done",
+                TimeSpan.FromSeconds(30));
+            Assert.DoesNotContain(await CatalogAsync(service), e => e.Id == lingering);
             Assert.Equal(before, await RunningIdsAsync(follower));
             Assert.Empty(await engine.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = NameFilter("bollard-forged") }));
             Assert.True((await engine.Containers.InspectContainerAsync(foreignId)).State.Running);
@@ -125,6 +138,7 @@ public sealed class ForgedCommandTests
             }
 
             await kv.DeleteTreeAsync($"bollard/{cluster}/", CancellationToken.None);
+            (await http.PutAsync(new Uri(TestEnvironment.ConsulAddress, $"/v1/agent/service/deregister/{lingering}"), null)).Dispose();
         }
     }
 
@@ -199,6 +213,14 @@ public sealed class ForgedCommandTests
                 ["status"] = new Dictionary<string, bool> { ["running"] = true },
             },
         })).Select(c => c.ID).Order(StringComparer.Ordinal)];
+
+    /// <summary>Registers an instance of the service in the Consul agent directly, as a replica's registration that outlived its container.</summary>
+    private static async Task RegisterInCatalogAsync(HttpClient http, string id, string service)
+    {
+        using var response = await http.PutAsJsonAsync(new Uri(TestEnvironment.ConsulAddress, "/v1/agent/service/register"), new { ID = id, Name = service, Address = "127.0.0.1", Port = 1 });
+        response.EnsureSuccessStatusCode();
+        Assert.Contains(await CatalogAsync(service), e => e.Id == id);
+    }
 
     /// <summary>The service's instances in the catalog (any health), with the address each is registered at.</summary>
     private static async Task<List<(string Id, string Address)>> CatalogAsync(string service)

@@ -54,6 +54,25 @@ public sealed class CommandAdmissionTests
         Assert.Equal(done, CommandAdmission.AlreadyDone(new HostCommand("c1", kind) { ContainerId = id, InstanceId = id }, [Replica], onEngine));
 
     [Theory]
+    [InlineData(HostCommandKind.Stop, null, "ffff", "ffff")]
+    [InlineData(HostCommandKind.Deregister, "web-0123456789ab", null, "0123456789ab")]
+    [InlineData(HostCommandKind.Deregister, "my-web-0123456789ab", null, "0123456789ab")]
+    [InlineData(HostCommandKind.Deregister, "web-0123456789AB", null, null)]
+    [InlineData(HostCommandKind.Deregister, "web-1", null, null)]
+    [InlineData(HostCommandKind.Deregister, "0123456789ab", null, null)]
+    [InlineData(HostCommandKind.Pull, null, null, null)]
+    public void The_container_a_command_is_about(HostCommandKind kind, string? instance, string? container, string? expected) =>
+        Assert.Equal(expected, CommandAdmission.ContainerOf(new HostCommand("c1", kind) { InstanceId = instance, ContainerId = container }));
+
+    [Theory]
+    [InlineData("web-0123456789ab", true)]
+    [InlineData("worker-0123456789ab", true)]
+    [InlineData("payments-0123456789ab", false)]
+    [InlineData("web-1", false)]
+    public void A_lingering_registration_is_one_of_a_service_of_the_spec_set(string instance, bool lingering) =>
+        Assert.Equal(lingering, CommandAdmission.LingeringRegistration(new HostCommand("c1", HostCommandKind.Deregister) { InstanceId = instance }, Images()));
+
+    [Theory]
     [InlineData("web-0123456789ab", true)]
     [InlineData("web-ffffffffffff", false)]
     [InlineData("payments-api-1", false)]
