@@ -22,9 +22,11 @@ session "HOST_NODE_NAME" {
 }
 
 # Replicas are registered, with their health checks, in the host's own Consul agent, under their service's name; the
-# balancer lists the services and reads their instances. In a Consul shared with other systems, give write on your
-# services' names only and read on the rest:
+# balancer lists the services and reads their instances. The agent's own liveness check (the one its sessions are
+# bound to) is a TTL check of the service "bollard-agent" in the same Consul agent. In a Consul shared with other
+# systems, give write on your services' names and "bollard-agent" only, and read on the rest:
 #   service_prefix "" { policy = "read" }
+#   service "bollard-agent" { policy = "write" }
 #   service "web" { policy = "write" }
 service_prefix "" {
   policy = "write"

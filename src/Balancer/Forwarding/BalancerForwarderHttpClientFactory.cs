@@ -20,7 +20,22 @@ internal sealed class BalancerForwarderHttpClientFactory(
     }
 
     protected override HttpMessageHandler WrapHandler(ForwarderHttpClientContext context, HttpMessageHandler handler) =>
-        Wrap(options.Value.Retries, base.WrapHandler(context, handler));
+        WrapFor(context.NewMetadata, options.Value.Retries, base.WrapHandler(context, handler));
+
+    /// <summary>The client is built per cluster; one whose protocol changed (to or from gRPC) gets a new one.</summary>
+    protected override bool CanReuseOldClient(ForwarderHttpClientContext context) =>
+        base.CanReuseOldClient(context) && IsStreaming(context.OldMetadata) == IsStreaming(context.NewMetadata);
+
+    /// <summary>The handler chain of one cluster's client: gRPC clusters skip the read-ahead (see <see cref="IsStreaming"/>).</summary>
+    internal static HttpMessageHandler WrapFor(IReadOnlyDictionary<string, string>? metadata, RetryOptions retries, HttpMessageHandler handler) =>
+        IsStreaming(metadata) ? handler : Wrap(retries, handler);
+
+    /// <summary>
+    /// gRPC clusters: every call is a stream (even a unary one ends with trailers), so nothing of a response is read
+    /// ahead; their client has no <see cref="ResponseBufferingHandler"/> at all, which costs their requests nothing.
+    /// </summary>
+    internal static bool IsStreaming(IReadOnlyDictionary<string, string>? metadata) =>
+        metadata is not null && metadata.TryGetValue(Routing.BalancerMetadata.Protocol, out var protocol) && protocol == "grpc";
 
     /// <summary>
     /// Puts <see cref="ResponseBufferingHandler"/> outermost, so it reads ahead the response exactly as YARP would

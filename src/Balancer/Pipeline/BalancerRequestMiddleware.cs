@@ -32,6 +32,12 @@ internal sealed class BalancerRequestMiddleware(
     {
         var proxy = context.GetReverseProxyFeature();
         var service = states.For(proxy.Cluster);
+        if (service.HttpsRedirectPort is { } httpsPort && !context.Request.IsHttps)
+        {
+            HttpsRedirect.Answer(context, httpsPort);
+            return Task.CompletedTask;
+        }
+
         var started = _time.GetTimestamp();
         service.InFlight.Inc();
         if (!service.Limiter.TryEnter())

@@ -1,3 +1,5 @@
+using Bollard.Agent.Listeners;
+using Bollard.Agent.Tls;
 using Bollard.Balancer;
 using Bollard.Balancer.Routing;
 using Bollard.Balancer.Weights;
@@ -60,11 +62,18 @@ public static class AgentHost
         // With the runtime's socket completions inline (RuntimeTuning), Kestrel runs its continuations inline as well:
         // the proxy's request path is all asynchronous I/O, so a hop through the thread pool is pure overhead.
         builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = RuntimeTuning.InlineSocketCompletions);
+        // Certificates are loaded now: a file that cannot be used stops the start (the config check read it already).
+        var tls = TlsListeners.Load(config);
+        builder.Services.AddSingleton(tls);
+        if (tls.All.Count > 0)
+        {
+            builder.Services.AddHostedService<CertificateReloader>();
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(config.Listen);
-            kestrel.Listen(config.Admin);
+            KestrelListeners.Bind(kestrel, config, tls);
         });
 
         overrides?.Invoke(builder.Services);
@@ -134,6 +143,7 @@ public static class AgentHost
             balancer.Cluster = config.Cluster;
             balancer.Zone = config.Zone;
             config.Balancer.ApplyTo(balancer);
+            balancer.HttpsRedirectPort = config.EffectiveListeners.FirstOrDefault(l => l.IsHttps)?.Address.Port;
             balancer.SnapshotFile = Path.Combine(config.StateDirectory, "routing-snapshot.json");
         });
         if (config.ConsulAddress is not null)
@@ -206,5 +216,12 @@ public static class AgentHost
             Timeout = s.Route.Timeout,
             MaxConcurrentRequests = s.Route.MaxConcurrentRequests,
             SlowStartWindow = s.Route.SlowStart,
+            Protocol = s.Route.Protocol switch
+            {
+                RouteProtocol.Http2 => ReplicaProtocol.Http2,
+                RouteProtocol.Grpc => ReplicaProtocol.Grpc,
+                _ => ReplicaProtocol.Http1,
+            },
+            HttpsRedirect = s.Route.HttpsRedirect,
         });
 }

@@ -17,8 +17,10 @@ namespace Bollard.Scaler.Cluster;
 /// each local host (every <see cref="ClusterOptions.PublishInterval"/>, and at once on a Docker event), and runs the
 /// commands the controller writes for those hosts: containers on the local engine, registrations in the local
 /// catalog (this host's Consul agent, which then runs the replica's health check). A command runs only when
-/// <see cref="CommandGate"/> admits it (the controller's, within this cluster, an image of the spec set); any other is
-/// refused, logged and answered with the reason.
+/// <see cref="CommandGate"/> admits it: held by the session that holds the controller lock now (the controller writes
+/// it fenced on the lock; this is the host's side of it, which also stops a command of a controller whose session
+/// ended before Consul's deletion of it reached this watch, and one written by anyone else), within this cluster, a
+/// version of the spec set. Any other is refused, logged and answered with the reason.
 /// </summary>
 public sealed partial class HostAgent(
     LocalHosts local,
@@ -85,14 +87,20 @@ public sealed partial class HostAgent(
 
     private async Task DestroySessionAsync()
     {
+        // No longer than the liveness TTL: the session ends with the liveness check by then anyway.
+        using var bound = new CancellationTokenSource(options.Value.AliveTtl, time);
         try
         {
             // Its host reports go at once: the controller sees this agent's hosts as unreachable without waiting for the TTL.
-            await session.DestroyAsync(CancellationToken.None);
+            await session.DestroyAsync(bound.Token);
         }
         catch (CatalogUnavailableException e)
         {
-            LogConsulUnavailable("ending the agent's session (it expires by its TTL)", e.Message);
+            LogConsulUnavailable("ending the agent's session (it ends with its liveness check)", e.Message);
+        }
+        catch (OperationCanceledException) when (bound.IsCancellationRequested)
+        {
+            LogConsulUnavailable("ending the agent's session (it ends with its liveness check)", "no answer in time");
         }
     }
 
@@ -119,7 +127,9 @@ public sealed partial class HostAgent(
             }
             catch (Exception e)
             {
-                // Consul unreachable, or anything else: the last report stays until the session ends; try again.
+                // Consul unreachable, or anything else: the last report stays until the session ends; try again (with a
+                // new session if it ended).
+                await session.CheckAfterFailureAsync(stoppingToken);
                 if (status.Failed(e))
                 {
                     LogConsulUnavailable($"publishing host {host.Name}", e.Message);

@@ -20,7 +20,7 @@ public sealed class AgentAdminConfigTests
     [Fact]
     public void The_mapping_form_takes_listen_and_a_token_file_relative_to_the_config()
     {
-        var config = AgentConfigLoader.Parse("/etc/bollard/agent.yaml", "admin:\n  listen: 0.0.0.0:9901\n  tokenFile: secrets/admin.token\nstateDir: /srv/bollard\n");
+        var config = AgentConfigLoader.Parse("/etc/bollard/agent.yaml", "admin:\n  listen: 0.0.0.0:9901\n  tokenFile: secrets/admin.token\n  allowPlainHttp: true\nstateDir: /srv/bollard\n");
 
         Assert.Equal(new IPEndPoint(IPAddress.Any, 9901), config.Admin);
         Assert.Equal("/etc/bollard/secrets/admin.token", config.AdminTokenFile);

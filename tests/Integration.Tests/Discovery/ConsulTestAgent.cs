@@ -40,7 +40,8 @@ internal sealed class ConsulTestAgent : IDisposable
     /// <summary>A dev server: a datacenter of its own.</summary>
     /// <param name="config">More agent configuration in HCL (ACLs, TLS files), given with -config-file.</param>
     /// <param name="https">Also serve the HTTP API over HTTPS on a port of its own (the config must name the TLS files).</param>
-    public static Task<ConsulTestAgent> StartAsync(string? config = null, bool https = false) => StartAsync(join: null, config, https);
+    /// <param name="token">A token that may read the catalog, when the config turns ACLs on with default deny.</param>
+    public static Task<ConsulTestAgent> StartAsync(string? config = null, bool https = false, string? token = null) => StartAsync(join: null, config, https, token);
 
     /// <summary>
     /// A client agent joined to <paramref name="server"/>, as each host of a real cluster runs one: it answers the
@@ -49,10 +50,10 @@ internal sealed class ConsulTestAgent : IDisposable
     public static Task<ConsulTestAgent> StartClientAsync(ConsulTestAgent server)
     {
         ArgumentNullException.ThrowIfNull(server);
-        return StartAsync(join: server, config: null, https: false);
+        return StartAsync(join: server, config: null, https: false, token: null);
     }
 
-    private static async Task<ConsulTestAgent> StartAsync(ConsulTestAgent? join, string? config, bool https)
+    private static async Task<ConsulTestAgent> StartAsync(ConsulTestAgent? join, string? config, bool https, string? token)
     {
         var (http, serf, wan, server) = (FreePort(), FreePort(), FreePort(), FreePort());
         var httpsPort = https ? FreePort() : -1;
@@ -76,9 +77,20 @@ internal sealed class ConsulTestAgent : IDisposable
         var process = Process.Start(start) ?? throw new InvalidOperationException("consul did not start");
         var agent = new ConsulTestAgent(process, new Uri($"http://127.0.0.1:{http}"), https ? new Uri($"https://127.0.0.1:{httpsPort}") : null, node, serf, dataDir);
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Consul-Token", token);
+        }
+
         await Eventually.TrueAsync(
             async () => (await client.GetStringAsync(new Uri(agent.Address, "/v1/status/leader"))).Contains(':', StringComparison.Ordinal),
             $"the test's Consul agent on {agent.Address} has a leader (log: {log})",
+            TimeSpan.FromSeconds(30));
+
+        // Sessions are made on the agent's node, bound to its serfHealth: the node must be in the catalog first.
+        await Eventually.TrueAsync(
+            async () => (await client.GetStringAsync(new Uri(agent.Address, $"/v1/health/node/{node}"))).Contains("serfHealth", StringComparison.Ordinal),
+            $"the test's Consul agent {node} in the catalog (log: {log})",
             TimeSpan.FromSeconds(30));
         return agent;
     }

@@ -32,7 +32,8 @@ public sealed class ConsulAclTests
               down_policy = "extend-cache"
               tokens { master = "{{master}}"  agent = "{{master}}" }
             }
-            """);
+            """,
+            token: master);
         using var http = new HttpClient { BaseAddress = consul.Address, Timeout = TimeSpan.FromSeconds(10) };
         var policy = await CreatePolicyAsync(http, master, consul.Node);
         var (tokenA, tokenB) = (await CreateTokenAsync(http, master, policy), await CreateTokenAsync(http, master, policy));

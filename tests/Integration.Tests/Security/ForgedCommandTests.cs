@@ -55,7 +55,7 @@ public sealed class ForgedCommandTests
             var leaderSession = (await kv.GetAsync(ClusterKeys.Leader(cluster), CancellationToken.None))!.Session!;
             var foreignId = await StartForeignContainerAsync(engine);
             foreign = (engine, foreignId);
-            ownSession = await sessions.CreateAsync("forger", ConsulSessions.MinTtl, TimeSpan.Zero, ConsulSessionBehavior.Delete, CancellationToken.None);
+            ownSession = await sessions.CreateAsync("forger", ConsulSessions.MinTtl, TimeSpan.Zero, ConsulSessionBehavior.Delete, null, CancellationToken.None);
 
             var allowedImage = $"{TestEnvironment.SampleImage}:v1";
             string Key(string name) => ClusterKeys.Command(cluster, target.Name, $"forged-{name}");
