@@ -21,8 +21,10 @@ namespace Bollard.IntegrationTests.Security;
 /// agent, each on its own engine; the test writes commands for the non-controller's host as anyone who may write
 /// Consul KV can: with a session of its own, with none, and (borrowing the controller's session, which anyone who can
 /// read the leader key can) naming a container of another cluster, an image no spec names, or an address of its own
-/// to register. Each is refused and answered with the reason, nothing runs, and the controller's own commands still
-/// do: a replica killed on that host is replaced there through the same channel.
+/// to register, or a deregistration of another service's replica. Each is refused and answered with the reason, nothing
+/// runs. What the controller sends from a report a moment old is answered as done: a stop of a container gone from the
+/// engine (nothing run), the deregistration of a replica whose container is gone (its lingering registration removed).
+/// The controller's own commands still run: a replica killed on that host is replaced there through the same channel.
 /// </summary>
 [Collection(ZoneEngines.Name)]
 public sealed class ForgedCommandTests
