@@ -1,5 +1,6 @@
 using System.Net;
 using Bollard.Agent.Listeners;
+using Bollard.Discovery.Consul;
 using Bollard.Scaler.Specs;
 using YamlDotNet.RepresentationModel;
 
@@ -98,6 +99,8 @@ public static class AgentConfigLoader
             Controller = ControllerOf(yaml, consul is not null) ?? defaults.Controller,
         };
         ListenerConfigReader.CheckAdmin(yaml, admin, config);
+        TokenFilePermissions.Check(admin, "tokenFile", config.AdminTokenFile);
+        TokenFilePermissions.Check(consulBlock, "tokenFile", config.ConsulTokenFile, consulBlock?.Text("tokenFile") is null ? ConsulEnvironment.TokenFile : null);
         docker?.RejectUnknownFields();
         consulBlock?.RejectUnknownFields();
         admin?.RejectUnknownFields();

@@ -14,6 +14,7 @@ public sealed class AgentConsulConfigTests : IDisposable
         foreach (var file in new[] { "ca.pem", "env-ca.pem", "client.pem", "client-key.pem", "env-client.pem", "env-client-key.pem", "token", "env-token" })
         {
             File.WriteAllText(Path.Combine(_dir.FullName, file), "x");
+            File.SetUnixFileMode(Path.Combine(_dir.FullName, file), UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
     }
 
@@ -50,6 +51,18 @@ public sealed class AgentConsulConfigTests : IDisposable
         Assert.Equal((Path.Combine(_dir.FullName, "env-token"), false), (fromFileVariable.ConsulTokenFile, fromFileVariable.ConsulTokenFromEnvironment));
         Assert.Equal(((string?)null, true), (fromVariable.ConsulTokenFile, fromVariable.ConsulTokenFromEnvironment));
         Assert.DoesNotContain("secret-token", fromVariable.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_token_file_from_CONSUL_HTTP_TOKEN_FILE_open_to_others_is_refused_naming_the_variable()
+    {
+        var token = Path.Combine(_dir.FullName, "env-token");
+        File.SetUnixFileMode(token, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+
+        var error = Assert.Throws<SpecValidationException>(() => Parse("consul: {}\n", (ConsulEnvironment.TokenFile, token)));
+
+        Assert.Contains($"{token} (from CONSUL_HTTP_TOKEN_FILE) holds a secret", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"chmod 600 {token}", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
