@@ -34,7 +34,9 @@ public static class DiscoveryServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DiscoveryOptions>, DiscoveryOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddLoopHealth();
-        services.AddHttpClient(ConsulHttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        // Every Consul call goes through this handler: HTTPS with the configured CA and client certificate (ConsulTls).
+        services.AddHttpClient(ConsulHttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(sp => ConsulTls.CreateHandler(ConsulOptions(sp)));
         services.AddHttpClient(HealthProbeHttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
 
         services.TryAddSingleton<IHealthProber>(sp => new HttpHealthProber(

@@ -103,6 +103,18 @@ public sealed record AgentConfig
     /// <summary>A file holding the Consul ACL token (never logged).</summary>
     public string? ConsulTokenFile { get; init; }
 
+    /// <summary>The Consul ACL token is CONSUL_HTTP_TOKEN's (no token file is set); read when the agent is built, never held here.</summary>
+    public bool ConsulTokenFromEnvironment { get; init; }
+
+    /// <summary>PEM file of the CA(s) trusted for Consul's HTTPS certificate; null: the system's.</summary>
+    public string? ConsulCaFile { get; init; }
+
+    /// <summary>PEM client certificate shown to Consul over HTTPS, with <see cref="ConsulKeyFile"/>.</summary>
+    public string? ConsulCertFile { get; init; }
+
+    /// <summary>The PEM private key of <see cref="ConsulCertFile"/> (never logged).</summary>
+    public string? ConsulKeyFile { get; init; }
+
     /// <summary>
     /// Who decides: this agent for its own hosts (<see cref="ControllerMode.Local"/>, the default), or one elected
     /// controller for every host of the cluster (<see cref="ControllerMode.Cluster"/>, needs Consul).

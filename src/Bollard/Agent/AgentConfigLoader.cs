@@ -1,5 +1,6 @@
 using System.Net;
 using Bollard.Agent.Listeners;
+using Bollard.Discovery.Consul;
 using Bollard.Scaler.Specs;
 using YamlDotNet.RepresentationModel;
 
@@ -8,18 +9,20 @@ namespace Bollard.Agent;
 /// <summary>Reads the agent's YAML config, reporting every problem with file, line and field.</summary>
 public static class AgentConfigLoader
 {
+    /// <param name="file">The config file.</param>
+    /// <param name="environment">The environment variables (the Consul ones fill what the consul block leaves out); the process's when null.</param>
     /// <exception cref="SpecValidationException">The file is missing, malformed or invalid.</exception>
-    public static AgentConfig Load(string file)
+    public static AgentConfig Load(string file, Func<string, string?>? environment = null)
     {
         if (!File.Exists(file))
         {
             throw new SpecValidationException([new SpecError(file, 0, 0, "", "config file not found")]);
         }
 
-        return Parse(file, File.ReadAllText(file));
+        return Parse(file, File.ReadAllText(file), environment);
     }
 
-    public static AgentConfig Parse(string file, string text)
+    public static AgentConfig Parse(string file, string text, Func<string, string?>? environment = null)
     {
         var errors = new List<SpecError>();
         var documents = YamlDocuments.Load(file, text, errors);
@@ -38,7 +41,7 @@ public static class AgentConfigLoader
             throw new SpecValidationException([new SpecError(file, 1, 1, "", "the agent config must be a mapping of fields")]);
         }
 
-        var config = Read(new YamlMappingReader(file, "", root, errors), file);
+        var config = Read(new YamlMappingReader(file, "", root, errors), file, environment ?? Discovery.Consul.ConsulEnvironment.Process, errors);
         if (errors.Count > 0)
         {
             throw new SpecValidationException(errors);
@@ -47,12 +50,13 @@ public static class AgentConfigLoader
         return config;
     }
 
-    private static AgentConfig Read(YamlMappingReader yaml, string file)
+    private static AgentConfig Read(YamlMappingReader yaml, string file, Func<string, string?> environment, List<SpecError> errors)
     {
         var defaults = new AgentConfig();
         var baseDir = Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".";
         var docker = yaml.Mapping("docker");
-        var consul = yaml.Mapping("consul");
+        var consulBlock = yaml.Mapping("consul");
+        var consul = ConsulConfigReader.Read(consulBlock, baseDir, file, environment, errors);
         var admin = yaml.HasMapping("admin") ? yaml.Mapping("admin") : null;
         var secrets = yaml.Mapping("secrets");
         var listeners = ListenerConfigReader.Read(yaml, baseDir);
@@ -85,16 +89,20 @@ public static class AgentConfigLoader
             PublishAddress = Address(docker, "publishAddress") ?? defaults.PublishAddress,
             AdvertiseAddress = Address(docker, "advertiseAddress"),
             SecretsKeyFile = secrets?.Text("keyFile") is { } keyFile ? Path.GetFullPath(keyFile, baseDir) : null,
-            ConsulAddress = ConsulAddress(consul),
-            ConsulTokenFile = consul?.Text("tokenFile") is { } token ? Path.GetFullPath(token, baseDir) : null,
+            ConsulAddress = consul?.Address,
+            ConsulTokenFile = consul?.TokenFile,
+            ConsulTokenFromEnvironment = consul?.TokenFromEnvironment ?? false,
+            ConsulCaFile = consul?.CaFile,
+            ConsulCertFile = consul?.CertFile,
+            ConsulKeyFile = consul?.KeyFile,
             Balancer = BalancerConfigReader.Read(yaml.Mapping("balancer")),
             Controller = ControllerOf(yaml, consul is not null) ?? defaults.Controller,
         };
         ListenerConfigReader.CheckAdmin(yaml, admin, config);
         TokenFilePermissions.Check(admin, "tokenFile", config.AdminTokenFile);
-        TokenFilePermissions.Check(consul, "tokenFile", config.ConsulTokenFile);
+        TokenFilePermissions.Check(consulBlock, "tokenFile", config.ConsulTokenFile, consulBlock?.Text("tokenFile") is null ? ConsulEnvironment.TokenFile : null);
         docker?.RejectUnknownFields();
-        consul?.RejectUnknownFields();
+        consulBlock?.RejectUnknownFields();
         admin?.RejectUnknownFields();
         secrets?.RejectUnknownFields();
         yaml.RejectUnknownFields();
@@ -190,27 +198,6 @@ public static class AgentConfigLoader
         }
 
         yaml!.Error(key, $"must be an IP address, got '{text}'");
-        return null;
-    }
-
-    private static Uri? ConsulAddress(YamlMappingReader? consul)
-    {
-        if (consul is null)
-        {
-            return null;
-        }
-
-        var text = consul.Text("address", required: true);
-        if (text is not null && Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
-        {
-            return uri;
-        }
-
-        if (text is not null)
-        {
-            consul.Error("address", $"must be an http(s) URL such as http://127.0.0.1:8500, got '{text}'");
-        }
-
         return null;
     }
 }

@@ -95,6 +95,10 @@ public static class AgentHost
             {
                 discovery.UseConsul(consul);
                 discovery.Consul.TokenFile = config.ConsulTokenFile;
+                discovery.Consul.Token = config.ConsulTokenFromEnvironment ? ConsulEnvironment.Token(ConsulEnvironment.Process) : null;
+                discovery.Consul.CaFile = config.ConsulCaFile;
+                discovery.Consul.CertFile = config.ConsulCertFile;
+                discovery.Consul.KeyFile = config.ConsulKeyFile;
             }
         });
         builder.Services.AddDockerRuntime(docker =>

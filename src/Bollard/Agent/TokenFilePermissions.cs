@@ -14,7 +14,11 @@ internal static class TokenFilePermissions
         UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
         UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
-    public static void Check(YamlMappingReader? yaml, string key, string? path)
+    /// <param name="yaml">The mapping the field belongs to; null: none, nothing to check.</param>
+    /// <param name="key">The field naming the file.</param>
+    /// <param name="path">The file.</param>
+    /// <param name="variable">The environment variable the file was named by instead of the field, if so.</param>
+    public static void Check(YamlMappingReader? yaml, string key, string? path, string? variable = null)
     {
         if (yaml is null || path is null || OperatingSystem.IsWindows() || !File.Exists(path))
         {
@@ -25,7 +29,7 @@ internal static class TokenFilePermissions
         if ((mode & GroupOrOther) != 0)
         {
             var octal = Convert.ToString((int)mode & 0x1FF, 8).PadLeft(4, '0');
-            yaml.Error(key, string.Create(CultureInfo.InvariantCulture, $"{path} holds a secret but is open to its group or other users (mode {octal}); make it private to the agent's user: chmod 600 {path}"));
+            yaml.Error(key, string.Create(CultureInfo.InvariantCulture, $"{path}{(variable is null ? "" : $" (from {variable})")} holds a secret but is open to its group or other users (mode {octal}); make it private to the agent's user: chmod 600 {path}"));
         }
     }
 }

@@ -82,6 +82,14 @@ internal sealed class ConsulHttpClient
             throw new CatalogUnavailableException(
                 $"Consul at {Options.Address} did not answer {method} {path} within {limit.TotalSeconds:0.###}s.", e);
         }
+        catch (HttpRequestException e) when (TlsFailure(e) is { } tls)
+        {
+            throw new CatalogUnavailableException(
+                $"Consul at {Options.Address}: the TLS handshake failed ({method} {path}): {tls.Message} " +
+                $"(Consul's certificate is checked against {(string.IsNullOrEmpty(Options.CaFile) ? "the system's trusted CAs" : $"the CA file {Options.CaFile}")}: " +
+                "consul.caFile or CONSUL_CACERT must name the CA that signed it; a Consul that verifies its clients (verify_incoming_https) " +
+                $"needs consul.certFile and keyFile, or CONSUL_CLIENT_CERT and CONSUL_CLIENT_KEY; client certificate: {(string.IsNullOrEmpty(Options.CertFile) ? "none" : Options.CertFile)})", e);
+        }
         catch (HttpRequestException e)
         {
             throw new CatalogUnavailableException(
@@ -116,6 +124,29 @@ internal sealed class ConsulHttpClient
         }
 
         return new Uri(Options.Address, builder.ToString());
+    }
+
+    /// <summary>
+    /// The TLS error under an HTTP failure, or null: this side refusing Consul's certificate (an authentication
+    /// error), or Consul refusing this side's after the handshake (TLS 1.3 sends that alert with the first read: an I/O
+    /// error over OpenSSL's, whose innermost message names the alert, e.g. "sslv3 alert bad certificate").
+    /// </summary>
+    private static Exception? TlsFailure(HttpRequestException e)
+    {
+        Exception? innermost = null;
+        var ssl = e.HttpRequestError == HttpRequestError.SecureConnectionError;
+        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Security.Authentication.AuthenticationException)
+            {
+                return inner;
+            }
+
+            ssl |= inner.GetType().FullName?.Contains("OpenSsl", StringComparison.Ordinal) == true;
+            innermost = inner;
+        }
+
+        return ssl ? innermost ?? e : null;
     }
 
     private static ulong ReadIndex(HttpResponseMessage response) =>

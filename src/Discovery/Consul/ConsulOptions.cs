@@ -14,6 +14,18 @@ public sealed class ConsulOptions
     /// <summary>A file holding the ACL token (so that it stays out of config files and process arguments).</summary>
     public string? TokenFile { get; set; }
 
+    /// <summary>
+    /// PEM file of the CA (or CAs) that signed Consul's HTTPS certificate: only they are trusted for it (not the
+    /// system's store). Null: the system's trusted CAs. Used with an https <see cref="Address"/>.
+    /// </summary>
+    public string? CaFile { get; set; }
+
+    /// <summary>PEM client certificate shown to Consul (when it verifies clients: <c>verify_incoming_https</c>); with <see cref="KeyFile"/>.</summary>
+    public string? CertFile { get; set; }
+
+    /// <summary>PEM private key of <see cref="CertFile"/>. Never logged.</summary>
+    public string? KeyFile { get; set; }
+
     /// <summary>Datacenter for catalog, health, KV and session queries; the agent's own when empty.</summary>
     public string? Datacenter { get; set; }
 
@@ -53,6 +65,8 @@ public sealed class ConsulOptions
             errors.Add($"Consul TokenFile '{TokenFile}' does not exist.");
         }
 
+        errors.AddRange(ConsulTls.Problems(this));
+
         if (BlockingWait <= TimeSpan.Zero || BlockingWait > TimeSpan.FromMinutes(10))
         {
             errors.Add($"Consul BlockingWait must be within (0, 10 minutes] (Consul's own cap); got {BlockingWait}.");
@@ -66,7 +80,8 @@ public sealed class ConsulOptions
 
     /// <summary>The token itself is deliberately left out: options end up in logs and exception messages.</summary>
     public override string ToString() =>
-        $"Consul {Address} (dc: {(string.IsNullOrEmpty(Datacenter) ? "agent's" : Datacenter)}, token: {(HasToken ? "set" : "none")})";
+        $"Consul {Address} (dc: {(string.IsNullOrEmpty(Datacenter) ? "agent's" : Datacenter)}, token: {(HasToken ? "set" : "none")}, " +
+        $"CA: {CaFile ?? "system"}, client certificate: {CertFile ?? "none"})";
 
     internal bool HasToken => !string.IsNullOrEmpty(Token) || !string.IsNullOrEmpty(TokenFile);
 

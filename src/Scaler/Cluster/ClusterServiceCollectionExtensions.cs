@@ -39,6 +39,8 @@ public static class ClusterServiceCollectionExtensions
             sp.GetService<ILogger<ConsulKeyValueWatch>>()));
         services.TryAddSingleton<ClusterHostsWatch>();
         services.TryAddSingleton<HostCommandClient>();
+        services.TryAddSingleton<SpecSetReader>();
+        services.TryAddSingleton<CommandGate>();
         services.TryAddSingleton<AgentHeartbeat>();
 
         // A pass whose lease ran out waits this long for a round to confirm the lock (two rounds), then stops.

@@ -19,9 +19,12 @@ public sealed partial class HostAgent
     [LoggerMessage(EventId = 2405, Level = LogLevel.Information, Message = "Host {Host}: ran {Command} for the controller -> {Outcome}")]
     private partial void LogCommandRan(string host, HostCommand command, string outcome);
 
-    [LoggerMessage(EventId = 2407, Level = LogLevel.Warning, Message = "Host {Host}: {Command} is not held by the controller lock's session (written by a controller that lost the lock); not run")]
-    private partial void LogCommandNotFromController(string host, HostCommand command);
-
     [LoggerMessage(EventId = 2406, Level = LogLevel.Information, Message = "Host {Host}: the controller gave up on {Command} before its result was written")]
     private partial void LogCommandAbandoned(string host, HostCommand command);
+
+    [LoggerMessage(EventId = 2410, Level = LogLevel.Warning, Message = "Host {Host}: {Command} (key {Key}) not run: {Reason}")]
+    private partial void LogCommandRefused(string host, HostCommand command, string key, string reason);
+
+    [LoggerMessage(EventId = 2411, Level = LogLevel.Warning, Message = "Host {Host}: key {Key} holds no command this agent can read; not run")]
+    private partial void LogCommandUnreadable(string host, string key);
 }

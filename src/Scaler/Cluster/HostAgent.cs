@@ -16,8 +16,11 @@ namespace Bollard.Scaler.Cluster;
 /// The host agent's part of cluster mode, on every agent: keeps this agent's session alive, publishes a report of
 /// each local host (every <see cref="ClusterOptions.PublishInterval"/>, and at once on a Docker event), and runs the
 /// commands the controller writes for those hosts: containers on the local engine, registrations in the local
-/// catalog (this host's Consul agent, which then runs the replica's health check). A command runs only while the
-/// session holding it holds the controller lock.
+/// catalog (this host's Consul agent, which then runs the replica's health check). A command runs only when
+/// <see cref="CommandGate"/> admits it: held by the session that holds the controller lock now (the controller writes
+/// it fenced on the lock; this is the host's side of it, which also stops a command of a controller whose session
+/// ended before Consul's deletion of it reached this watch, and one written by anyone else), within this cluster, a
+/// version of the spec set. Any other is refused, logged and answered with the reason.
 /// </summary>
 public sealed partial class HostAgent(
     LocalHosts local,
@@ -25,6 +28,7 @@ public sealed partial class HostAgent(
     ConsulKeyValueStore store,
     ConsulKeyValueWatch watch,
     IServiceCatalog catalog,
+    CommandGate gate,
     SecretKey secrets,
     IOptions<ScalerOptions> scaler,
     IOptions<ClusterOptions> options,
@@ -240,12 +244,19 @@ public sealed partial class HostAgent(
                     running.Remove(done);
                 }
 
-                foreach (var entry in entries)
+                foreach (var entry in entries.Where(e => !running.ContainsKey(e.Key)))
                 {
-                    if (!running.ContainsKey(entry.Key) && ClusterJson.Read<HostCommandEntry>(entry.Value) is { Result: null } pending)
+                    switch (ClusterJson.Read<HostCommandEntry>(entry.Value))
                     {
-                        // Each command on its own: a stop waiting out its grace period must not hold up a create.
-                        running[entry.Key] = RunCommandAsync(host, entry, pending, stoppingToken);
+                        case { Result: null, Command: not null } pending:
+                            // Each command on its own: a stop waiting out its grace period must not hold up a create.
+                            running[entry.Key] = RunCommandAsync(host, entry, pending, stoppingToken);
+                            break;
+                        case null or { Command: null }:
+                            // Not a command at all: said once, never run.
+                            LogCommandUnreadable(host.Name, entry.Key);
+                            running[entry.Key] = Task.CompletedTask;
+                            break;
                     }
                 }
             }
@@ -258,36 +269,22 @@ public sealed partial class HostAgent(
         await Task.WhenAll(running.Values);
     }
 
-    /// <summary>
-    /// Whether the command is held by the session that holds the controller lock now. The controller's writes are
-    /// fenced on its lock already; this is the host's side of it: a command of a controller whose session ended since
-    /// (Consul deletes it, but the deletion may not have reached this watch yet) is never run. Consul unreachable: asked
-    /// again until the controller would have given up on the command.
-    /// </summary>
-    private async Task<bool> HeldByControllerAsync(KeyValueEntry entry, CancellationToken stoppingToken)
-    {
-        var started = time.GetTimestamp();
-        while (true)
-        {
-            try
-            {
-                var leader = await store.GetAsync(ClusterKeys.Leader(Cluster), stoppingToken);
-                return !string.IsNullOrEmpty(entry.Session) && entry.Session == leader?.Session;
-            }
-            catch (CatalogUnavailableException) when (time.GetElapsedTime(started) < options.Value.CommandTimeout)
-            {
-                await Task.Delay(options.Value.HeartbeatInterval, time, stoppingToken);
-            }
-        }
-    }
-
     private async Task RunCommandAsync(ManagedHost host, KeyValueEntry entry, HostCommandEntry pending, CancellationToken stoppingToken)
     {
         try
         {
-            if (!await HeldByControllerAsync(entry, stoppingToken))
+            if (await gate.CheckAsync(host, entry.Session, pending.Command, stoppingToken) is { } answer)
             {
-                LogCommandNotFromController(host.Name, pending.Command);
+                if (answer.Succeeded)
+                {
+                    LogCommandRan(host.Name, pending.Command, "nothing to do: the container is gone");
+                }
+                else
+                {
+                    LogCommandRefused(host.Name, pending.Command, entry.Key, answer.Error!);
+                }
+
+                await AnswerAsync(host, entry.Key, entry.ModifyIndex, pending with { Result = answer }, stoppingToken);
                 return;
             }
 
@@ -308,11 +305,7 @@ public sealed partial class HostAgent(
             var outcome = result.Error ?? result.Pulled?.ToString() ?? "ok";
             LogCommandRan(host.Name, pending.Command, outcome);
 
-            // Check-and-set on the index read: a command its controller gave up on (deleted) is not written back.
-            if (index == 0 || !await store.TryPutAsync(entry.Key, ClusterJson.Write(pending with { Result = result }), index, stoppingToken))
-            {
-                LogCommandAbandoned(host.Name, pending.Command);
-            }
+            await AnswerAsync(host, entry.Key, index, pending with { Result = result }, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -322,6 +315,18 @@ public sealed partial class HostAgent(
         {
             // Unanswered, the controller's wait for it times out and its next pass decides again from what it observes.
             LogConsulUnavailable($"answering a command for host {host.Name}", e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Writes the answer into the command's key, with check-and-set on the index read: a command its writer gave up on
+    /// (deleted) is not brought back.
+    /// </summary>
+    private async Task AnswerAsync(ManagedHost host, string key, ulong index, HostCommandEntry answered, CancellationToken stoppingToken)
+    {
+        if (index == 0 || !await store.TryPutAsync(key, ClusterJson.Write(answered), index, stoppingToken))
+        {
+            LogCommandAbandoned(host.Name, answered.Command);
         }
     }
 }

@@ -32,7 +32,8 @@ internal sealed class AgentProcess : IAsyncDisposable
     /// <param name="host">This agent's host name (unique in a cluster); null for the machine's name.</param>
     /// <param name="zone">This agent's zone.</param>
     /// <param name="docker">Its Docker engine; null for the default one.</param>
-    public AgentProcess(IReadOnlyDictionary<string, string> specs, Uri? consul = null, string extraConfig = "", string? cluster = null, string? host = null, string zone = "zone-a", string? docker = null)
+    /// <param name="consulBlock">The whole consul block, in flow style (e.g. "{address: https://..., caFile: ca.pem}"), instead of one made of <paramref name="consul"/>.</param>
+    public AgentProcess(IReadOnlyDictionary<string, string> specs, Uri? consul = null, string extraConfig = "", string? cluster = null, string? host = null, string zone = "zone-a", string? docker = null, string? consulBlock = null)
     {
         Cluster = cluster ?? TestEnvironment.UniqueName("proc");
         var engine = docker ?? TestEnvironment.DockerEndpoint.ToString();
@@ -56,7 +57,7 @@ internal sealed class AgentProcess : IAsyncDisposable
             stateDir: state
             services: services
             docker: {"{"}endpoint: "{engine}"{"}"}
-            {(consul is null ? "" : $"consul: {{address: \"{consul}\"}}")}
+            {(consulBlock is not null ? $"consul: {consulBlock}" : consul is null ? "" : $"consul: {{address: \"{consul}\"}}")}
             {extraConfig.ReplaceLineEndings("\n").Trim()}
             """);
         Docker = new DockerClientConfiguration(new Uri(engine)).CreateClient();
@@ -67,6 +68,9 @@ internal sealed class AgentProcess : IAsyncDisposable
     }
 
     public string Cluster { get; }
+
+    /// <summary>Environment variables of the process (e.g. CONSUL_HTTP_ADDR), set before <see cref="StartAsync"/>.</summary>
+    public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
 
     public string Directory { get; }
 
@@ -106,6 +110,10 @@ internal sealed class AgentProcess : IAsyncDisposable
         };
         // One agent of many on a shared test machine: workstation GC keeps its memory small.
         start.Environment["DOTNET_gcServer"] = "0";
+        foreach (var (name, value) in Environment)
+        {
+            start.Environment[name] = value;
+        }
         _process = Process.Start(start) ?? throw new InvalidOperationException("bollard did not start");
         _process.OutputDataReceived += (_, e) => Keep(e.Data);
         _process.ErrorDataReceived += (_, e) => Keep(e.Data);

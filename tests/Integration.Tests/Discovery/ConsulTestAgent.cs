@@ -6,7 +6,8 @@ namespace Bollard.IntegrationTests.Discovery;
 
 /// <summary>
 /// A Consul dev agent of one test alone, on free loopback ports; never the shared one on 8500, so that a test may kill
-/// it or freeze it (SIGSTOP, the harder case for timeouts: connections stay open and nothing answers).
+/// it or freeze it (SIGSTOP, the harder case for timeouts: connections stay open and nothing answers), or start it
+/// with ACLs or HTTPS of its own.
 /// </summary>
 internal sealed class ConsulTestAgent : IDisposable
 {
@@ -14,21 +15,33 @@ internal sealed class ConsulTestAgent : IDisposable
     private readonly Process _process;
     private readonly string _dataDir;
 
-    private ConsulTestAgent(Process process, Uri address, int serfLanPort, string dataDir)
+    private ConsulTestAgent(Process process, Uri address, Uri? httpsAddress, string node, int serfLanPort, string dataDir)
     {
         _process = process;
         Address = address;
+        HttpsAddress = httpsAddress;
+        Node = node;
         SerfLanPort = serfLanPort;
         _dataDir = dataDir;
     }
 
+    /// <summary>The plain HTTP API.</summary>
     public Uri Address { get; }
+
+    /// <summary>The HTTPS API, when started with <c>https</c>.</summary>
+    public Uri? HttpsAddress { get; }
+
+    /// <summary>The agent's node name (what ACL rules on a node or its sessions name).</summary>
+    public string Node { get; }
 
     /// <summary>The port other agents join this one on.</summary>
     public int SerfLanPort { get; }
 
     /// <summary>A dev server: a datacenter of its own.</summary>
-    public static Task<ConsulTestAgent> StartAsync() => StartAsync(join: null);
+    /// <param name="config">More agent configuration in HCL (ACLs, TLS files), given with -config-file.</param>
+    /// <param name="https">Also serve the HTTP API over HTTPS on a port of its own (the config must name the TLS files).</param>
+    /// <param name="token">A token that may read the catalog, when the config turns ACLs on with default deny.</param>
+    public static Task<ConsulTestAgent> StartAsync(string? config = null, bool https = false, string? token = null) => StartAsync(join: null, config, https, token);
 
     /// <summary>
     /// A client agent joined to <paramref name="server"/>, as each host of a real cluster runs one: it answers the
@@ -37,36 +50,44 @@ internal sealed class ConsulTestAgent : IDisposable
     public static Task<ConsulTestAgent> StartClientAsync(ConsulTestAgent server)
     {
         ArgumentNullException.ThrowIfNull(server);
-        return StartAsync(join: server);
+        return StartAsync(join: server, config: null, https: false, token: null);
     }
 
-    private static async Task<ConsulTestAgent> StartAsync(ConsulTestAgent? join)
+    private static async Task<ConsulTestAgent> StartAsync(ConsulTestAgent? join, string? config, bool https, string? token)
     {
         var (http, serf, wan, server) = (FreePort(), FreePort(), FreePort(), FreePort());
+        var httpsPort = https ? FreePort() : -1;
         var dataDir = Directory.CreateTempSubdirectory("bollard-consul-").FullName;
         var log = Path.Combine(dataDir, "consul.log");
+        var configFile = Path.Combine(dataDir, "test.hcl");
+        await File.WriteAllTextAsync(configFile, $"{config}\nports {{ https = {httpsPort} }}\n");
+        var node = join is null ? $"test-{http}" : $"client-{http}";
         var mode = join is null
-            ? $"-dev -node test-{http} -serf-wan-port -1"
-            : $"-data-dir {Path.Combine(dataDir, "data")} -node client-{http} -serf-wan-port {wan} -retry-join 127.0.0.1:{join.SerfLanPort}";
+            ? $"-dev -node {node} -serf-wan-port -1"
+            : $"-data-dir {Path.Combine(dataDir, "data")} -node {node} -serf-wan-port {wan} -retry-join 127.0.0.1:{join.SerfLanPort}";
         var start = new ProcessStartInfo("/bin/sh")
         {
             ArgumentList =
             {
                 "-c",
-                $"exec {Binary} agent {mode} -client 127.0.0.1 -bind 127.0.0.1 -http-port {http} -serf-lan-port {serf} -server-port {server} -dns-port -1 -grpc-port -1 >{log} 2>&1",
+                $"exec {Binary} agent {mode} -client 127.0.0.1 -bind 127.0.0.1 -http-port {http} -serf-lan-port {serf} -server-port {server} -dns-port -1 -grpc-port -1 -config-file {configFile} >{log} 2>&1",
             },
             UseShellExecute = false,
         };
         var process = Process.Start(start) ?? throw new InvalidOperationException("consul did not start");
-        var agent = new ConsulTestAgent(process, new Uri($"http://127.0.0.1:{http}"), serf, dataDir);
+        var agent = new ConsulTestAgent(process, new Uri($"http://127.0.0.1:{http}"), https ? new Uri($"https://127.0.0.1:{httpsPort}") : null, node, serf, dataDir);
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Consul-Token", token);
+        }
+
         await Eventually.TrueAsync(
             async () => (await client.GetStringAsync(new Uri(agent.Address, "/v1/status/leader"))).Contains(':', StringComparison.Ordinal),
             $"the test's Consul agent on {agent.Address} has a leader (log: {log})",
             TimeSpan.FromSeconds(30));
 
         // Sessions are made on the agent's node, bound to its serfHealth: the node must be in the catalog first.
-        var node = join is null ? $"test-{http}" : $"client-{http}";
         await Eventually.TrueAsync(
             async () => (await client.GetStringAsync(new Uri(agent.Address, $"/v1/health/node/{node}"))).Contains("serfHealth", StringComparison.Ordinal),
             $"the test's Consul agent {node} in the catalog (log: {log})",
