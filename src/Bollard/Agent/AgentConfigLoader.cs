@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
 using Bollard.Scaler.Specs;
 using YamlDotNet.RepresentationModel;
 
@@ -46,6 +47,10 @@ public static class AgentConfigLoader
         return config;
     }
 
+    /// <summary>The JSON Schema of agent.yaml, recorded from this loader's own reading of it.</summary>
+    public static System.Text.Json.Nodes.JsonObject Schema() =>
+        Bollard.Scaler.Specs.Schema.SchemaRecorder.Record("Bollard agent config (agent.yaml)", yaml => Read(yaml, "agent.yaml"));
+
     private static AgentConfig Read(YamlMappingReader yaml, string file)
     {
         var defaults = new AgentConfig();
@@ -73,6 +78,7 @@ public static class AgentConfigLoader
             ConsulTokenFile = consul?.Text("tokenFile") is { } token ? Path.GetFullPath(token, baseDir) : null,
             Balancer = BalancerConfigReader.Read(yaml.Mapping("balancer")),
             Controller = ControllerOf(yaml, consul is not null) ?? defaults.Controller,
+            Log = LogOf(yaml.Mapping("log")),
         };
         docker?.RejectUnknownFields();
         consul?.RejectUnknownFields();
@@ -81,9 +87,44 @@ public static class AgentConfigLoader
         return config;
     }
 
+    private static readonly Dictionary<string, LogLevel> LogLevels = new(StringComparer.Ordinal)
+    {
+        ["trace"] = LogLevel.Trace,
+        ["debug"] = LogLevel.Debug,
+        ["info"] = LogLevel.Information,
+        ["warning"] = LogLevel.Warning,
+        ["error"] = LogLevel.Error,
+    };
+
+    private static LogConfig LogOf(YamlMappingReader? log)
+    {
+        if (log is null)
+        {
+            return new LogConfig();
+        }
+
+        var defaults = new LogConfig();
+        var level = log.Choice("level", [.. LogLevels.Keys]);
+        var format = log.Choice("format", ["text", "json"]);
+        log.RejectUnknownFields();
+        if (level is not null && !LogLevels.ContainsKey(level))
+        {
+            log.Error("level", $"'{level}' is not a log level (allowed: {string.Join(", ", LogLevels.Keys)})");
+        }
+
+        if (format is not null && format is not ("text" or "json"))
+        {
+            log.Error("format", $"'{format}' is not a log format (text: readable lines, the journal's format under systemd; json: one JSON object a line)");
+        }
+
+        return new LogConfig(
+            level is not null && LogLevels.TryGetValue(level, out var chosen) ? chosen : defaults.Level,
+            format == "json" ? LogFormat.Json : defaults.Format);
+    }
+
     private static ControllerMode? ControllerOf(YamlMappingReader yaml, bool hasConsul)
     {
-        switch (yaml.Text("controller"))
+        switch (yaml.Choice("controller", ["local", "cluster"]))
         {
             case null:
                 return null;

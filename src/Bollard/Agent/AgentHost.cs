@@ -41,6 +41,7 @@ public static class AgentHost
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Services.AddSystemd();
+        AgentLogging.Configure(builder, config.Log);
         // Per-request framework logs would drown the agent's own decisions; warnings and errors still show.
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);

@@ -60,8 +60,21 @@ internal sealed class ControlPlaneStatusReader(IServiceCatalog catalog, Deployme
             perZone is null ? null : ExpectedAvailability.Compute(perZone, options.Value.ZoneAvailability),
             spec.Route,
             rollout is null ? null : RolloutStatuses.Of(rollout),
-            spec.PinnedImage);
+            spec.PinnedImage,
+            deployment?.Stable.Version ?? spec.Version,
+            deployment is null ? spec.PinnedImage ?? spec.Image : deployment.Stable.PinnedImage ?? deployment.Stable.Image,
+            RolledBack(spec, deployment));
     }
+
+    /// <summary>
+    /// Why the desired version serves nothing: its rollout rolled back (or was aborted) and it stays desired until a new
+    /// version is applied. Without saying so, its image and id next to a 100% weight read as if it were live.
+    /// </summary>
+    private static string? RolledBack(ServiceSpec spec, Deployment? deployment) =>
+        deployment is { Rollout: { } rollout } && rollout.NewVersion == spec.Version && spec.Version != deployment.Stable.Version
+            && rollout.Phase is Rollouts.RolloutPhase.RolledBack or Rollouts.RolloutPhase.RollingBack or Rollouts.RolloutPhase.Aborted
+            ? $"version {spec.Version} was {(rollout.Phase == Rollouts.RolloutPhase.Aborted ? "aborted" : "rolled back")} ({rollout.Reason}); {deployment.Stable.Version} serves every request until a new version is applied"
+            : null;
 
     internal static string Health(int? healthy, int desired) => healthy switch
     {

@@ -16,6 +16,10 @@ namespace Bollard.Scaler.Admin;
 /// <param name="Rollout">The active rollout, if any.</param>
 /// <param name="PinnedImage">What the image was pinned to when applied (a registry digest or a local image id); the
 /// containers of the desired version run it. Null when not pinned yet.</param>
+/// <param name="ServingVersion">The version that serves when no rollout moves traffic (the stable one): differs from
+/// <paramref name="Version"/> while a rollout runs, and after the desired version was rolled back or aborted.</param>
+/// <param name="ServingImage">The image of <paramref name="ServingVersion"/> (its pin when it has one).</param>
+/// <param name="RolledBack">Why the desired version does not serve: it was rolled back or aborted (null otherwise).</param>
 public sealed record ServiceStatus(
     string Name,
     string Version,
@@ -28,7 +32,10 @@ public sealed record ServiceStatus(
     double? ExpectedAvailability,
     RouteSpec? Route,
     RolloutStatus? Rollout,
-    string? PinnedImage = null);
+    string? PinnedImage = null,
+    string? ServingVersion = null,
+    string? ServingImage = null,
+    string? RolledBack = null);
 
 /// <summary>Healthy replicas of one version in one zone.</summary>
 public sealed record ReplicaGroup(string Zone, string Version, int Healthy);

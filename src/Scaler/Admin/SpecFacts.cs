@@ -1,4 +1,3 @@
-using System.Globalization;
 using Bollard.Scaler.Specs;
 
 namespace Bollard.Scaler.Admin;
@@ -25,61 +24,5 @@ public static class SpecFacts
     {
         ArgumentNullException.ThrowIfNull(spec);
         return spec.Replicas.ToString();
-    }
-
-    /// <summary>Each field that differs, in words ("image: a -> b"); empty when the specs are the same.</summary>
-    public static IReadOnlyList<string> Differences(ServiceSpec from, ServiceSpec to)
-    {
-        ArgumentNullException.ThrowIfNull(from);
-        ArgumentNullException.ThrowIfNull(to);
-        var changes = new List<string>();
-        void Compare<T>(string field, T a, T b, Func<T, string>? show = null)
-        {
-            if (!EqualityComparer<T>.Default.Equals(a, b))
-            {
-                show ??= v => v?.ToString() ?? "none";
-                changes.Add($"{field}: {show(a)} -> {show(b)}");
-            }
-        }
-
-        Compare("version", from.Version, to.Version);
-        Compare("image", from.Image, to.Image);
-        Compare("pinned image", from.PinnedImage, to.PinnedImage);
-        Compare("port", from.Port, to.Port);
-        if (EnvChanges(from, to) is { Length: > 0 } env)
-        {
-            changes.Add($"env: {env}");
-        }
-
-        Compare("resources", from.Resources, to.Resources, r => $"cpus {r.Cpus?.ToString(CultureInfo.InvariantCulture) ?? "unlimited"}, memory {r.MemoryBytes?.ToString(CultureInfo.InvariantCulture) ?? "unlimited"}");
-        Compare("replicas", ReplicasText(from), ReplicasText(to));
-        Compare("route", from.Route, to.Route, RouteText);
-        Compare("health", from.Health, to.Health, h => $"{h.Path} every {h.Interval.TotalSeconds:0.###}s");
-        Compare("drainTimeout", from.DrainTimeout, to.DrainTimeout);
-        Compare("stopGracePeriod", from.StopGracePeriod, to.StopGracePeriod);
-        return changes;
-    }
-
-    private static string RouteText(RouteSpec? route)
-    {
-        if (route is null)
-        {
-            return "none";
-        }
-
-        var text = $"host {route.Host ?? "*"}, pathPrefix {route.PathPrefix ?? "/"}";
-        text += route.Timeout is { } timeout ? $", timeout {Durations.Format(timeout)}" : "";
-        text += route.MaxConcurrentRequests is { } limit ? $", maxConcurrentRequests {limit.ToString(CultureInfo.InvariantCulture)}" : "";
-        text += route.SlowStart is { } slowStart ? $", slowStart {Durations.Format(slowStart)}" : "";
-        return text;
-    }
-
-    // Values may be secrets: only the names of the variables that changed are shown.
-    private static string EnvChanges(ServiceSpec from, ServiceSpec to)
-    {
-        var names = from.Env.Keys.Union(to.Env.Keys).Order(StringComparer.Ordinal);
-        return string.Join(", ", names
-            .Where(k => from.Env.GetValueOrDefault(k) != to.Env.GetValueOrDefault(k))
-            .Select(k => !from.Env.ContainsKey(k) ? $"{k} added" : !to.Env.ContainsKey(k) ? $"{k} removed" : $"{k} changed"));
     }
 }

@@ -13,31 +13,56 @@ public static class SpecLoader
     public static IReadOnlyList<ServiceSpec> LoadPath(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        string[] files;
-        if (Directory.Exists(path))
+        return LoadPaths([path], requireFiles: false);
+    }
+
+    /// <summary>Loads the specs of several files or directories together: a service declared in two of them is an error.</summary>
+    /// <param name="paths">Files, or directories of <c>*.yaml</c>/<c>*.yml</c> files.</param>
+    /// <param name="requireFiles">Whether a directory without spec files is an error (for the CLI: a wrong path, most likely).</param>
+    /// <exception cref="SpecValidationException">Any path is missing, unreadable, malformed or invalid.</exception>
+    public static IReadOnlyList<ServiceSpec> LoadPaths(IReadOnlyList<string> paths, bool requireFiles)
+    {
+        var errors = new List<SpecError>();
+        var texts = ReadPaths(paths, errors, requireFiles);
+        return LoadTexts(texts, errors);
+    }
+
+    /// <summary>
+    /// The texts of the spec files at <paramref name="paths"/>, in a stable order. A path that is missing, unreadable
+    /// (permissions, a link to nothing) or, with <paramref name="requireFiles"/>, a directory without spec files adds a
+    /// located error instead of throwing.
+    /// </summary>
+    public static IReadOnlyList<(string File, string Text)> ReadPaths(IReadOnlyList<string> paths, List<SpecError> errors, bool requireFiles)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(errors);
+        var texts = new List<(string File, string Text)>();
+        foreach (var path in paths)
         {
-            files = [.. Directory.EnumerateFiles(path)
-                .Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal))
-                .Order(StringComparer.Ordinal)];
-        }
-        else if (File.Exists(path))
-        {
-            files = [path];
-        }
-        else
-        {
-            throw new SpecValidationException([new SpecError(path, 0, 0, "", "no such file or directory")]);
+            foreach (var file in FilesOf(path, errors, requireFiles))
+            {
+                try
+                {
+                    texts.Add((file, File.ReadAllText(file)));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    errors.Add(new SpecError(file, 0, 0, "", Unreadable(file, e)));
+                }
+            }
         }
 
-        return LoadTexts(files.Select(f => (f, File.ReadAllText(f))));
+        return texts;
     }
 
     /// <summary>Parses already-read texts; <paramref name="sources"/> pairs a file name (for messages) with its text.</summary>
-    /// <exception cref="SpecValidationException">Any text is malformed or invalid.</exception>
-    public static IReadOnlyList<ServiceSpec> LoadTexts(IEnumerable<(string File, string Text)> sources)
+    /// <param name="sources">The texts.</param>
+    /// <param name="earlier">Problems found before parsing (files that could not be read), reported with the others.</param>
+    /// <exception cref="SpecValidationException">Any text is malformed or invalid, or <paramref name="earlier"/> is not empty.</exception>
+    public static IReadOnlyList<ServiceSpec> LoadTexts(IEnumerable<(string File, string Text)> sources, IReadOnlyList<SpecError>? earlier = null)
     {
         ArgumentNullException.ThrowIfNull(sources);
-        var errors = new List<SpecError>();
+        var errors = new List<SpecError>(earlier ?? []);
         var specs = new List<ServiceSpec>();
         foreach (var (file, text) in sources)
         {
@@ -52,6 +77,46 @@ public static class SpecLoader
 
         return specs;
     }
+
+    private static string[] FilesOf(string path, List<SpecError> errors, bool requireFiles)
+    {
+        if (File.Exists(path))
+        {
+            return [path];
+        }
+
+        if (!Directory.Exists(path))
+        {
+            errors.Add(new SpecError(path, 0, 0, "", new FileInfo(path).LinkTarget is { } target ? $"a link to {target}, which does not exist" : "no such file or directory"));
+            return [];
+        }
+
+        try
+        {
+            // Links are listed too: a dangling one is reported when it is read.
+            string[] files = [.. Directory.EnumerateFiles(path)
+                .Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal)];
+            if (files.Length == 0 && requireFiles)
+            {
+                errors.Add(new SpecError(path, 0, 0, "", "the directory holds no *.yaml or *.yml file"));
+            }
+
+            return files;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            errors.Add(new SpecError(path, 0, 0, "", Unreadable(path, e)));
+            return [];
+        }
+    }
+
+    private static string Unreadable(string path, Exception e) => e switch
+    {
+        FileNotFoundException or DirectoryNotFoundException when new FileInfo(path).LinkTarget is { } target => $"cannot be read: a link to {target}, which does not exist",
+        UnauthorizedAccessException => "cannot be read: permission denied",
+        _ => $"cannot be read: {e.Message}",
+    };
 
     private static List<ServiceSpec> ParseFile(string file, string text, List<SpecError> errors)
     {
