@@ -70,11 +70,20 @@ internal sealed class ControlPlaneStatusReader(IServiceCatalog catalog, Deployme
     /// Why the desired version serves nothing: its rollout rolled back (or was aborted) and it stays desired until a new
     /// version is applied. Without saying so, its image and id next to a 100% weight read as if it were live.
     /// </summary>
-    private static string? RolledBack(ServiceSpec spec, Deployment? deployment) =>
-        deployment is { Rollout: { } rollout } && rollout.NewVersion == spec.Version && spec.Version != deployment.Stable.Version
-            && rollout.Phase is Rollouts.RolloutPhase.RolledBack or Rollouts.RolloutPhase.RollingBack or Rollouts.RolloutPhase.Aborted
-            ? $"version {spec.Version} was {(rollout.Phase == Rollouts.RolloutPhase.Aborted ? "aborted" : "rolled back")} ({rollout.Reason}); {deployment.Stable.Version} serves every request until a new version is applied"
-            : null;
+    private static string? RolledBack(ServiceSpec spec, Deployment? deployment)
+    {
+        if (deployment is not { Rollout: { } rollout } || rollout.NewVersion != spec.Version || spec.Version == deployment.Stable.Version || !rollout.Phase.IsBackward())
+        {
+            return null;
+        }
+
+        var limit = rollout.Spec.Analysis.FailureLimit;
+        var why = rollout.Phase == Rollouts.RolloutPhase.Aborted ? $"aborted ({rollout.Reason})"
+            : rollout.FailedChecks >= limit && rollout.RecentChecks.LastOrDefault(c => c.Result.Verdict == AnalysisVerdict.Fail) is { } last
+                ? $"rolled back after {rollout.FailedChecks} failed check{(rollout.FailedChecks == 1 ? "" : "s")} (limit {limit}; the last one {last.Result.Reason})"
+                : $"rolled back ({rollout.Reason})";
+        return $"version {spec.Version} was {why}; {deployment.Stable.Version} serves every request until a new version is applied";
+    }
 
     internal static string Health(int? healthy, int desired) => healthy switch
     {
