@@ -50,6 +50,7 @@ public static class BalancerServiceCollectionExtensions
         services.AddBalancerLoadBalancing().AddBalancerVersionWeights();
         services.AddHostedService<CatalogRoutingWatcher>();
         services.AddHostedService<RoutingSnapshotPersister>();
+        services.AddHostedService<BalancerSeriesRetention>();
         return services;
     }
 }

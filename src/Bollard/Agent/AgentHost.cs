@@ -138,6 +138,7 @@ public static class AgentHost
         });
 
         var app = builder.Build();
+        BuildInfoMetric.Publish(Prometheus.Metrics.DefaultFactory);
         AdminEndpoints.Prepare(app, config);
         var adminPort = config.Admin.Port;
         app.MapWhen(context => context.Connection.LocalPort == adminPort, admin =>

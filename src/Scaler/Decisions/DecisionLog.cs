@@ -4,13 +4,16 @@ namespace Bollard.Scaler.Decisions;
 /// The most recent decisions, bounded (old ones fall off), safe to read while the loop writes. The admin API and
 /// the CLI read it; the logs carry the same entries.
 /// </summary>
-public sealed class DecisionLog(int capacity = 1000)
+/// <param name="metrics">Counts every decision (bollard_decisions_total); none in tests that do not read it.</param>
+/// <param name="capacity">How many decisions are kept.</param>
+public sealed class DecisionLog(Metrics.ScalerMetrics? metrics = null, int capacity = 1000)
 {
     private readonly Queue<Decision> _entries = new();
     private readonly Lock _lock = new();
 
     public void Record(Decision decision)
     {
+        metrics?.Decided(decision);
         lock (_lock)
         {
             _entries.Enqueue(decision);

@@ -17,7 +17,7 @@ namespace Bollard.Scaler.Deployments;
 /// serving until a new version is applied. Only the reconcile loop calls <see cref="TargetAsync"/> (one pass at a time);
 /// commands from the admin API go through <see cref="CommandAsync"/>, serialised with it.
 /// </remarks>
-public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic traffic, ImagePinner pinner, DecisionLog decisions) : IDisposable
+public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic traffic, ImagePinner pinner, DecisionLog decisions, Metrics.ScalerMetrics? metrics = null) : IDisposable
 {
     private readonly Dictionary<string, Deployment> _deployments = new(StringComparer.Ordinal);
 
@@ -76,6 +76,7 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
                     _weightsCleared.Add(desired.Name);
                 }
 
+                metrics?.Rollout(desired.Name, deployment.Rollout, StepsOf(deployment.Rollout), new Dictionary<string, double> { [deployment.Stable.Version] = 100 });
                 return ServiceTarget.Steady(deployment.Stable, total);
             }
 
@@ -84,6 +85,7 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
             Record(desired.Name, deployment.Rollout!, step, now);
             await SaveAsync(desired.Name, next, cancellationToken);
             await PublishWeightsAsync(next, step, cancellationToken);
+            metrics?.Rollout(desired.Name, step.State, StepsOf(step.State), WeightsOf(next, step));
             return TargetOf(deployment, step);
         }
         finally
@@ -257,8 +259,29 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
         }
     }
 
+    private static int StepsOf(RolloutState? rollout) => rollout?.Spec.Strategy is CanarySpec canary ? canary.Steps.Count : 1;
+
+    /// <summary>The split of the service's requests in percent: a rolling update's follows its ready replicas.</summary>
+    private static Dictionary<string, double> WeightsOf(Deployment deployment, RolloutStep step)
+    {
+        var (stable, fresh) = deployment.New!.Rollout.Strategy is RollingSpec
+            ? (step.StableReplicas, step.NewReplicas)
+            : (step.StableWeight, step.NewWeight);
+        var total = Math.Max(1, stable + fresh);
+        return new Dictionary<string, double>(StringComparer.Ordinal)
+        {
+            [step.State.StableVersion] = stable + fresh == 0 ? 100 : Math.Round(100.0 * stable / total, 1),
+            [step.State.NewVersion] = Math.Round(100.0 * fresh / total, 1),
+        };
+    }
+
     private void Record(string service, RolloutState before, RolloutStep step, DateTimeOffset now)
     {
+        if (step.State.Phase == RolloutPhase.RollingBack && before.Phase != RolloutPhase.RollingBack)
+        {
+            metrics?.RolledBack(service);
+        }
+
         if (step.Check is { } check)
         {
             decisions.Record(new Decision(now, service, "rollout analysis", step.State.NewVersion, check.Result.Reason, check.Result.Verdict.ToString()));

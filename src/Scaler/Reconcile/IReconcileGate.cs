@@ -6,6 +6,9 @@ namespace Bollard.Scaler.Reconcile;
 /// </summary>
 public interface IReconcileGate
 {
+    /// <summary>Whether passes may run now (this agent is the controller).</summary>
+    bool IsOpen { get; }
+
     /// <summary>Completes at once while the gate is open, else when it opens.</summary>
     Task WaitOpenAsync(CancellationToken cancellationToken);
 }
@@ -13,5 +16,7 @@ public interface IReconcileGate
 /// <summary>The single-host gate: always open.</summary>
 public sealed class OpenReconcileGate : IReconcileGate
 {
+    public bool IsOpen => true;
+
     public Task WaitOpenAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

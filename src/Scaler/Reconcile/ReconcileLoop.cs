@@ -20,7 +20,8 @@ internal sealed partial class ReconcileLoop(
     IReconcileGate gate,
     IOptions<ScalerOptions> options,
     TimeProvider time,
-    ILogger<ReconcileLoop> logger) : BackgroundService
+    ILogger<ReconcileLoop> logger,
+    Metrics.ScalerMetrics? metrics = null) : BackgroundService
 {
     // One pending wake-up is enough: a pass reads the whole state anyway.
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -37,7 +38,9 @@ internal sealed partial class ReconcileLoop(
             TimeSpan next;
             try
             {
+                metrics?.Leading(gate.IsOpen);
                 await gate.WaitOpenAsync(stoppingToken);
+                metrics?.Leading(true);
                 var plan = await reconciler.ReconcileOnceAsync(stoppingToken);
                 if (failures > 0)
                 {
@@ -49,6 +52,7 @@ internal sealed partial class ReconcileLoop(
             }
             catch (RuntimeUnavailableException e)
             {
+                metrics?.ReconcileFailed(e);
                 failures++;
                 next = Backoff(failures);
                 LogDockerUnavailable(e.Message, next.TotalSeconds);

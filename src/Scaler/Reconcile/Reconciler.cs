@@ -4,6 +4,7 @@ using Bollard.Scaler.Decisions;
 using Bollard.Scaler.Deployments;
 using Bollard.Scaler.Health;
 using Bollard.Scaler.Hosts;
+using Bollard.Scaler.Metrics;
 using Bollard.Scaler.Traffic;
 using Bollard.Scaler.Placement;
 using Bollard.Scaler.Runtime;
@@ -29,6 +30,7 @@ public sealed partial class Reconciler : IDisposable
     private readonly ScalerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<Reconciler> _logger;
+    private readonly ScalerMetrics? _metrics;
     private readonly ScaleController _controller;
     private readonly ReplicaTracker _tracker = new();
     private readonly SemaphoreSlim _onePass = new(1, 1);
@@ -47,11 +49,12 @@ public sealed partial class Reconciler : IDisposable
         DecisionLog decisions,
         IOptions<ScalerOptions> options,
         TimeProvider time,
-        ILogger<Reconciler> logger)
+        ILogger<Reconciler> logger,
+        ScalerMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        (_specs, _hosts, _catalog, _prober, _drain, _decisions, _options, _time, _logger) =
-            (specs, hosts, new CatalogRegistrar(catalog), prober, drain, decisions, options.Value, time, logger);
+        (_specs, _hosts, _catalog, _prober, _drain, _decisions, _options, _time, _logger, _metrics) =
+            (specs, hosts, new CatalogRegistrar(catalog), prober, drain, decisions, options.Value, time, logger, metrics);
         _controller = new ScaleController(load, new ReplicaCpu(hosts), deployments, decisions);
     }
 
@@ -79,10 +82,12 @@ public sealed partial class Reconciler : IDisposable
     public async Task<ReconcilePlan> ReconcileOnceAsync(CancellationToken cancellationToken)
     {
         await _onePass.WaitAsync(cancellationToken);
+        var started = _time.GetTimestamp();
         try
         {
             var observed = await HostObservation.ObserveAsync(_hosts, _options.Cluster, cancellationToken);
             LastObservation = observed;
+            _metrics?.Hosts(observed.Select(o => (o.Host.Name, o.Host.Zone, o.Available)));
             if (observed.All(o => !o.Available))
             {
                 throw new RuntimeUnavailableException(string.Join("; ", observed.Select(o => o.Unreachable)));
@@ -96,12 +101,13 @@ public sealed partial class Reconciler : IDisposable
             var input = new ReconcileInput(targets, slots, views, FrozenServices(observed, specs), now, _tracker.CreateBlocked(now));
             var plan = ReconcilePlanner.Plan(input);
             await ApplyAsync(plan, observed.ToDictionary(o => o.Host.Name, o => o.Host, StringComparer.Ordinal), cancellationToken);
-            ScalerMetrics.Publish(plan.Counts);
+            _metrics?.Publish(plan.Counts);
             LastPlan = plan;
             return plan;
         }
         finally
         {
+            _metrics?.PassTook(_time.GetElapsedTime(started));
             _onePass.Release();
         }
     }
