@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs and starts what Bollard's development, demo and tests need on a fresh Debian machine:
 # the Docker engine (Debian's docker.io), a Consul 1.8.7 dev agent on loopback (unpacked from Debian
-# bullseye), and wrk. Idempotent: what is installed is not installed again, what answers is not
-# started again. Only what this script started is recorded (by PID) and stopped by `deps.sh stop`.
+# bullseye), wrk, and promtool (unpacked from Debian's prometheus package, to check the alerting rules).
+# Idempotent: what is installed is not installed again, what answers is not started again. Only what
+# this script started is recorded (by PID) and stopped by `deps.sh stop`.
 #
 #   scripts/deps.sh [install|start|stop|status]     (default: install + start)
+#   scripts/deps.sh docker                          install + start the Docker engine and wrk only (the demo)
 #
 # Environment:
 #   BOLLARD_STATE_DIR   where PIDs and logs go (default /tmp/bollard-dev)
@@ -12,6 +14,7 @@
 set -euo pipefail
 
 STATE_DIR="${BOLLARD_STATE_DIR:-/tmp/bollard-dev}"
+PROMETHEUS_DIR=/opt/prometheus
 CONSUL_DIR=/opt/consul
 CONSUL_BIN="$CONSUL_DIR/usr/bin/consul"
 CONSUL_HTTP_PORT="${CONSUL_HTTP_PORT:-8500}"
@@ -66,6 +69,19 @@ install_consul() {
   "$CONSUL_BIN" version | head -1 >&2
 }
 
+install_promtool() {
+  [ -x "$PROMETHEUS_DIR/usr/bin/promtool" ] && return 0
+  log "installing promtool from Debian's prometheus package into $PROMETHEUS_DIR (the server is not installed)"
+  apt_update_once
+  local tmp
+  tmp="$(mktemp -d)"
+  chmod 755 "$tmp" # apt downloads as the _apt user
+  (cd "$tmp" && apt-get download -qq prometheus >/dev/null)
+  as_root mkdir -p "$PROMETHEUS_DIR"
+  as_root dpkg-deb -x "$tmp"/prometheus_*.deb "$PROMETHEUS_DIR"
+  rm -rf "$tmp"
+}
+
 wait_until() { # wait_until SECONDS DESCRIPTION COMMAND...
   local deadline=$((SECONDS + $1)) what="$2"
   shift 2
@@ -114,12 +130,13 @@ stop_one() { # stop_one NAME
 }
 
 case "${1:-all}" in
-  install) install_packages; install_consul ;;
+  install) install_packages; install_consul; install_promtool ;;
+  docker) install_packages; start_docker ;;
   start) start_docker; start_consul ;;
   stop) stop_one consul; stop_one dockerd ;;
   status)
     docker_answers && echo "docker: up" || echo "docker: down"
     consul_answers && echo "consul: up" || echo "consul: down" ;;
-  all) install_packages; install_consul; start_docker; start_consul ;;
-  *) echo "usage: $0 [install|start|stop|status]" >&2; exit 2 ;;
+  all) install_packages; install_consul; install_promtool; start_docker; start_consul ;;
+  *) echo "usage: $0 [install|start|stop|status|docker]" >&2; exit 2 ;;
 esac

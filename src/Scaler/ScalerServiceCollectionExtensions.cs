@@ -21,7 +21,7 @@ public static class ScalerServiceCollectionExtensions
         services.AddOptions<ScalerOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScalerOptions>, ScalerOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(_ => new Metrics.ScalerMetrics(Prometheus.Metrics.DefaultFactory));
+        services.TryAddSingleton(sp => new Metrics.ScalerMetrics(Prometheus.Metrics.DefaultFactory, sp.GetRequiredService<IOptions<ScalerOptions>>().Value.Cluster));
         services.TryAddSingleton<DecisionLog>();
         services.AddHttpClient(nameof(HttpReplicaProber));
         services.TryAddSingleton<IReplicaProber>(sp =>

@@ -22,6 +22,9 @@ public sealed partial class ScalerMetrics
     private readonly Counter _reconcileErrors;
     private readonly Histogram _passDuration;
     private readonly Gauge _leader;
+    private readonly Gauge _min;
+    private readonly Gauge _max;
+    private readonly string _cluster;
     private readonly Gauge _hostReachable;
     private readonly Gauge _rolloutStep;
     private readonly Gauge _rolloutSteps;
@@ -37,9 +40,12 @@ public sealed partial class ScalerMetrics
     private readonly Dictionary<string, HashSet<string>> _actions = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
-    public ScalerMetrics(IMetricFactory factory)
+    /// <param name="factory">Where the series are created.</param>
+    /// <param name="cluster">The cluster label of <c>bollard_controller_leader</c>.</param>
+    public ScalerMetrics(IMetricFactory factory, string cluster = "default")
     {
         ArgumentNullException.ThrowIfNull(factory);
+        _cluster = cluster;
         _desired = factory.CreateGauge("bollard_scaler_desired_replicas", "Replicas the scaler wants now (the spec's count, or the autoscaler's within the spec's range), per service.", ["service"]);
         _live = factory.CreateGauge("bollard_scaler_live_replicas", "Running replicas of the service's versions on the hosts this agent reconciles, per service.", ["service"]);
         _healthy = factory.CreateGauge("bollard_scaler_healthy_replicas", "Live replicas whose last health check passed, per service.", ["service"]);
@@ -51,7 +57,9 @@ public sealed partial class ScalerMetrics
             "bollard_reconcile_pass_duration_seconds",
             "Time one reconcile pass took (observe every host, decide, apply), failed passes included.",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.005, 2, 12) });
-        _leader = factory.CreateGauge("bollard_controller_leader", "1 while this agent is the controller that reconciles (always, without controller: cluster), else 0.");
+        _leader = factory.CreateGauge("bollard_controller_leader", "1 while this agent is the controller that reconciles its cluster's hosts (always, without controller: cluster), else 0.", ["cluster"]);
+        _min = factory.CreateGauge("bollard_scaler_min_replicas", "The low end of the service's replica range (its count when fixed), per service.", ["service"]);
+        _max = factory.CreateGauge("bollard_scaler_max_replicas", "The high end of the service's replica range (its count when fixed), per service.", ["service"]);
         _hostReachable = factory.CreateGauge("bollard_host_reachable", "1 when the host's engine (and, in a cluster, its report) answered the last reconcile pass, else 0, per host and zone.", ["host", "zone"]);
         _rolloutStep = factory.CreateGauge("bollard_rollout_step", "Steps of the service's latest rollout carried out (equal to bollard_rollout_steps once all are done).", ["service"]);
         _rolloutSteps = factory.CreateGauge("bollard_rollout_steps", "Steps in the service's latest rollout (1 for rolling and blue/green).", ["service"]);
@@ -96,7 +104,7 @@ public sealed partial class ScalerMetrics
     /// controller: the new controller's are the truth, and stale ones would keep alerts firing (or silent).</summary>
     public void Leading(bool leading)
     {
-        _leader.Set(leading ? 1 : 0);
+        _leader.WithLabels(_cluster).Set(leading ? 1 : 0);
         if (!leading)
         {
             lock (_lock)
@@ -140,6 +148,17 @@ public sealed partial class ScalerMetrics
                 _hostReachable.RemoveLabelled(gone, _hosts[gone]);
                 _hosts.Remove(gone);
             }
+        }
+    }
+
+    /// <summary>The replica range of each desired service (its series are deleted with the service, in <see cref="Publish"/>).</summary>
+    public void Ranges(IEnumerable<(string Service, int Min, int Max)> ranges)
+    {
+        ArgumentNullException.ThrowIfNull(ranges);
+        foreach (var (service, min, max) in ranges)
+        {
+            _min.WithLabels(service).Set(min);
+            _max.WithLabels(service).Set(max);
         }
     }
 
@@ -211,6 +230,8 @@ public sealed partial class ScalerMetrics
         if (_published.Remove(service, out var last))
         {
             _desired.RemoveLabelled(service);
+            _min.RemoveLabelled(service);
+            _max.RemoveLabelled(service);
             _live.RemoveLabelled(service);
             _healthy.RemoveLabelled(service);
             foreach (var zone in last.DesiredPerZone.Keys.Union(last.HealthyPerZone.Keys))

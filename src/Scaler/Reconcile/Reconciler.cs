@@ -94,6 +94,7 @@ public sealed partial class Reconciler : IDisposable
             }
 
             var specs = _specs.Current;
+            _metrics?.Ranges(specs.Select(s => (s.Name, s.Replicas.Min, s.Replicas.Max)));
             var views = await ObserveReplicasAsync(observed, specs, cancellationToken);
             var now = _time.GetUtcNow();
             var targets = await _controller.TargetsAsync(specs, views, now, cancellationToken);

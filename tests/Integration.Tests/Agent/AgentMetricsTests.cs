@@ -22,11 +22,19 @@ public sealed class AgentMetricsTests
 
         var build = BuildInfo.Current;
         Assert.Contains($"bollard_build_info{{version=\"{build.Version}\",commit=\"{build.Commit}\",runtime=\"{build.Runtime}\"}} 1", metrics, StringComparison.Ordinal);
-        Assert.Contains("bollard_controller_leader 1", metrics, StringComparison.Ordinal);
+        Assert.Contains($"bollard_controller_leader{{cluster=\"{agent.Config.Cluster}\"}} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains($"bollard_scaler_min_replicas{{{service}}} 1", metrics, StringComparison.Ordinal);
         Assert.Matches($"bollard_host_reachable{{host=\"{Environment.MachineName}\",zone=\"zone-a\"}} 1", metrics);
         Assert.Matches(@"bollard_reconcile_pass_duration_seconds_count [1-9]", metrics);
         Assert.Contains($"bollard_decisions_total{{{service},action=\"create\"}}", metrics, StringComparison.Ordinal);
         Assert.Matches($"bollard_version_weight_percent{{{service},version=\"[0-9a-f]{{12}}\"}} 100", metrics);
+
+        // Every series the agent exports is in the reference.
+        var documented = await File.ReadAllTextAsync(Path.Combine(TestEnvironment.RepositoryRoot, "docs", "metrics.md"));
+        foreach (var name in System.Text.RegularExpressions.Regex.Matches(metrics, @"^# HELP (bollard_\w+)", System.Text.RegularExpressions.RegexOptions.Multiline).Select(m => m.Groups[1].Value))
+        {
+            Assert.Contains($"`{name}`", documented, StringComparison.Ordinal);
+        }
 
         // Another service applied with --prune: the first one is removed, and so are its series.
         var file = Path.Combine(agent.Config.StateDirectory, "other.yaml");

@@ -15,7 +15,7 @@ public sealed class ScalerMetricsTests
     private readonly CollectorRegistry _registry = Prometheus.Metrics.NewCustomRegistry();
     private readonly ScalerMetrics _metrics;
 
-    public ScalerMetricsTests() => _metrics = new ScalerMetrics(Prometheus.Metrics.WithCustomRegistry(_registry));
+    public ScalerMetricsTests() => _metrics = new ScalerMetrics(Prometheus.Metrics.WithCustomRegistry(_registry), "prod");
 
     [Fact]
     public async Task A_zone_gone_from_the_counts_is_set_to_zero_not_left_at_its_last_value()
@@ -33,8 +33,9 @@ public sealed class ScalerMetricsTests
     [Fact]
     public async Task The_series_of_a_removed_service_are_deleted_those_of_the_others_stay()
     {
+        _metrics.Ranges([("web", 2, 6), ("api", 1, 1)]);
         _metrics.Publish([Count("web", ("zone-a", 2), ("zone-b", 1)), Count("api", ("zone-a", 1))]);
-        _metrics.Publish([Count("web", ("zone-a", 2))]);
+        Assert.Contains("bollard_scaler_min_replicas{service=\"api\"} 1", await ExportAsync(), StringComparison.Ordinal);
         _metrics.Decided(new Decision(DateTimeOffset.UnixEpoch, "api", "remove", "c1", "removed from the specs", "started"));
         _metrics.Rollout("api", Rollout(RolloutPhase.Succeeded), 1, new Dictionary<string, double> { ["v2"] = 100 });
 
@@ -86,12 +87,12 @@ public sealed class ScalerMetricsTests
         _metrics.Leading(true);
         _metrics.Publish([Count("web", ("zone-a", 2))]);
         _metrics.Hosts([("h1", "zone-a", true)]);
-        Assert.Contains("bollard_controller_leader 1", await ExportAsync(), StringComparison.Ordinal);
+        Assert.Contains("bollard_controller_leader{cluster=\"prod\"} 1", await ExportAsync(), StringComparison.Ordinal);
 
         _metrics.Leading(false);
 
         var text = await ExportAsync();
-        Assert.Contains("bollard_controller_leader 0", text, StringComparison.Ordinal);
+        Assert.Contains("bollard_controller_leader{cluster=\"prod\"} 0", text, StringComparison.Ordinal);
         Assert.DoesNotContain("service=\"web\"", text, StringComparison.Ordinal);
         Assert.DoesNotContain("host=\"h1\"", text, StringComparison.Ordinal);
     }
