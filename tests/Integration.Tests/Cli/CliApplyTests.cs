@@ -43,6 +43,31 @@ public sealed class CliApplyTests(CliDaemonFixture daemon) : IClassFixture<CliDa
         Assert.Equal(CommandLine.Ok, (await daemon.RunAsync("status", Name("other"))).Code);
     }
 
+    [Theory]
+    [InlineData("no\n", CommandLine.Failed)]
+    [InlineData("yes\n", CommandLine.Ok)]
+    public async Task On_a_terminal_apply_asks_and_applies_only_on_yes(string answer, int expected)
+    {
+        var kept = Name($"keep{expected}");
+        var doomed = Name($"doomed{expected}");
+        Assert.Equal(CommandLine.Ok, (await daemon.RunAsync("apply", "-f", Write($"{doomed}.yaml", Spec(doomed)))).Code);
+        var keep = Write($"{kept}.yaml", Spec(kept));
+
+        // `script` runs the executable on a terminal of its own (a pty), passing our answer to it as typed input.
+        var command = $"{BollardExecutable.FilePath} apply -f {keep} --prune --server {daemon.Server} --token-file {daemon.TokenFile}";
+        var output = await Shell.RunAsync("bash", $"printf '{answer.TrimEnd()}\\n' | script -q -e -c '{command}' /dev/null; echo \"exit=$?\"");
+
+        Assert.Contains($"caution: {doomed}: removes the service", output, StringComparison.Ordinal);
+        Assert.Contains("Apply it? Only 'yes' applies:", output, StringComparison.Ordinal);
+        Assert.Contains($"exit={expected}", output, StringComparison.Ordinal);
+        var status = await daemon.RunAsync("status", doomed);
+        Assert.Equal(expected == CommandLine.Ok ? CommandLine.Failed : CommandLine.Ok, status.Code);
+        if (expected == CommandLine.Failed)
+        {
+            Assert.Contains("not applied (the answer was not 'yes')", output, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task Plan_shows_a_change_of_any_field_and_exits_2_with_detailed_exitcode_only_when_something_changes()
     {
