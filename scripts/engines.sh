@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Extra Docker engines on this machine, each standing for another host (in another zone): its own bridge, data
-# root, exec root and socket, and the sample images loaded from the default engine (there is no registry).
+# root, exec root and socket, and the sample images loaded from the default engine (`docker save | docker load`, as a
+# host without a registry would get them), or none at all (start-empty).
 #
 #   scripts/engines.sh start NAME...    e.g. start h2 h3  -> sockets unix:///tmp/bollard-engines/NAME/docker.sock
-#   scripts/engines.sh stop NAME...     stops it by its PID (a realistic host failure) and removes its bridge
+#   scripts/engines.sh start-empty NAME...  the same with no image at all (its data root wiped first): a new host that
+#                                       has to pull what it runs from a registry
+#   scripts/engines.sh stop NAME...     stops it by its PID (a realistic host failure) and removes its bridge (and the
+#                                       data root of an engine started empty)
 #   scripts/engines.sh socket NAME      prints the engine's endpoint
 #
 # Engines are numbered by their position in the start list's name (h2 -> 192.168.212.0/24, h3 -> 192.168.213.0/24).
@@ -27,15 +31,23 @@ subnet_of() { # h2 -> 212, h7 -> 217: a private /24 per engine
 
 answers() { docker -H "$(socket "$1")" info >/dev/null 2>&1; }
 
-start_one() {
-  local name="$1" dir="$BASE/$1" net bridge="br-bollard-$1"
-  if answers "$name"; then
+start_one() { # start_one NAME [empty]
+  local name="$1" dir="$BASE/$1" net bridge="br-bollard-$1" empty="${2:-}"
+  if [ -n "$empty" ] && answers "$name"; then
+    fail "$name already answers; an empty engine must be started afresh (scripts/engines.sh stop $name first)"
+  fi
+  if [ -z "$empty" ] && answers "$name"; then
     # Running already (an earlier run's, or started by hand): it may hold older builds of the images.
     log "$name already answers"
     load_images "$name"
     return 0
   fi
   net="$(subnet_of "$name")"
+  if [ -n "$empty" ]; then
+    rm -rf "$dir/data"
+    mkdir -p "$dir"
+    touch "$dir/empty"
+  fi
   mkdir -p "$dir"
   if ! ip link show "$bridge" >/dev/null 2>&1; then
     ip link add "$bridge" type bridge
@@ -51,7 +63,7 @@ start_one() {
     [ "$SECONDS" -lt "$deadline" ] || { tail -20 "$dir/dockerd.log" >&2; fail "engine $name did not answer within 60 s"; }
     sleep 0.2
   done
-  load_images "$name"
+  [ -n "$empty" ] || load_images "$name"
 }
 
 load_images() {
@@ -81,13 +93,18 @@ stop_one() {
     rm -f "$dir/engine.pid"
   fi
   ip link del "br-bollard-$name" 2>/dev/null || true
+  if [ -f "$dir/empty" ]; then
+    # What it pulled goes with it: the next empty start is empty again.
+    rm -rf "$dir/data" "$dir/empty"
+  fi
 }
 
 verb="${1:-}"
 shift || true
 case "$verb" in
   start) for n in "$@"; do start_one "$n"; done ;;
+  start-empty) for n in "$@"; do start_one "$n" empty; done ;;
   stop) for n in "$@"; do stop_one "$n"; done ;;
   socket) socket "$1" ;;
-  *) echo "usage: $0 start|stop|socket NAME..." >&2; exit 2 ;;
+  *) echo "usage: $0 start|start-empty|stop|socket NAME..." >&2; exit 2 ;;
 esac

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test against the real services: installs and starts the Docker engine and a Consul dev agent
-# (scripts/deps.sh), builds the sample images (scripts/build-images.sh), then runs the unit and integration tests.
+# Runs every test against the real services: installs and starts the Docker engine, a Consul dev agent and an image
+# registry on loopback (scripts/deps.sh), builds the sample images (scripts/build-images.sh) and pushes them to the
+# registry under its name (scripts/registry-images.sh), then runs the unit and integration tests.
 # On exit it removes the containers this run created (by their cluster label) and stops what it started.
 set -euo pipefail
 
@@ -21,6 +22,10 @@ log() { printf '[test] %s\n' "$*" >&2; }
 # Extra engines standing for hosts in zones b and c (the default engine is zone a).
 ZONE_ENGINES=(h2 h3)
 STARTED_ENGINES=()
+# An engine the image tests start empty (scripts/engines.sh start-empty) and stop; stopped here too if a test could not.
+export BOLLARD_TEST_EMPTY_ENGINE="${BOLLARD_TEST_EMPTY_ENGINE:-h33}"
+export BOLLARD_REGISTRY="${BOLLARD_REGISTRY:-127.0.0.1:5055}"
+export BOLLARD_TEST_REGISTRY="$BOLLARD_REGISTRY"
 
 remove_run_containers() { # remove_run_containers [DOCKER_ARGS...]
   docker "$@" info >/dev/null 2>&1 || return 0
@@ -43,13 +48,16 @@ cleanup() {
   if [ "${#STARTED_ENGINES[@]}" -gt 0 ]; then
     "$ROOT/scripts/engines.sh" stop "${STARTED_ENGINES[@]}" || true
   fi
+  "$ROOT/scripts/engines.sh" stop "$BOLLARD_TEST_EMPTY_ENGINE" || true
   "$ROOT/scripts/deps.sh" stop || true
   exit "$code"
 }
 trap cleanup EXIT
 
 "$ROOT/scripts/deps.sh"
+"$ROOT/scripts/deps.sh" registry
 "$ROOT/scripts/build-images.sh"
+"$ROOT/scripts/registry-images.sh"
 for engine in "${ZONE_ENGINES[@]}"; do
   docker -H "$("$ROOT/scripts/engines.sh" socket "$engine")" info >/dev/null 2>&1 || STARTED_ENGINES+=("$engine")
 done

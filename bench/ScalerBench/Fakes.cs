@@ -53,6 +53,12 @@ internal sealed class FakeRuntime(string endpoint) : IContainerRuntime
         return Task.CompletedTask;
     }
 
+    /// <summary>Cannot tell its images: every image counts as present (the bench measures passes, not pulls).</summary>
+    public Task<ImageInventory?> ListImagesAsync(CancellationToken cancellationToken) => Task.FromResult<ImageInventory?>(null);
+
+    public Task<ImagePullResult> PullImageAsync(string reference, IProgress<ImagePullProgress>? progress, CancellationToken cancellationToken) =>
+        Task.FromException<ImagePullResult>(new ContainerOperationException($"the bench's engine pulls nothing ({reference})"));
+
     /// <summary>No CPU figures: the bench scales on requests per second, not CPU.</summary>
     public Task<ContainerCpuSample?> SampleCpuAsync(string containerId, CancellationToken cancellationToken) =>
         Task.FromResult<ContainerCpuSample?>(null);

@@ -1,3 +1,4 @@
+using Bollard.Discovery.Supervision;
 using Bollard.Balancer.Draining;
 using Bollard.Balancer.Forwarding;
 using Bollard.Balancer.Health;
@@ -36,6 +37,7 @@ public static class BalancerServiceCollectionExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BalancerOptions>, BalancerOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddLoopHealth();
         services.TryAddSingleton(_ => new BalancerMetrics(Prometheus.Metrics.DefaultFactory));
 
         services.TryAddSingleton<SnapshotProxyConfigProvider>();

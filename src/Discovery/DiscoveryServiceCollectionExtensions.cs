@@ -1,3 +1,4 @@
+using Bollard.Discovery.Supervision;
 using Bollard.Discovery.Consul;
 using Bollard.Discovery.Embedded;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,6 +33,7 @@ public static class DiscoveryServiceCollectionExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DiscoveryOptions>, DiscoveryOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddLoopHealth();
         services.AddHttpClient(ConsulHttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
         services.AddHttpClient(HealthProbeHttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
 

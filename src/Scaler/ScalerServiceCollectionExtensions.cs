@@ -1,3 +1,4 @@
+using Bollard.Discovery.Supervision;
 using Bollard.Scaler.Decisions;
 using Bollard.Scaler.Deployments;
 using Bollard.Scaler.Health;
@@ -22,6 +23,7 @@ public static class ScalerServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScalerOptions>, ScalerOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new Metrics.ScalerMetrics(Prometheus.Metrics.DefaultFactory, sp.GetRequiredService<IOptions<ScalerOptions>>().Value.Cluster));
+        services.TryAddLoopHealth();
         services.TryAddSingleton<DecisionLog>();
         services.AddHttpClient(nameof(HttpReplicaProber));
         services.TryAddSingleton<IReplicaProber>(sp =>

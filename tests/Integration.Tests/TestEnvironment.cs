@@ -39,6 +39,36 @@ internal static class TestEnvironment
         return names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
 
+    /// <summary>
+    /// The image registry on loopback (scripts/test.sh starts it with `scripts/deps.sh registry` and pushes the sample
+    /// images there with scripts/registry-images.sh, as &lt;registry&gt;/bollard-sample:v1 and :v2).
+    /// </summary>
+    public static string Registry() =>
+        Environment.GetEnvironmentVariable("BOLLARD_TEST_REGISTRY") is { Length: > 0 } registry
+            ? registry
+            : throw new InvalidOperationException("BOLLARD_TEST_REGISTRY is not set: run the tests through scripts/test.sh, or run `scripts/deps.sh registry && scripts/registry-images.sh` and set BOLLARD_TEST_REGISTRY=127.0.0.1:5055");
+
+    /// <summary>The engine the image tests start empty (scripts/engines.sh start-empty) and stop; h33 unless set.</summary>
+    public static string EmptyEngine { get; } = Environment.GetEnvironmentVariable("BOLLARD_TEST_EMPTY_ENGINE") ?? "h33";
+
+    /// <summary>Runs scripts/engines.sh with a verb and an engine name; fails the test with its errors when it fails.</summary>
+    public static async Task EnginesScriptAsync(string verb, string engine)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("bash", [Path.Combine(RepositoryRoot, "scripts", "engines.sh"), verb, engine])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"engines.sh {verb} {engine} failed: {await errors}");
+        }
+    }
+
     /// <summary>The endpoint of an engine started by scripts/engines.sh.</summary>
     public static string EngineEndpoint(string name) => $"unix:///tmp/bollard-engines/{name}/docker.sock";
 

@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using Bollard.Balancer.Weights;
 using Bollard.Discovery;
-using Microsoft.Extensions.Hosting;
+using Bollard.Discovery.Supervision;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
@@ -15,7 +15,7 @@ namespace Bollard.Balancer.Routing;
 /// stability: a failing watch keeps its service's last known destinations until the watch recovers, and at start
 /// the snapshot saved on disk serves until the catalog answers. Version weights changes trigger a rebuild too.
 /// </summary>
-internal sealed partial class CatalogRoutingWatcher : BackgroundService
+internal sealed partial class CatalogRoutingWatcher : SupervisedBackgroundService
 {
     private readonly IServiceCatalog _catalog;
     private readonly IServiceRouteSource _routes;
@@ -43,7 +43,9 @@ internal sealed partial class CatalogRoutingWatcher : BackgroundService
         SnapshotProxyConfigProvider provider,
         TimeProvider time,
         IOptions<BalancerOptions> options,
-        ILogger<CatalogRoutingWatcher> logger)
+        ILogger<CatalogRoutingWatcher> logger,
+        LoopHealth? health = null)
+        : base("routing", health ?? LoopHealth.Detached(time))
     {
         _catalog = catalog;
         _routes = routes;
@@ -54,13 +56,18 @@ internal sealed partial class CatalogRoutingWatcher : BackgroundService
         _logger = logger;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunAsync(CancellationToken stoppingToken)
     {
         IDisposable? routesRegistration = null;
         using var weightsRegistration = ChangeToken.OnChange(_weights.GetChangeToken, Signal);
         try
         {
-            LoadSavedSnapshot();
+            // Only at the first start: a loop restarted after a failure keeps what it has published since.
+            if (_provider.Revision == 0)
+            {
+                LoadSavedSnapshot();
+            }
+
             routesRegistration = SyncRoutes(stoppingToken);
             Signal();
             long? lastRebuild = null;
@@ -82,6 +89,7 @@ internal sealed partial class CatalogRoutingWatcher : BackgroundService
                 }
 
                 RebuildOnce();
+                Status.Succeeded();
                 lastRebuild = _time.GetTimestamp();
             }
         }

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Hosting;
+using Bollard.Discovery.Supervision;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
@@ -11,7 +11,7 @@ namespace Bollard.Balancer.Routing;
 /// publishes becomes one write of the latest). Nothing is written before the first publish, so an empty start
 /// never overwrites a good file. A failed write is logged and retried at the next publish.
 /// </summary>
-internal sealed partial class RoutingSnapshotPersister : BackgroundService
+internal sealed partial class RoutingSnapshotPersister : SupervisedBackgroundService
 {
     public static readonly TimeSpan MinInterval = TimeSpan.FromSeconds(1);
 
@@ -21,7 +21,8 @@ internal sealed partial class RoutingSnapshotPersister : BackgroundService
     private readonly ILogger _logger;
     private RoutingSnapshot? _written;
 
-    public RoutingSnapshotPersister(SnapshotProxyConfigProvider provider, TimeProvider time, IOptions<BalancerOptions> options, ILogger<RoutingSnapshotPersister> logger)
+    public RoutingSnapshotPersister(SnapshotProxyConfigProvider provider, TimeProvider time, IOptions<BalancerOptions> options, ILogger<RoutingSnapshotPersister> logger, LoopHealth? health = null)
+        : base("routing-snapshot-file", health ?? LoopHealth.Detached(time))
     {
         _provider = provider;
         _time = time;
@@ -29,7 +30,7 @@ internal sealed partial class RoutingSnapshotPersister : BackgroundService
         _logger = logger;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunAsync(CancellationToken stoppingToken)
     {
         if (_path is null)
         {

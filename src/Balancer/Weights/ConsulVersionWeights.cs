@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Bollard.Discovery.Consul;
+using Bollard.Discovery.Supervision;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,13 +14,14 @@ namespace Bollard.Balancer.Weights;
 /// <see cref="Current"/> is null (the balancer keeps the weights it had); a Consul outage keeps the last weights;
 /// an unreadable value keeps that service's last good weights (or none) and is logged.
 /// </summary>
-internal sealed partial class ConsulVersionWeights : BackgroundService, IVersionWeightSource
+internal sealed partial class ConsulVersionWeights : SupervisedBackgroundService, IVersionWeightSource
 {
     private readonly ConsulKeyValueWatch _kv;
     private readonly ILogger _logger;
     private volatile State _state = new(null, new CancellationTokenSource());
 
-    public ConsulVersionWeights(ConsulKeyValueWatch kv, IOptions<BalancerOptions> options, ILogger<ConsulVersionWeights> logger)
+    public ConsulVersionWeights(ConsulKeyValueWatch kv, IOptions<BalancerOptions> options, ILogger<ConsulVersionWeights> logger, LoopHealth? health = null)
+        : base("version-weights", health ?? LoopHealth.Detached())
     {
         _kv = kv;
         _logger = logger;
@@ -34,13 +36,14 @@ internal sealed partial class ConsulVersionWeights : BackgroundService, IVersion
 
     public static string PrefixFor(string cluster) => $"bollard/{cluster}/weights/";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunAsync(CancellationToken stoppingToken)
     {
         try
         {
             await foreach (var entries in _kv.WatchPrefixAsync(Prefix, stoppingToken))
             {
                 Apply(entries);
+                Status.Succeeded();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -1,3 +1,4 @@
+using Bollard.Discovery.Supervision;
 using Bollard.Discovery;
 using Bollard.Discovery.Consul;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,6 +20,7 @@ public static class WeightsServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddLoopHealth();
         services.TryAddSingleton(sp => new ConsulVersionWeights(
             new ConsulKeyValueWatch(
                 sp.GetRequiredService<IHttpClientFactory>().CreateClient(DiscoveryServiceCollectionExtensions.ConsulHttpClientName),
@@ -26,7 +28,8 @@ public static class WeightsServiceCollectionExtensions
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetService<ILogger<ConsulKeyValueWatch>>()),
             sp.GetRequiredService<IOptions<BalancerOptions>>(),
-            sp.GetRequiredService<ILogger<ConsulVersionWeights>>()));
+            sp.GetRequiredService<ILogger<ConsulVersionWeights>>(),
+            sp.GetRequiredService<LoopHealth>()));
         services.RemoveAll<IVersionWeightSource>();
         services.AddSingleton<IVersionWeightSource>(sp => sp.GetRequiredService<ConsulVersionWeights>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ConsulVersionWeights>(sp => sp.GetRequiredService<ConsulVersionWeights>()));

@@ -1,21 +1,24 @@
 using System.Net;
+using Bollard.Discovery.Supervision;
 using Bollard.Scaler.Admin;
+using Prometheus;
 
 namespace Bollard.Agent;
 
-/// <summary>The admin listener's plain endpoints (/healthz; /metrics is prometheus-net's) and its start-up checks.</summary>
+/// <summary>The admin listener's own endpoints beside the API (/healthz, /metrics, the 404 for anything else) and its start-up checks.</summary>
 internal static partial class AdminEndpoints
 {
-    public static Task HandleAsync(HttpContext context)
+    /// <summary>
+    /// Maps them into the admin API's protected group: /healthz and /metrics are public on purpose (probes and
+    /// Prometheus scrape without the token, and they change nothing); the fallback, like the API, needs the token.
+    /// </summary>
+    public static void Map(RouteGroupBuilder admin)
     {
-        if (context.Request.Path == "/healthz")
-        {
-            context.Response.ContentType = "text/plain";
-            return context.Response.WriteAsync("ok\n");
-        }
-
-        context.Response.StatusCode = StatusCodes.Status404NotFound;
-        return context.Response.WriteAsync("not found: the admin listener serves /metrics, /healthz and the API under /v1 (see /v1/openapi.json)\n");
+        admin.MapGet("/healthz", (HttpRequest request, LoopHealth health) => AgentHealth.Answer(request, health.Report())).AllowAnonymous().ExcludeFromDescription();
+        admin.MapMetrics("/metrics").AllowAnonymous();
+        // Every path, files too ({**path} rather than the default pattern, which skips names with a dot).
+        admin.MapFallback("{**path}", () => TypedResults.NotFound("not found: the admin listener serves /metrics, /healthz and the API under /v1 (see /v1/openapi.json)\n"))
+            .ExcludeFromDescription();
     }
 
     /// <summary>Sets up the token now, so that a problem stops the start and the CLI finds the file at once; warns
@@ -25,6 +28,7 @@ internal static partial class AdminEndpoints
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Bollard.Agent.Admin");
         var token = app.Services.GetRequiredService<AdminToken>();
+        LoopHealthMetrics.Register(app.Services.GetRequiredService<LoopHealth>(), Prometheus.Metrics.DefaultFactory, Prometheus.Metrics.DefaultRegistry);
         LogToken(logger, token.File, token.Generated ? "generated now" : "read");
         if (!IPAddress.IsLoopback(config.Admin.Address))
         {

@@ -34,6 +34,15 @@ public sealed record AgentConfig
 
     public string DockerEndpoint { get; init; } = "unix:///var/run/docker.sock";
 
+    /// <summary>
+    /// A docker config file (~/.docker/config.json format) holding the credentials of the registries images are pulled
+    /// from (<c>docker.registryAuthFile</c>); null pulls anonymously. Read at each pull, never logged.
+    /// </summary>
+    public string? RegistryAuthFile { get; init; }
+
+    /// <summary>The longest an image pull may take on this host (<c>docker.pullTimeout</c>).</summary>
+    public TimeSpan PullTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Host address container ports are published on.</summary>
     public string PublishAddress { get; init; } = "127.0.0.1";
 

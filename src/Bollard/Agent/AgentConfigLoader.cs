@@ -72,6 +72,8 @@ public static class AgentConfigLoader
             StateDirectory = yaml.Text("stateDir") is { } stateDir ? Path.GetFullPath(stateDir, baseDir) : defaults.StateDirectory,
             ServicesPath = Path.GetFullPath(yaml.Text("services") ?? defaults.ServicesPath, baseDir),
             DockerEndpoint = docker?.Text("endpoint") ?? defaults.DockerEndpoint,
+            RegistryAuthFile = ExistingFile(docker, "registryAuthFile", baseDir),
+            PullTimeout = docker?.Duration("pullTimeout", TimeSpan.FromSeconds(1), TimeSpan.FromHours(6)) ?? defaults.PullTimeout,
             PublishAddress = Address(docker, "publishAddress") ?? defaults.PublishAddress,
             AdvertiseAddress = Address(docker, "advertiseAddress"),
             ConsulAddress = ConsulAddress(consul),
@@ -166,6 +168,23 @@ public static class AgentConfigLoader
         }
 
         return hosts;
+    }
+
+    /// <summary>A path (relative to the config file's folder) that must name an existing file.</summary>
+    private static string? ExistingFile(YamlMappingReader? yaml, string key, string baseDir)
+    {
+        if (yaml?.Text(key) is not { } text)
+        {
+            return null;
+        }
+
+        var path = Path.GetFullPath(text, baseDir);
+        if (!File.Exists(path))
+        {
+            yaml.Error(key, $"file {path} does not exist (a docker config file with the registries' credentials, as ~/.docker/config.json)");
+        }
+
+        return path;
     }
 
     private static IPEndPoint? EndPoint(YamlMappingReader yaml, string key)

@@ -14,7 +14,6 @@ using Bollard.Scaler.Traffic;
 using Microsoft.Extensions.Options;
 using Bollard.Scaler.Specs;
 using Bollard.Scaler.State;
-using Prometheus;
 
 namespace Bollard.Agent;
 
@@ -79,7 +78,12 @@ public static class AgentHost
                 discovery.Consul.TokenFile = config.ConsulTokenFile;
             }
         });
-        builder.Services.AddDockerRuntime(docker => docker.Endpoint = config.DockerEndpoint);
+        builder.Services.AddDockerRuntime(docker =>
+        {
+            docker.Endpoint = config.DockerEndpoint;
+            docker.RegistryAuthFile = config.RegistryAuthFile;
+            docker.PullTimeout = config.PullTimeout;
+        });
         if (config.Hosts.Count > 0)
         {
             builder.Services.AddSingleton(sp => HostsOf(config, sp));
@@ -140,15 +144,32 @@ public static class AgentHost
         var app = builder.Build();
         BuildInfoMetric.Publish(Prometheus.Metrics.DefaultFactory);
         AdminEndpoints.Prepare(app, config);
+
+        // WebApplication puts authentication and authorization in front of the whole pipeline by itself when their
+        // services are registered (the admin API's are) and the app did not add them; these keys are how it tells.
+        // Only the admin branch authorizes, with its own middleware: the balancer's requests carry their services' own
+        // credentials and must not be authenticated against the admin token, nor pay for it.
+        var pipeline = (IApplicationBuilder)app;
+        pipeline.Properties["__AuthenticationMiddlewareSet"] = true;
+        pipeline.Properties["__AuthorizationMiddlewareSet"] = true;
         var adminPort = config.Admin.Port;
-        app.MapWhen(context => context.Connection.LocalPort == adminPort, admin =>
-        {
-            admin.UseMetricServer("/metrics");
-            admin.UseAdminApi();
-            admin.Run(context => AdminEndpoints.HandleAsync(context));
-        });
+        app.MapWhen(context => context.Connection.LocalPort == adminPort, admin => admin.UseAdminApi(AdminEndpoints.Map));
         app.MapBalancer();
         return app;
+    }
+
+    /// <summary>
+    /// The background services that ended with an exception. Every loop of the agent is supervised and never does
+    /// (see <c>SupervisedBackgroundService</c>); one that still did stopped the host, and the process must not then exit
+    /// as if it had been stopped on purpose.
+    /// </summary>
+    public static IReadOnlyList<string> CrashedLoops(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return [.. app.Services.GetServices<IHostedService>()
+            .OfType<BackgroundService>()
+            .Where(s => s.ExecuteTask is { IsFaulted: true })
+            .Select(s => $"{s.GetType().Name}: {s.ExecuteTask!.Exception!.GetBaseException().Message}")];
     }
 
     /// <summary>The engines listed in the config, each with its own Docker client.</summary>
@@ -161,7 +182,8 @@ public static class AgentHost
             h.Zone,
             h.PublishAddress,
             h.AdvertiseAddress,
-            new DockerContainerRuntime(Options.Create(new DockerOptions { Endpoint = h.DockerEndpoint }), time, logger)));
+            new DockerContainerRuntime(
+                Options.Create(new DockerOptions { Endpoint = h.DockerEndpoint, RegistryAuthFile = config.RegistryAuthFile, PullTimeout = config.PullTimeout }), time, logger)));
         return new HostSet([.. hosts], ownsRuntimes: true);
     }
 

@@ -66,7 +66,7 @@ internal static class AgentVerb
         {
             // The first load fails fast: running on half a configuration would be worse than not starting.
             await context.Error.WriteLineAsync($"bollard: cannot start: {e.Message}");
-            return CommandLine.ConfigError;
+            return AgentExitCodes.InvalidConfig;
         }
 
         try
@@ -79,22 +79,37 @@ internal static class AgentVerb
             using var stateLock = StateDirectoryLock.Acquire(config.StateDirectory);
             await using var app = AgentHost.Build(config, specs);
             await app.RunAsync();
-            return CommandLine.Ok;
+            return AgentHost.CrashedLoops(app) is { Count: > 0 } crashed
+                ? await CrashedAsync(context, $"a background service failed: {string.Join("; ", crashed)}")
+                : AgentExitCodes.Stopped;
         }
         catch (OptionsValidationException e)
         {
             await context.Error.WriteLineAsync($"bollard: cannot start: invalid settings in {configFile}: {string.Join("; ", e.Failures)}");
-            return CommandLine.ConfigError;
+            return AgentExitCodes.InvalidConfig;
         }
         catch (Exception e) when (e is AdminTokenException or StateStoreUnavailableException)
         {
             await context.Error.WriteLineAsync($"bollard: cannot start: {e.Message}; check 'admin.tokenFile' and 'stateDir' in {configFile}");
-            return CommandLine.Failed;
+            return AgentExitCodes.CannotStartNow;
         }
         catch (IOException e) when (e.InnerException is System.Net.Sockets.SocketException || e.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
         {
             await context.Error.WriteLineAsync($"bollard: cannot start: cannot listen ({e.Message}); check 'listen' and 'admin' in {configFile}");
-            return CommandLine.Failed;
+            return AgentExitCodes.CannotStartNow;
         }
+#pragma warning disable CA1031 // The last line of defence: say what happened and exit with a code systemd restarts on.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            // A bug in the daemon: the journal keeps where it happened.
+            return await CrashedAsync(context, e.ToString());
+        }
+    }
+
+    private static async Task<int> CrashedAsync(CliContext context, string what)
+    {
+        await context.Error.WriteLineAsync($"bollard: stopped by an unexpected error (exit code {AgentExitCodes.Crashed}; systemd restarts it): {what}");
+        return AgentExitCodes.Crashed;
     }
 }

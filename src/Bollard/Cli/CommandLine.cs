@@ -20,7 +20,7 @@ internal static class CommandLine
     public const int AuthFailed = 4;
 
     /// <summary>EX_CONFIG from sysexits.h: restarting cannot help until the configuration is fixed.</summary>
-    public const int ConfigError = 78;
+    public const int ConfigError = Agent.AgentExitCodes.InvalidConfig;
 
     public const string ExitCodes = """
         Exit codes:
@@ -29,7 +29,9 @@ internal static class CommandLine
           2   wrong usage (plan --detailed-exitcode: changes pending)
           3   the daemon cannot be reached (or is not a bollard daemon)
           4   authentication failed
-          78  configuration error (bollard agent)
+        bollard agent: 0 stopped as asked, 70 crashed (a bug; restarting may help), 75 cannot start now (address taken,
+          state directory locked, token unreadable; restarting later may work), 78 configuration error (restarting
+          cannot help until it is fixed)
         """;
 
     public static async Task<int> RunAsync(string[] args)

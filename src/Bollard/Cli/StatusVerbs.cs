@@ -117,6 +117,12 @@ internal static class StatusVerbs
         text.Append(CultureInfo.InvariantCulture, $"weights:       {(s.Weights is null ? "not known" : string.Join(" ", s.Weights.Select(w => $"{CliTable.Short(w.Version)}={CliTable.Percent(w.Percent)}")))}\n");
         text.Append(CultureInfo.InvariantCulture, $"availability:  {(s.ExpectedAvailability is { } a ? (a * 100).ToString("0.####", CultureInfo.InvariantCulture) + "% expected" : "not known")}\n");
         text.Append(CultureInfo.InvariantCulture, $"rollout:       {(s.Rollout is { } r ? RolloutVerbs.OneLine(r) : "none")}\n");
+        foreach (var m in s.MissingImages ?? [])
+        {
+            // A host left out of a version's placement (or waiting for a pull) is named with the image it lacks.
+            text.Append(CultureInfo.InvariantCulture, $"image missing: host {m.Host} lacks {m.Image} ({CliTable.Short(m.Version)}, {m.State}): {m.Why}\n");
+        }
+
         if (s.ReplicaGroups.Count > 0)
         {
             text.Append('\n').Append(CliTable.Format(

@@ -8,19 +8,25 @@ namespace Bollard.Scaler.Admin;
 
 /// <summary>
 /// The admin HTTP API under /v1 (JSON; errors as problem details) and its OpenAPI document at /v1/openapi.json. Map it
-/// only on the admin listener, behind <see cref="BearerTokenMiddleware"/> (see <see cref="AdminApplicationBuilderExtensions.UseAdminApi"/>).
+/// only on the admin listener, with authorization (see <see cref="AdminApplicationBuilderExtensions.UseAdminApi"/>).
 /// </summary>
 public static partial class AdminApi
 {
-    public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder endpoints)
+    /// <summary>
+    /// Maps the API into one group that requires the admin token (<see cref="AdminAuthentication.Policy"/>), so that
+    /// every endpoint added to it, now or later, is protected unless it is marked public where it is declared.
+    /// </summary>
+    /// <returns>The protected root group, for the host's own admin endpoints.</returns>
+    public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapOpenApi("/v1/openapi.json");
-        var v1 = endpoints.MapGroup("/v1").AddEndpointFilter(TranslateErrorsAsync);
+        var root = endpoints.MapGroup("").RequireAuthorization(AdminAuthentication.Policy);
+        root.MapOpenApi("/v1/openapi.json");
+        var v1 = root.MapGroup("/v1").AddEndpointFilter(TranslateErrorsAsync);
         MapSpecs(v1);
         MapServices(v1);
         MapRollouts(v1);
-        return endpoints;
+        return root;
     }
 
     private static async ValueTask<object?> TranslateErrorsAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -36,6 +42,10 @@ public static partial class AdminApi
         catch (ControlPlaneException e)
         {
             return AdminProblems.From(e);
+        }
+        catch (StateConflictException e)
+        {
+            return AdminProblems.From(new ControlPlaneException(ControlPlaneError.Conflict, $"{e.Message}; try again", e));
         }
         catch (StateStoreUnavailableException e)
         {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -18,6 +19,11 @@ public static class AdminServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<AdminOptions>().Configure(configure);
         services.TryAddSingleton(sp => AdminToken.Load(sp.GetRequiredService<IOptions<AdminOptions>>().Value));
+        services.TryAddSingleton<AdminEndpointCatalog>();
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, AdminTokenAuthenticationHandler>(AdminAuthentication.Scheme, configureOptions: null);
+        services.AddAuthorizationBuilder().AddPolicy(AdminAuthentication.Policy, policy => policy
+            .AddAuthenticationSchemes(AdminAuthentication.Scheme)
+            .RequireAuthenticatedUser());
         services.TryAddSingleton<DesiredSpecsStore>();
         services.TryAddSingleton<Deployments.DeploymentStore>();
         services.TryAddImagePinning();
@@ -25,6 +31,7 @@ public static class AdminServiceCollectionExtensions
         services.TryAddSingleton<IControlPlane, SpecControlPlane>();
         services.TryAddSingleton<DesiredSpecsRestorer>();
         services.AddHostedService(sp => sp.GetRequiredService<DesiredSpecsRestorer>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Reconcile.IReconcilePrecondition, DesiredSpecsRestorer>(sp => sp.GetRequiredService<DesiredSpecsRestorer>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Cluster.IControllerState, ControllerDesiredState>());
         services.AddProblemDetails();
         services.Configure<JsonOptions>(json => json.SerializerOptions.WriteIndented = false);

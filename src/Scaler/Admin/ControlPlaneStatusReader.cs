@@ -9,9 +9,10 @@ namespace Bollard.Scaler.Admin;
 
 /// <summary>
 /// Service status: replicas from the catalog's healthy instances, weights from the deployment (a running rollout's
-/// split, else all traffic on the serving version), expected availability from the replicas per zone.
+/// split, else all traffic on the serving version), expected availability from the replicas per zone, hosts lacking an
+/// image from the last reconcile pass.
 /// </summary>
-internal sealed class ControlPlaneStatusReader(IServiceCatalog catalog, DeploymentCoordinator deployments, IOptions<ScalerOptions> options)
+internal sealed class ControlPlaneStatusReader(IServiceCatalog catalog, DeploymentCoordinator deployments, Reconcile.Reconciler reconciler, IOptions<ScalerOptions> options)
 {
     public async Task<IReadOnlyList<ServiceStatus>> ReadAllAsync(IReadOnlyList<ServiceSpec> specs, CancellationToken cancellationToken)
     {
@@ -61,6 +62,7 @@ internal sealed class ControlPlaneStatusReader(IServiceCatalog catalog, Deployme
             spec.Route,
             rollout is null ? null : RolloutStatuses.Of(rollout),
             spec.PinnedImage,
+            MissingImagesOf(spec.Name),
             deployment?.Stable.Version ?? spec.Version,
             deployment is null ? spec.PinnedImage ?? spec.Image : deployment.Stable.PinnedImage ?? deployment.Stable.Image,
             RolledBack(spec, deployment));
@@ -84,6 +86,11 @@ internal sealed class ControlPlaneStatusReader(IServiceCatalog catalog, Deployme
                 : $"rolled back ({rollout.Reason})";
         return $"version {spec.Version} was {why}; {deployment.Stable.Version} serves every request until a new version is applied";
     }
+
+    private List<HostImageStatus> MissingImagesOf(string service) =>
+        [.. (reconciler.LastPlan?.MissingImages ?? [])
+            .Where(m => m.Service == service)
+            .Select(m => new HostImageStatus(m.Host, m.Version, m.Image, m.State.ToString().ToLowerInvariant(), m.Why))];
 
     internal static string Health(int? healthy, int desired) => healthy switch
     {

@@ -1,4 +1,5 @@
 using Bollard.Scaler.Deployments;
+using Bollard.Scaler.Reconcile;
 using Bollard.Scaler.Runtime;
 using Bollard.Scaler.Specs;
 using Bollard.Scaler.State;
@@ -10,19 +11,45 @@ namespace Bollard.Scaler.Admin;
 /// <summary>
 /// At start, before any hosted service runs (so before the first reconcile pass), makes the last applied specs the
 /// desired state again: once something was applied, the state store wins over the spec files the agent was started
-/// with. A store that cannot be read stops the start: acting on older specs could remove replicas that were applied.
-/// Then pins the desired specs' images: to the pins stored with the applied specs or in the deployment records when
-/// the reference is the same (a tag moved while the agent was down changes nothing), else to what the engine says now.
+/// with. Then pins the desired specs' images: to the pins stored with the applied specs or in the deployment records
+/// when the reference is the same (a tag moved while the agent was down changes nothing), else to what the engine says now.
 /// </summary>
+/// <remarks>
+/// A store that cannot be read at start (Consul down) does not stop the agent: its balancer serves the routes and
+/// replicas it knew (the routing snapshot on disk) while no reconcile pass runs, since a pass on the older spec files
+/// could remove replicas that were applied. As an <see cref="IReconcilePrecondition"/>, every pass tries the restore
+/// again first, and the passes start once it works.
+/// </remarks>
 internal sealed partial class DesiredSpecsRestorer(
     DesiredSpecsStore desired,
     DeploymentStore deployments,
     ImagePinner pinner,
     InMemoryServiceSpecSource specs,
     IEnumerable<IAppliedSpecsListener> listeners,
-    ILogger<DesiredSpecsRestorer> logger) : IHostedLifecycleService
+    ILogger<DesiredSpecsRestorer> logger) : IHostedLifecycleService, IReconcilePrecondition
 {
-    public Task StartingAsync(CancellationToken cancellationToken) => RestoreAsync(cancellationToken);
+    private volatile bool _restored;
+
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RestoreAsync(cancellationToken);
+        }
+        catch (StateStoreUnavailableException e)
+        {
+            LogRestorePostponed(e.Message);
+        }
+    }
+
+    public async Task EnsureAsync(CancellationToken cancellationToken)
+    {
+        if (!_restored)
+        {
+            await RestoreAsync(cancellationToken);
+            LogRestoredLate();
+        }
+    }
 
     /// <summary>
     /// Makes the applied specs in the store the desired state (also when a cluster's controller takes over, or
@@ -38,12 +65,13 @@ internal sealed partial class DesiredSpecsRestorer(
         }
         catch (StateStoreUnavailableException e)
         {
-            throw new StateStoreUnavailableException($"cannot read the applied specs from the state store: {e.Message}", e);
+            throw new StateStoreUnavailableException($"cannot read the applied specs from the state store (no reconcile pass runs until it can): {e.Message}", e);
         }
 
         var restored = applied is null ? null : Restore(applied);
         var pinned = await PinAsync(restored ?? specs.Current, applied?.Pins, cancellationToken);
         specs.Replace(pinned);
+        _restored = true;
         if (restored is null)
         {
             return;
@@ -90,7 +118,7 @@ internal sealed partial class DesiredSpecsRestorer(
             ImagePin?[] known = [stored?.GetValueOrDefault(spec.Name), ImagePin.Of(record?.New), ImagePin.Of(record?.Stable), ImagePin.Of(record?.Previous)];
             try
             {
-                pinned.Add(await pinner.PinAsync(spec, known, fresh: false, cancellationToken));
+                pinned.Add(await pinner.PinAsync(spec, known, fresh: false, askRegistry: true, cancellationToken));
             }
             catch (RuntimeUnavailableException e)
             {
@@ -105,6 +133,12 @@ internal sealed partial class DesiredSpecsRestorer(
 
     [LoggerMessage(EventId = 5010, Level = LogLevel.Information, Message = "Desired state restored from the state store: {Count} service(s) as last applied (the spec files are not read again)")]
     private partial void LogRestored(int count);
+
+    [LoggerMessage(EventId = 5013, Level = LogLevel.Warning, Message = "The applied specs cannot be read at start: {Error}. The balancer serves the routes it knew; reconcile passes wait until the state store answers")]
+    private partial void LogRestorePostponed(string error);
+
+    [LoggerMessage(EventId = 5014, Level = LogLevel.Information, Message = "The state store answers: the applied specs are restored and reconcile passes start")]
+    private partial void LogRestoredLate();
 
     [LoggerMessage(EventId = 5011, Level = LogLevel.Error, Message = "The applied specs in the state store are invalid; running on the spec files instead: {Error}")]
     private partial void LogRestoreInvalid(string error);

@@ -16,6 +16,9 @@ namespace Bollard.Scaler.Admin;
 /// <param name="Rollout">The active rollout, if any.</param>
 /// <param name="PinnedImage">What the image was pinned to when applied (a registry digest or a local image id); the
 /// containers of the desired version run it. Null when not pinned yet.</param>
+/// <param name="MissingImages">Reachable hosts lacking the image of a version the service runs: being pulled there, or
+/// not obtainable there (the version is then not placed on that host). Empty when every host has it (or before the
+/// first reconcile pass of this agent, or on an agent that is not the cluster's controller).</param>
 /// <param name="ServingVersion">The version that serves when no rollout moves traffic (the stable one): differs from
 /// <paramref name="Version"/> while a rollout runs, and after the desired version was rolled back or aborted.</param>
 /// <param name="ServingImage">The image of <paramref name="ServingVersion"/> (its pin when it has one).</param>
@@ -33,9 +36,18 @@ public sealed record ServiceStatus(
     RouteSpec? Route,
     RolloutStatus? Rollout,
     string? PinnedImage = null,
+    IReadOnlyList<HostImageStatus>? MissingImages = null,
     string? ServingVersion = null,
     string? ServingImage = null,
     string? RolledBack = null);
+
+/// <summary>A host lacking the image of one of the service's versions.</summary>
+/// <param name="Host">The host.</param>
+/// <param name="Version">The version whose image it lacks.</param>
+/// <param name="Image">The image as pinned.</param>
+/// <param name="State"><c>pulling</c>, or <c>unobtainable</c> (the version is not placed there).</param>
+/// <param name="Why">In words: what the host lacks and what to do about it.</param>
+public sealed record HostImageStatus(string Host, string Version, string Image, string State, string Why);
 
 /// <summary>Healthy replicas of one version in one zone.</summary>
 public sealed record ReplicaGroup(string Zone, string Version, int Healthy);

@@ -126,7 +126,8 @@ internal sealed partial class SpecControlPlane(
 
     /// <summary>
     /// Pins each spec's image: a reference the service already runs keeps its pin (re-applying, or scaling, never
-    /// re-reads a tag); a new reference, or the service a rollout is started for, is resolved on the engine now.
+    /// re-reads a tag); a new reference, or the service a rollout is started for, is resolved on the engine now, or
+    /// in its registry when the engine lacks it.
     /// </summary>
     private async Task<IReadOnlyList<ServiceSpec>> PinAsync(IReadOnlyList<ServiceSpec> loaded, string? fresh, CancellationToken cancellationToken)
     {
@@ -137,7 +138,7 @@ internal sealed partial class SpecControlPlane(
             {
                 var deployment = deployments.Current(spec.Name);
                 var known = new[] { Deployments.ImagePin.Of(specs.Current.FirstOrDefault(s => s.Name == spec.Name)), Deployments.ImagePin.Of(deployment?.New), Deployments.ImagePin.Of(deployment?.Stable) };
-                pinned.Add(await pinner.PinAsync(spec, known, fresh == spec.Name, cancellationToken));
+                pinned.Add(await pinner.PinAsync(spec, known, fresh == spec.Name, askRegistry: true, cancellationToken));
             }
         }
         catch (RuntimeUnavailableException e)

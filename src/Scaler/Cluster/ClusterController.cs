@@ -1,4 +1,5 @@
 using Bollard.Discovery.Consul;
+using Bollard.Discovery.Supervision;
 using Bollard.Scaler.Hosts;
 using Bollard.Scaler.Reconcile;
 using Microsoft.Extensions.Hosting;
@@ -23,12 +24,14 @@ internal sealed partial class ClusterController(
     ReconcileLoop loop,
     IEnumerable<IControllerState> state,
     IOptions<ClusterOptions> options,
+    LoopHealth health,
+    IOptions<Docker.DockerOptions> docker,
     TimeProvider time,
-    ILogger<ClusterController> logger) : BackgroundService
+    ILogger<ClusterController> logger) : SupervisedBackgroundService("cluster-controller", health)
 {
     private readonly Dictionary<string, ManagedHost> _remote = new(StringComparer.Ordinal);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunAsync(CancellationToken stoppingToken)
     {
         roster.Changed += OnRosterChanged;
         var watching = roster.RunAsync(stoppingToken);
@@ -39,13 +42,7 @@ internal sealed partial class ClusterController(
             await WaitForFirstReadingAsync(stoppingToken);
             do
             {
-                roster.Expire();
-                var leads = await leaderLock.TryAcquireAsync(stoppingToken) && await FollowStateAsync(takingOver: !gate.IsOpen, stoppingToken);
-                if (leads)
-                {
-                    SyncHosts();
-                }
-
+                var leads = await DecideLeadershipAsync(stoppingToken);
                 if (gate.Set(leads))
                 {
                     LogControllerChanged(options.Value.Agent, leads);
@@ -64,6 +61,39 @@ internal sealed partial class ClusterController(
             gate.Set(false);
             await leaderLock.ReleaseAsync(CancellationToken.None);
             await watching;
+        }
+    }
+
+    /// <summary>
+    /// One round: take or keep the lock, follow the shared state. Anything unexpected counts as not leading this round:
+    /// a controller that cannot tell whether it leads must not act (another agent may), and tries again next round.
+    /// </summary>
+    private async Task<bool> DecideLeadershipAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            roster.Expire();
+            var leads = await leaderLock.TryAcquireAsync(stoppingToken) && await FollowStateAsync(takingOver: !gate.IsOpen, stoppingToken);
+            if (leads)
+            {
+                SyncHosts();
+            }
+
+            if (Status.Succeeded() is > 0 and var failures)
+            {
+                LogRoundsWorkAgain(failures);
+            }
+
+            return leads;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            if (Status.Failed(e))
+            {
+                LogRoundFailed(e);
+            }
+
+            return false;
         }
     }
 
@@ -127,7 +157,7 @@ internal sealed partial class ClusterController(
                 var report = entry.Report;
                 if (!_remote.TryGetValue(name, out var known) || known.Zone != report.Zone || known.PublishAddress != report.PublishAddress || known.AdvertiseAddress != report.AdvertiseAddress)
                 {
-                    _remote[name] = new ManagedHost(name, report.Zone, report.PublishAddress, report.AdvertiseAddress, new RemoteHostRuntime(name, roster, commands, options, time))
+                    _remote[name] = new ManagedHost(name, report.Zone, report.PublishAddress, report.AdvertiseAddress, new RemoteHostRuntime(name, roster, commands, options, docker.Value.PullTimeout, time))
                     {
                         Registrar = new RemoteRegistrar(name, commands, options),
                     };
@@ -140,6 +170,12 @@ internal sealed partial class ClusterController(
 
     [LoggerMessage(EventId = 2502, Level = LogLevel.Warning, Message = "The desired state cannot be read from the state store; a new controller waits for it: {Error}")]
     private partial void LogStateUnreadable(string error);
+
+    [LoggerMessage(EventId = 2503, Level = LogLevel.Error, Message = "A leadership round failed; this agent does not act as the controller until a round works")]
+    private partial void LogRoundFailed(Exception error);
+
+    [LoggerMessage(EventId = 2504, Level = LogLevel.Information, Message = "Leadership rounds work again after {Failures} failed")]
+    private partial void LogRoundsWorkAgain(int failures);
 
     [LoggerMessage(EventId = 2501, Level = LogLevel.Information, Message = "Agent {Agent} controls the cluster: {Leads}")]
     private partial void LogControllerChanged(string agent, bool leads);

@@ -1,5 +1,6 @@
 using Bollard.Discovery;
 using Bollard.Discovery.Consul;
+using Bollard.Discovery.Supervision;
 using Bollard.Scaler.Reconcile;
 using Bollard.Scaler.Rollouts;
 using Bollard.Scaler.Specs;
@@ -28,9 +29,10 @@ public sealed partial class ClusterTraffic(
     IOptions<ClusterOptions> options,
     TimeProvider time,
     ILogger<ClusterTraffic> logger,
+    LoopHealth health,
     ILocalLoadSource? local = null,
     ILocalDrain? drain = null,
-    ILocalVersionTraffic? versions = null) : BackgroundService
+    ILocalVersionTraffic? versions = null) : SupervisedBackgroundService("cluster-traffic", health)
 {
     private volatile TrafficRoster? _roster;
 
@@ -48,7 +50,7 @@ public sealed partial class ClusterTraffic(
     /// <summary>See <see cref="TrafficRoster.OthersDrained"/>.</summary>
     public bool OthersDrained(string instanceId, DateTimeOffset since) => Roster.OthersDrained(instanceId, since, time.GetUtcNow());
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+    protected override Task RunAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(WatchLoopAsync(stoppingToken), local is null && drain is null && versions is null ? Task.CompletedTask : PublishLoopAsync(stoppingToken));
 
     private async Task WatchLoopAsync(CancellationToken stoppingToken)
@@ -75,7 +77,6 @@ public sealed partial class ClusterTraffic(
         using var timer = new PeriodicTimer(options.Value.TrafficInterval, time);
         var sequence = 0L;
         var publishedEmpty = true;
-        var failing = false;
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -96,16 +97,16 @@ public sealed partial class ClusterTraffic(
                     var report = new TrafficReport(options.Value.Agent, ++sequence, services) { Busy = busy };
                     await store.TryAcquireAsync(ClusterKeys.Traffic(Cluster, options.Value.Agent), id, ClusterJson.Write(report), stoppingToken);
                     publishedEmpty = empty;
-                    failing = false;
+                    Status.Succeeded();
                 }
-                catch (CatalogUnavailableException e)
+                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
-                    if (!failing)
+                    // Consul unreachable (or anything else): the controller counts this agent's last report until its
+                    // session ends, and this one is published again next tick.
+                    if (Status.Failed(e))
                     {
                         LogConsulUnavailable(e.Message);
                     }
-
-                    failing = true;
                 }
             }
         }

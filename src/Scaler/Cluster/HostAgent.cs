@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Bollard.Discovery;
 using Bollard.Discovery.Consul;
+using Bollard.Discovery.Supervision;
 using Bollard.Scaler.Hosts;
 using Bollard.Scaler.Reconcile;
 using Bollard.Scaler.Runtime;
@@ -25,11 +26,12 @@ public sealed partial class HostAgent(
     IOptions<ScalerOptions> scaler,
     IOptions<ClusterOptions> options,
     TimeProvider time,
-    ILogger<HostAgent> logger) : BackgroundService
+    ILogger<HostAgent> logger,
+    LoopHealth health) : SupervisedBackgroundService("host-agent", health)
 {
     private string Cluster => scaler.Value.Cluster;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunAsync(CancellationToken stoppingToken)
     {
         var loops = local.Hosts
             .SelectMany(h => new[] { PublishLoopAsync(h, stoppingToken), CommandLoopAsync(h, stoppingToken) })
@@ -46,6 +48,7 @@ public sealed partial class HostAgent(
 
     private async Task RenewLoopAsync(CancellationToken stoppingToken)
     {
+        var status = Health.Track("host-session");
         using var timer = new PeriodicTimer(options.Value.SessionTtl / 3, time);
         try
         {
@@ -57,10 +60,15 @@ public sealed partial class HostAgent(
                     {
                         LogSessionLost();
                     }
+
+                    status.Succeeded();
                 }
-                catch (CatalogUnavailableException e)
+                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
-                    LogConsulUnavailable("renewing the agent's session", e.Message);
+                    if (status.Failed(e))
+                    {
+                        LogConsulUnavailable("renewing the agent's session", e.Message);
+                    }
                 }
             }
         }
@@ -89,31 +97,28 @@ public sealed partial class HostAgent(
         var wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
         var events = PumpEventsAsync(host.Runtime, wake.Writer, stoppingToken);
         var sequence = 0L;
-        var failing = false;
+        var status = Health.Track($"host-report:{host.Name}");
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await PublishAsync(host, ++sequence, stoppingToken);
-                if (failing)
+                if (status.Succeeded() > 0)
                 {
                     LogPublishingAgain(host.Name);
                 }
-
-                failing = false;
-            }
-            catch (CatalogUnavailableException e)
-            {
-                if (!failing)
-                {
-                    LogConsulUnavailable($"publishing host {host.Name}", e.Message);
-                }
-
-                failing = true;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 break;
+            }
+            catch (Exception e)
+            {
+                // Consul unreachable, or anything else: the last report stays until the session ends; try again.
+                if (status.Failed(e))
+                {
+                    LogConsulUnavailable($"publishing host {host.Name}", e.Message);
+                }
             }
 
             await WakeOrTimeout.WaitAsync(wake.Reader, options.Value.PublishInterval, time, stoppingToken);
@@ -138,6 +143,7 @@ public sealed partial class HostAgent(
         var report = new HostReport(host.Name, host.Zone, host.PublishAddress, host.AdvertiseAddress, options.Value.Agent, sequence, containers, unreachable)
         {
             Cpu = await SampleCpuAsync(host.Runtime, containers, cancellationToken),
+            Images = unreachable is null ? await ListImagesAsync(host.Runtime, cancellationToken) : null,
         };
         var id = await session.CurrentAsync(cancellationToken);
         if (!await store.TryAcquireAsync(ClusterKeys.Host(Cluster, host.Name), id, ClusterJson.Write(report), cancellationToken))
@@ -146,6 +152,19 @@ public sealed partial class HostAgent(
             var holder = await store.GetAsync(ClusterKeys.Host(Cluster, host.Name), cancellationToken);
             var other = holder is null ? null : ClusterJson.Read<HostReport>(holder.Value)?.Agent;
             LogHostClaimed(host.Name, other ?? "another agent");
+        }
+    }
+
+    /// <summary>The engine's images; null when they cannot be listed now (the controller then counts every image as present).</summary>
+    private static async Task<ImageInventory?> ListImagesAsync(IContainerRuntime runtime, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await runtime.ListImagesAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is RuntimeUnavailableException or ContainerOperationException)
+        {
+            return null;
         }
     }
 
@@ -181,9 +200,9 @@ public sealed partial class HostAgent(
             {
                 return;
             }
-            catch (Exception e) when (e is RuntimeUnavailableException or IOException or HttpRequestException)
+            catch (Exception)
             {
-                // The engine is down: the periodic publications say so; re-subscribe after a pause.
+                // The engine is down or the stream broke: the periodic publications say so; re-subscribe after a pause.
             }
 
             try
@@ -232,22 +251,37 @@ public sealed partial class HostAgent(
     {
         try
         {
-            var result = await HostCommandExecutor.ExecuteAsync(pending.Command, host.Runtime, catalog, stoppingToken);
-            LogCommandRan(host.Name, pending.Command, result.Error ?? "ok");
+            var progress = new CommandProgressWriter(store, entry.Key, stoppingToken);
+            HostCommandResult result;
+            try
+            {
+                result = await HostCommandExecutor.ExecuteAsync(pending.Command, host.Runtime, catalog, progress, stoppingToken);
+            }
+            finally
+            {
+                await progress.DisposeAsync();
+            }
+
+            // Progress writes moved the key's index: answer at the index it has now, if it is still there.
+            var index = !progress.Wrote ? entry.ModifyIndex : await store.GetAsync(entry.Key, stoppingToken) is { } now ? now.ModifyIndex : 0;
+
+            var outcome = result.Error ?? result.Pulled?.ToString() ?? "ok";
+            LogCommandRan(host.Name, pending.Command, outcome);
 
             // Check-and-set on the index read: a command its controller gave up on (deleted) is not written back.
-            if (!await store.TryPutAsync(entry.Key, ClusterJson.Write(pending with { Result = result }), entry.ModifyIndex, stoppingToken))
+            if (index == 0 || !await store.TryPutAsync(entry.Key, ClusterJson.Write(pending with { Result = result }), index, stoppingToken))
             {
                 LogCommandAbandoned(host.Name, pending.Command);
             }
         }
-        catch (CatalogUnavailableException e)
-        {
-            LogConsulUnavailable($"answering a command for host {host.Name}", e.Message);
-        }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Stopping: an unanswered command runs again when this agent starts, unless its controller's session ended meanwhile.
+        }
+        catch (Exception e)
+        {
+            // Unanswered, the controller's wait for it times out and its next pass decides again from what it observes.
+            LogConsulUnavailable($"answering a command for host {host.Name}", e.Message);
         }
     }
 }

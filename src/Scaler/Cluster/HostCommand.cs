@@ -10,6 +10,9 @@ public enum HostCommandKind
     Remove,
     Register,
     Deregister,
+
+    /// <summary>Pull an image (a registry digest) onto the host's engine, with the host's own registry credentials.</summary>
+    Pull,
 }
 
 /// <summary>
@@ -28,10 +31,14 @@ public sealed record HostCommand(string Id, HostCommandKind Kind)
 
     public string? InstanceId { get; init; }
 
+    /// <summary>The image of a pull.</summary>
+    public string? Image { get; init; }
+
     public override string ToString() => Kind switch
     {
         HostCommandKind.Create => $"create {Create?.Name}",
         HostCommandKind.Stop or HostCommandKind.Remove => $"{Kind.ToString().ToLowerInvariant()} {ContainerId}",
+        HostCommandKind.Pull => $"pull {Image}",
         _ => $"{Kind.ToString().ToLowerInvariant()} {Registration?.Id ?? InstanceId}",
     };
 }
@@ -48,6 +55,9 @@ public enum HostCommandFailure
 /// <summary>The host agent's answer: done (with the created container for a create), or why not.</summary>
 public sealed record HostCommandResult(HostCommandFailure? Failure, string? Error, ObservedContainer? Container)
 {
+    /// <summary>What a pull did.</summary>
+    public ImagePullResult? Pulled { get; init; }
+
     public bool Succeeded => Failure is null;
 
     public static HostCommandResult Done(ObservedContainer? container = null) => new(null, null, container);
@@ -56,4 +66,8 @@ public sealed record HostCommandResult(HostCommandFailure? Failure, string? Erro
 }
 
 /// <summary>What a command key holds: the command, and once the host's agent ran it, its result.</summary>
-public sealed record HostCommandEntry(HostCommand Command, HostCommandResult? Result);
+public sealed record HostCommandEntry(HostCommand Command, HostCommandResult? Result)
+{
+    /// <summary>How far a running pull is, written by the host's agent now and then while it runs.</summary>
+    public ImagePullProgress? Progress { get; init; }
+}

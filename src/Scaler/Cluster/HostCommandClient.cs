@@ -17,8 +17,13 @@ public sealed class HostCommandClient(
     TimeProvider time)
 {
     /// <summary>Sends <paramref name="command"/> to <paramref name="host"/>'s agent and returns its result.</summary>
+    /// <param name="host">The host whose agent runs it.</param>
+    /// <param name="command">The command.</param>
+    /// <param name="timeout">How long to wait for the result.</param>
+    /// <param name="progress">Told how far a pull is, as the host's agent writes it meanwhile; may be null.</param>
+    /// <param name="cancellationToken">Stops waiting (the command is deleted).</param>
     /// <exception cref="CatalogUnavailableException">Consul cannot be reached, the command vanished, or no result came within <paramref name="timeout"/>.</exception>
-    public async Task<HostCommandResult> SendAsync(string host, HostCommand command, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<HostCommandResult> SendAsync(string host, HostCommand command, TimeSpan timeout, IProgress<Runtime.ImagePullProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
         var key = ClusterKeys.Command(scaler.Value.Cluster, host, command.Id);
@@ -32,7 +37,7 @@ public sealed class HostCommandClient(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
-            return await AwaitResultAsync(key, host, command, linked.Token);
+            return await AwaitResultAsync(key, host, command, progress, linked.Token);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -44,9 +49,10 @@ public sealed class HostCommandClient(
         }
     }
 
-    private async Task<HostCommandResult> AwaitResultAsync(string key, string host, HostCommand command, CancellationToken cancellationToken)
+    private async Task<HostCommandResult> AwaitResultAsync(string key, string host, HostCommand command, IProgress<Runtime.ImagePullProgress>? progress, CancellationToken cancellationToken)
     {
         ulong index = 0;
+        Runtime.ImagePullProgress? reported = null;
         while (true)
         {
             // The key itself as the prefix: ids are fixed-length, so no other command shares it.
@@ -57,9 +63,16 @@ public sealed class HostCommandClient(
                 throw new CatalogUnavailableException($"the command '{command}' for host {host} vanished from Consul before it was answered (this agent's session ended)");
             }
 
-            if (ClusterJson.Read<HostCommandEntry>(entry.Value)?.Result is { } result)
+            var read = ClusterJson.Read<HostCommandEntry>(entry.Value);
+            if (read?.Result is { } result)
             {
                 return result;
+            }
+
+            if (read?.Progress is { } now && now != reported)
+            {
+                progress?.Report(now);
+                reported = now;
             }
 
             // Consul's index may go backwards (a restored snapshot): read afresh then.

@@ -6,7 +6,13 @@ namespace Bollard.Scaler.Cluster;
 /// <summary>Runs one command on this host: the engine for container commands, the local catalog for registrations.</summary>
 public static class HostCommandExecutor
 {
-    public static async Task<HostCommandResult> ExecuteAsync(HostCommand command, IContainerRuntime runtime, IServiceCatalog catalog, CancellationToken cancellationToken)
+    /// <param name="command">The command.</param>
+    /// <param name="runtime">This host's engine.</param>
+    /// <param name="catalog">This host's catalog (its Consul agent).</param>
+    /// <param name="progress">Told how far a pull is; may be null.</param>
+    /// <param name="cancellationToken">Cancels the command.</param>
+    public static async Task<HostCommandResult> ExecuteAsync(
+        HostCommand command, IContainerRuntime runtime, IServiceCatalog catalog, IProgress<ImagePullProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(runtime);
@@ -26,6 +32,8 @@ public static class HostCommandExecutor
                 case HostCommandKind.Register when command.Registration is { } registration:
                     await catalog.RegisterAsync(registration, cancellationToken);
                     return HostCommandResult.Done();
+                case HostCommandKind.Pull when command.Image is { } image:
+                    return HostCommandResult.Done() with { Pulled = await runtime.PullImageAsync(image, progress, cancellationToken) };
                 case HostCommandKind.Deregister when command.InstanceId is { } instance:
                     await catalog.DeregisterAsync(instance, cancellationToken);
                     return HostCommandResult.Done();

@@ -33,12 +33,19 @@ public sealed record HostReport(
     /// </summary>
     public IReadOnlyDictionary<string, ContainerCpuSample>? Cpu { get; init; }
 
-    /// <summary>The same host and containers, whatever the sequence and CPU readings: a change worth a reconcile pass.</summary>
+    /// <summary>
+    /// The images the host's engine holds (ids, tags, registry digests), so that the controller places a version only
+    /// where its image is or can be pulled, and pulls it first where it is missing. Null when the engine could not list
+    /// them, or from an agent that does not report them: every image then counts as present there.
+    /// </summary>
+    public ImageInventory? Images { get; init; }
+
+    /// <summary>The same host, containers and images, whatever the sequence and CPU readings: a change worth a reconcile pass.</summary>
     public bool SameStateAs(HostReport other)
     {
         ArgumentNullException.ThrowIfNull(other);
         return Host == other.Host && Zone == other.Zone && PublishAddress == other.PublishAddress && AdvertiseAddress == other.AdvertiseAddress
-            && Unreachable == other.Unreachable && Containers.SequenceEqual(other.Containers, ContainerStateComparer.Instance);
+            && Unreachable == other.Unreachable && Equals(Images, other.Images) && Containers.SequenceEqual(other.Containers, ContainerStateComparer.Instance);
     }
 
     private sealed class ContainerStateComparer : IEqualityComparer<ObservedContainer>

@@ -18,7 +18,7 @@ public sealed class RemoteRegistrar(string host, HostCommandClient commands, IOp
 
     private async Task RunAsync(HostCommand command, CancellationToken cancellationToken)
     {
-        var result = await commands.SendAsync(host, command, options.Value.CommandTimeout, cancellationToken);
+        var result = await commands.SendAsync(host, command, options.Value.CommandTimeout, null, cancellationToken);
         if (!result.Succeeded)
         {
             throw new CatalogUnavailableException($"host {host}: {result.Error}");

@@ -64,12 +64,16 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            // Decisions of this pass are recorded once its record is saved: a pass whose save fails (the store is
+            // unreachable, or another writer won) is decided again from the stored record, and must not log twice.
+            var decided = new List<Decision>();
             var known = Current(desired.Name) ?? await store.LoadAsync(desired.Name, cancellationToken);
             desired = await PinAsync(desired, known, cancellationToken);
-            var deployment = Begin(known ?? Adopt(desired, replicas, now), desired, now);
+            var deployment = Begin(known ?? Adopt(desired, replicas, now, decided), desired, now, decided);
             if (!deployment.IsRolling)
             {
                 await SaveAsync(desired.Name, deployment, cancellationToken);
+                RecordAll(decided);
                 if (!_weightsCleared.Contains(desired.Name))
                 {
                     await traffic.ClearWeightsAsync(desired.Name, cancellationToken);
@@ -82,8 +86,17 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
 
             var step = RolloutEngine.Advance(deployment.Rollout!, Observe(deployment, total, replicas), now);
             var next = Finish(deployment with { Rollout = step.State }, step);
-            Record(desired.Name, deployment.Rollout!, step, now);
+            Describe(desired.Name, deployment.Rollout!, step, now, decided);
+
+            // Saved first, then published: a weight the balancers see is always one the saved record holds, and a
+            // step whose save failed is neither published nor logged (the next pass takes it from the store again).
             await SaveAsync(desired.Name, next, cancellationToken);
+            RecordAll(decided);
+            if (step.State.Phase == RolloutPhase.RollingBack && deployment.Rollout!.Phase != RolloutPhase.RollingBack)
+            {
+                metrics?.RolledBack(desired.Name);
+            }
+
             await PublishWeightsAsync(next, step, cancellationToken);
             metrics?.Rollout(desired.Name, step.State, StepsOf(step.State), WeightsOf(next, step));
             return TargetOf(deployment, step);
@@ -135,14 +148,14 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
     private Task<ServiceSpec> PinAsync(ServiceSpec desired, Deployment? known, CancellationToken cancellationToken) =>
         desired.PinnedImage is not null
             ? Task.FromResult(desired)
-            : pinner.PinAsync(desired, [ImagePin.Of(known?.New), ImagePin.Of(known?.Stable), ImagePin.Of(known?.Previous)], fresh: false, cancellationToken);
+            : pinner.PinAsync(desired, [ImagePin.Of(known?.New), ImagePin.Of(known?.Stable), ImagePin.Of(known?.Previous)], fresh: false, askRegistry: false, cancellationToken);
 
     /// <summary>
     /// The first record of a service (first start, or the state store lost it). When another version runs more
     /// replicas than the desired one, and its containers' labels say what it is, it is the stable version: the desired
     /// one is then rolled out with the spec's strategy instead of replacing it as soon as it is healthy.
     /// </summary>
-    private Deployment Adopt(ServiceSpec desired, IReadOnlyList<ReplicaView> replicas, DateTimeOffset now)
+    private static Deployment Adopt(ServiceSpec desired, IReadOnlyList<ReplicaView> replicas, DateTimeOffset now, List<Decision> decided)
     {
         var running = replicas.Where(r => r.Container.State == Runtime.ContainerRunState.Running).ToList();
         var wanted = running.Count(r => r.Container.Version == desired.Version);
@@ -157,11 +170,11 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
             return new Deployment(desired);
         }
 
-        decisions.Record(new Decision(now, desired.Name, "adopt", stable.Version, $"no deployment record: the {other.Count} running replicas of {stable.Version} are the stable version, {desired.Version} is rolled out from them", "adopted"));
+        decided.Add(new Decision(now, desired.Name, "adopt", stable.Version, $"no deployment record: the {other.Count} running replicas of {stable.Version} are the stable version, {desired.Version} is rolled out from them", "adopted"));
         return new Deployment(stable);
     }
 
-    private Deployment Begin(Deployment deployment, ServiceSpec desired, DateTimeOffset now)
+    private static Deployment Begin(Deployment deployment, ServiceSpec desired, DateTimeOffset now, List<Decision> decided)
     {
         if (desired.Version == deployment.Stable.Version)
         {
@@ -169,7 +182,7 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
             if (deployment.IsRolling && RolloutEngine.Apply(deployment.Rollout!, RolloutCommand.Abort, now) is { Accepted: true } abort)
             {
                 // The desired spec went back to the stable version mid-rollout: the new version is no longer wanted.
-                decisions.Record(new Decision(now, desired.Name, "rollout abort", deployment.Rollout!.NewVersion, $"the desired version is the stable {desired.Version} again; {abort.Reason}", "accepted"));
+                decided.Add(new Decision(now, desired.Name, "rollout abort", deployment.Rollout!.NewVersion, $"the desired version is the stable {desired.Version} again; {abort.Reason}", "accepted"));
                 return deployment with { Stable = desired, Rollout = abort.State };
             }
 
@@ -182,7 +195,7 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
         }
 
         var rollout = RolloutEngine.Start(desired.Name, deployment.Stable.Version, desired.Version, desired.Rollout, now);
-        decisions.Record(new Decision(now, desired.Name, "rollout start", desired.Version, $"desired version {desired.Version} differs from stable {deployment.Stable.Version}; strategy {desired.Rollout.Strategy.GetType().Name.Replace("Spec", "", StringComparison.Ordinal)}", "started"));
+        decided.Add(new Decision(now, desired.Name, "rollout start", desired.Version, $"desired version {desired.Version} differs from stable {deployment.Stable.Version}; strategy {desired.Rollout.Strategy.GetType().Name.Replace("Spec", "", StringComparison.Ordinal)}", "started"));
         return deployment with { Rollout = rollout, New = desired, Settled = false };
     }
 
@@ -242,7 +255,23 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
             return;
         }
 
-        if (!await store.SaveAsync(service, deployment, cancellationToken))
+        bool saved;
+        try
+        {
+            saved = await store.SaveAsync(service, deployment, cancellationToken);
+        }
+        catch (State.StateStoreUnavailableException)
+        {
+            // The write may have landed or not: forget the cached record, so the next pass reads what the store holds.
+            lock (_deployments)
+            {
+                _deployments.Remove(service);
+            }
+
+            throw;
+        }
+
+        if (!saved)
         {
             // Changed elsewhere since loaded: forget the cached record so the next pass starts from the stored one.
             lock (_deployments)
@@ -250,7 +279,7 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
                 _deployments.Remove(service);
             }
 
-            throw new InvalidOperationException($"the deployment record of '{service}' changed in the state store during this pass; the next pass reloads it");
+            throw new State.StateConflictException($"the deployment record of '{service}' changed in the state store during this pass; the next pass reloads it");
         }
 
         lock (_deployments)
@@ -275,23 +304,26 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
         };
     }
 
-    private void Record(string service, RolloutState before, RolloutStep step, DateTimeOffset now)
+    private static void Describe(string service, RolloutState before, RolloutStep step, DateTimeOffset now, List<Decision> decided)
     {
-        if (step.State.Phase == RolloutPhase.RollingBack && before.Phase != RolloutPhase.RollingBack)
-        {
-            metrics?.RolledBack(service);
-        }
-
         if (step.Check is { } check)
         {
-            decisions.Record(new Decision(now, service, "rollout analysis", step.State.NewVersion, check.Result.Reason, check.Result.Verdict.ToString()));
+            decided.Add(new Decision(now, service, "rollout analysis", step.State.NewVersion, check.Result.Reason, check.Result.Verdict.ToString()));
         }
 
         if (before.Phase != step.State.Phase || before.StepIndex != step.State.StepIndex || before.CanaryWeight != step.State.CanaryWeight)
         {
-            decisions.Record(new Decision(
+            decided.Add(new Decision(
                 now, service, "rollout step", step.State.NewVersion, step.Reason,
                 $"{step.State.Phase}: weight {Weights.Percent(step.NewWeight)} new, replicas {step.StableReplicas} stable + {step.NewReplicas} new"));
+        }
+    }
+
+    private void RecordAll(List<Decision> decided)
+    {
+        foreach (var decision in decided)
+        {
+            decisions.Record(decision);
         }
     }
 }

@@ -29,5 +29,17 @@ public sealed partial class DockerContainerRuntime
 
         [LoggerMessage(3107, LogLevel.Information, "The Docker event stream of {Endpoint} ended")]
         public static partial void WatchEnded(ILogger logger, string endpoint);
+
+        [LoggerMessage(3108, LogLevel.Information, "Pulling {Image} on {Endpoint} {Credentials}")]
+        public static partial void PullStarted(ILogger logger, string image, string endpoint, string credentials);
+
+        [LoggerMessage(3109, LogLevel.Information, "Pulling {Image} on {Endpoint}: {Progress}")]
+        public static partial void PullProgress(ILogger logger, string image, string endpoint, string progress);
+
+        [LoggerMessage(3110, LogLevel.Information, "Pulled {Image} on {Endpoint}: {Result}")]
+        public static partial void PullDone(ILogger logger, string image, string endpoint, string result);
+
+        [LoggerMessage(3111, LogLevel.Warning, "Pull of {Image} on {Endpoint} failed: {Error}")]
+        public static partial void PullFailed(ILogger logger, string image, string endpoint, string error);
     }
 }

@@ -18,6 +18,8 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
     private readonly ILogger<DockerContainerRuntime> logger;
     private readonly DockerClientConfiguration configuration;
     private readonly DockerClient client;
+    private readonly RegistryCredentials credentials;
+    private readonly DockerDistribution distribution;
 
     public DockerContainerRuntime(IOptions<DockerOptions> options, TimeProvider timeProvider, ILogger<DockerContainerRuntime> logger)
     {
@@ -27,6 +29,8 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
         this.logger = logger;
         configuration = new DockerClientConfiguration(new Uri(this.options.Endpoint), defaultTimeout: this.options.RequestTimeout);
         client = configuration.CreateClient();
+        credentials = new RegistryCredentials(this.options.RegistryAuthFile);
+        distribution = new DockerDistribution(new Uri(this.options.Endpoint));
     }
 
     public string Endpoint => options.Endpoint;
@@ -66,7 +70,7 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
                 catch (DockerImageNotFoundException e)
                 {
                     throw new ContainerOperationException(
-                        $"image '{request.Image}' is not present on the engine at {Endpoint}; build or load it first", e);
+                        $"image '{request.Image}' is not present on the engine at {Endpoint}; pull, build or load it first", e);
                 }
             },
             cancellationToken);
@@ -131,6 +135,7 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
 
     public void Dispose()
     {
+        distribution.Dispose();
         client.Dispose();
         configuration.Dispose();
     }

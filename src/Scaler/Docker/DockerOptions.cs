@@ -19,4 +19,17 @@ public sealed class DockerOptions
     /// loop, which re-lists anyway, so a lost event costs nothing but a redundant one costs nothing either.
     /// </summary>
     public int EventBufferCapacity { get; set; } = 256;
+
+    /// <summary>
+    /// A docker config file (the <c>~/.docker/config.json</c> format: <c>{"auths": {"registry.example.com": {"auth":
+    /// "base64(user:password)"}}}</c>) with the credentials of the registries images are pulled from; null: pulls are
+    /// anonymous. Read at each pull (a <c>docker login</c> takes effect at once), and never logged.
+    /// </summary>
+    public string? RegistryAuthFile { get; set; }
+
+    /// <summary>The longest an image pull may take (downloading every layer) before it counts as failed.</summary>
+    public TimeSpan PullTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often a running pull tells how far it is (in the log, and to the caller for its decisions).</summary>
+    public TimeSpan PullProgressInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -27,6 +27,21 @@ internal sealed class DockerOptionsValidator : IValidateOptions<DockerOptions>
             failures.Add($"Docker:EventBufferCapacity must be at least 1, not {options.EventBufferCapacity}.");
         }
 
+        if (options.PullTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"Docker:PullTimeout must be positive, not {options.PullTimeout}.");
+        }
+
+        if (options.PullProgressInterval <= TimeSpan.Zero)
+        {
+            failures.Add($"Docker:PullProgressInterval must be positive, not {options.PullProgressInterval}.");
+        }
+
+        if (options.RegistryAuthFile is { } authFile && RegistryCredentials.Check(authFile) is { } problem)
+        {
+            failures.Add($"Docker:RegistryAuthFile: {problem}");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -19,3 +19,9 @@ public sealed record RegisterReplica(ServiceSpec Spec, string Host, ObservedCont
 /// </summary>
 public sealed record RemoveReplica(string Host, ObservedContainer Container, TimeSpan Drain, TimeSpan GracePeriod, string Reason)
     : ReconcileAction(Container.Service, Host, Reason);
+
+/// <summary>
+/// Pull a version's image onto a host that lacks it, before any replica of it is created there (in the background: a
+/// pass never waits for a download). One per host and image, whichever services need it.
+/// </summary>
+public sealed record PullImage(string Service, string Host, string Image, string Reason) : ReconcileAction(Service, Host, Reason);

@@ -18,7 +18,11 @@ public sealed record ReconcileInput(
     IReadOnlyList<ReplicaView> Replicas,
     IReadOnlySet<string> Frozen,
     DateTimeOffset Now,
-    IReadOnlySet<string> CreateBlocked);
+    IReadOnlySet<string> CreateBlocked)
+{
+    /// <summary>What each host holds and is pulling, by host name; a host absent here holds every image (not known).</summary>
+    public IReadOnlyDictionary<string, HostImages> Images { get; init; } = new Dictionary<string, HostImages>();
+}
 
 /// <summary>A managed container on a host, with its health as probed and whether it is in the catalog.</summary>
 public sealed record ReplicaView(string Host, ObservedContainer Container, ReplicaHealth Health, bool Registered);

@@ -1,4 +1,6 @@
 using System.Threading.Channels;
+using Bollard.Discovery;
+using Bollard.Discovery.Supervision;
 using Bollard.Scaler.Hosts;
 using Bollard.Scaler.Runtime;
 using Microsoft.Extensions.Hosting;
@@ -10,69 +12,112 @@ namespace Bollard.Scaler.Reconcile;
 /// <summary>
 /// Runs <see cref="Reconciler.ReconcileOnceAsync"/> forever: on a timer, and at once when Docker reports a container
 /// event, a removal finishes, a new replica passes its first check, or a service's load rises past its last decision.
-/// Events only wake it; every pass re-reads everything (level-triggered). An unreachable engine is retried with
-/// capped exponential backoff, and nothing is changed meanwhile. Passes run only while the <see cref="IReconcileGate"/>
+/// Events only wake it; every pass re-reads everything (level-triggered). Passes run only while the <see cref="IReconcileGate"/>
 /// is open (in cluster mode: while this agent is the controller).
 /// </summary>
+/// <remarks>
+/// A pass that fails, for whatever reason (Docker, the catalog or the state store unreachable, a check-and-set
+/// conflict, a bug), is skipped: what it did before failing stays, the next pass starts again from what it observes,
+/// after a capped, jittered backoff. The failure is logged when it is news and shows in <see cref="LoopHealth"/>
+/// (/healthz, metrics); the agent and its balancer keep running.
+/// </remarks>
 internal sealed partial class ReconcileLoop(
     Reconciler reconciler,
     HostSet hosts,
     IReconcileGate gate,
+    IEnumerable<IReconcilePrecondition> preconditions,
     IOptions<ScalerOptions> options,
+    LoopHealth health,
     TimeProvider time,
     ILogger<ReconcileLoop> logger,
-    Metrics.ScalerMetrics? metrics = null) : BackgroundService
+    Metrics.ScalerMetrics? metrics = null) : SupervisedBackgroundService("reconcile", health)
 {
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
+
     // One pending wake-up is enough: a pass reads the whole state anyway.
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     public void Wake() => _wake.Writer.TryWrite(true);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunAsync(CancellationToken stoppingToken)
     {
         reconciler.Changed += Wake;
-        var events = Task.WhenAll(hosts.Hosts.Select(h => PumpEventsAsync(h.Runtime, stoppingToken)).Append(WatchLoadAsync(stoppingToken)));
-        var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            TimeSpan next;
-            try
+            var events = Task.WhenAll(hosts.Hosts.Select(h => PumpEventsAsync(h.Runtime, stoppingToken)).Append(WatchLoadAsync(stoppingToken)));
+            while (!stoppingToken.IsCancellationRequested)
             {
-                metrics?.Leading(gate.IsOpen);
-                await gate.WaitOpenAsync(stoppingToken);
-                metrics?.Leading(true);
-                var plan = await reconciler.ReconcileOnceAsync(stoppingToken);
-                if (failures > 0)
+                TimeSpan next;
+                try
                 {
-                    LogDockerBack(Endpoints);
+                    metrics?.Leading(gate.IsOpen);
+                    await gate.WaitOpenAsync(stoppingToken);
+                    metrics?.Leading(true);
+                    foreach (var precondition in preconditions)
+                    {
+                        await precondition.EnsureAsync(stoppingToken);
+                    }
+
+                    var plan = await reconciler.ReconcileOnceAsync(stoppingToken);
+                    if (Status.Succeeded() is > 0 and var failures)
+                    {
+                        LogPassesWorkAgain(failures);
+                    }
+
+                    next = Reconciler.HasStartingReplicas(plan) ? options.Value.StartingPollInterval : options.Value.ResyncInterval;
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (Exception e)
+                {
+                    next = PassFailed(e);
                 }
 
-                failures = 0;
-                next = Reconciler.HasStartingReplicas(plan) ? options.Value.StartingPollInterval : options.Value.ResyncInterval;
-            }
-            catch (RuntimeUnavailableException e)
-            {
-                metrics?.ReconcileFailed(e);
-                failures++;
-                next = Backoff(failures);
-                LogDockerUnavailable(e.Message, next.TotalSeconds);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
+                await WaitAsync(next, stoppingToken);
             }
 
-            await WaitAsync(next, stoppingToken);
+            await events;
         }
-
-        reconciler.Changed -= Wake;
-        await events;
+        finally
+        {
+            reconciler.Changed -= Wake;
+        }
     }
 
-    private string Endpoints => string.Join(", ", hosts.Hosts.Select(h => h.Runtime.Endpoint));
+    /// <summary>Records a failed pass, logs it when it is news, and says when to try again.</summary>
+    private TimeSpan PassFailed(Exception error)
+    {
+        metrics?.ReconcileFailed(error);
+        var news = Status.Failed(error);
+        var next = Status.Backoff(FirstRetry, options.Value.MaxBackoff);
+        if (!news)
+        {
+            LogPassFailedAgain(Status.ConsecutiveFailures, next.TotalSeconds, error.Message);
+            return next;
+        }
 
-    private TimeSpan Backoff(int failures) =>
-        TimeSpan.FromSeconds(Math.Min(options.Value.MaxBackoff.TotalSeconds, Math.Pow(2, Math.Min(failures, 10) - 1)));
+        switch (error)
+        {
+            case RuntimeUnavailableException:
+                LogDockerUnavailable(error.Message, next.TotalSeconds);
+                break;
+            case State.StateStoreUnavailableException or CatalogUnavailableException:
+                LogDependencyUnavailable(error.Message, next.TotalSeconds);
+                break;
+            case State.StateConflictException:
+                LogConflict(error.Message);
+                break;
+            default:
+                LogPassFailed(next.TotalSeconds, error);
+                break;
+        }
+
+        return next;
+    }
+
+    private TimeSpan Backoff(int failures) => LoopBackoff.Delay(failures, FirstRetry, options.Value.MaxBackoff, 0.5);
 
     private Task WaitAsync(TimeSpan delay, CancellationToken stoppingToken) =>
         WakeOrTimeout.WaitAsync(_wake.Reader, delay, time, stoppingToken);
@@ -94,10 +139,18 @@ internal sealed partial class ReconcileLoop(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                if (await reconciler.CheckLoadAsync(stoppingToken) is { } rise)
+                try
                 {
-                    LogLoadRose(rise.Service, rise.Asked, rise.Decided);
-                    Wake();
+                    if (await reconciler.CheckLoadAsync(stoppingToken) is { } rise)
+                    {
+                        LogLoadRose(rise.Service, rise.Asked, rise.Decided);
+                        Wake();
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    // Only an early wake-up is lost: the next pass reads the load itself (and fails visibly if it cannot).
+                    LogLoadCheckFailed(e.Message);
                 }
             }
         }
@@ -125,9 +178,11 @@ internal sealed partial class ReconcileLoop(
             {
                 return;
             }
-            catch (Exception e) when (e is RuntimeUnavailableException or IOException or HttpRequestException)
+            catch (Exception e)
             {
+                // The engine is down or the stream broke: passes go on on their timer (and say why they fail).
                 failures++;
+                LogEventsBroken(e.Message);
             }
 
             // The stream ended or broke: the timer keeps passes going meanwhile; re-subscribe after a backoff.
@@ -142,11 +197,29 @@ internal sealed partial class ReconcileLoop(
         }
     }
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Docker is unreachable ({Error}); nothing is changed, retrying in {Seconds:0} s")]
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Docker is unreachable ({Error}); this pass is skipped and nothing is changed, retrying in {Seconds:0.0} s")]
     private partial void LogDockerUnavailable(string error, double seconds);
 
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Docker at {Endpoint} answers again")]
-    private partial void LogDockerBack(string endpoint);
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Reconcile passes work again after {Failures} failed")]
+    private partial void LogPassesWorkAgain(int failures);
+
+    [LoggerMessage(EventId = 2105, Level = LogLevel.Warning, Message = "{Error}; this pass is skipped: what runs keeps running and serving, retrying in {Seconds:0.0} s")]
+    private partial void LogDependencyUnavailable(string error, double seconds);
+
+    [LoggerMessage(EventId = 2106, Level = LogLevel.Information, Message = "{Error}")]
+    private partial void LogConflict(string error);
+
+    [LoggerMessage(EventId = 2107, Level = LogLevel.Error, Message = "A reconcile pass failed; it is skipped and the next one retries in {Seconds:0.0} s, what runs keeps serving")]
+    private partial void LogPassFailed(double seconds, Exception error);
+
+    [LoggerMessage(EventId = 2108, Level = LogLevel.Debug, Message = "Reconcile pass failed again ({Failures} in a row), retrying in {Seconds:0.0} s: {Error}")]
+    private partial void LogPassFailedAgain(int failures, double seconds, string error);
+
+    [LoggerMessage(EventId = 2109, Level = LogLevel.Debug, Message = "Checking the load between passes failed: {Error}")]
+    private partial void LogLoadCheckFailed(string error);
+
+    [LoggerMessage(EventId = 2110, Level = LogLevel.Debug, Message = "Docker's event stream broke; re-subscribing: {Error}")]
+    private partial void LogEventsBroken(string error);
 
     [LoggerMessage(EventId = 2104, Level = LogLevel.Debug, Message = "{Service}: load asks for {Asked} replicas, last decided {Decided}: deciding now")]
     private partial void LogLoadRose(string service, int asked, int decided);

@@ -6,7 +6,19 @@ namespace Bollard.Scaler.Reconcile;
 public sealed record ReconcilePlan(IReadOnlyList<ReconcileAction> Actions, IReadOnlyList<ServiceCount> Counts)
 {
     public bool IsEmpty => Actions.Count == 0;
+
+    /// <summary>Reachable hosts that lack the image of a targeted version and are pulling it, or cannot get it.</summary>
+    public IReadOnlyList<MissingImage> MissingImages { get; init; } = [];
 }
+
+/// <summary>A reachable host lacking the image of a version the plan targets, and what is done about it.</summary>
+/// <param name="Service">The service.</param>
+/// <param name="Version">The version whose image it is.</param>
+/// <param name="Host">The host.</param>
+/// <param name="Image">The image as pinned.</param>
+/// <param name="State">Being pulled (replicas wait for it), or unobtainable (the version is not placed there).</param>
+/// <param name="Why">In words.</param>
+public sealed record MissingImage(string Service, string Version, string Host, string Image, Placement.ImageState State, string Why);
 
 /// <summary>Desired and observed replicas of one service (all versions), in total and per zone.</summary>
 /// <param name="Desired">The target total over available hosts.</param>

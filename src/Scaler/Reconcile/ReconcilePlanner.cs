@@ -13,8 +13,9 @@ namespace Bollard.Scaler.Reconcile;
 /// 1. A replica that is not running, never passed its check within the start period, or failed
 ///    <see cref="HealthCheckSpec.UnhealthyThreshold"/> checks in a row is removed (and so replaced by rule 3).
 /// 2. A passing replica not yet in the catalog is registered; a replica is never registered before it passed.
-/// 3. Each targeted version is placed over the available hosts (<see cref="VersionPlanner"/>): hosts below their
-///    target get new replicas; surplus replicas go only while the version keeps its target of healthy replicas
+/// 3. Each targeted version is placed over the available hosts that hold its image or can pull it
+///    (<see cref="VersionPlanner"/>, <see cref="Placement.ImageRule"/>): hosts below their target get new replicas, once
+///    the image is there (a host lacking it pulls it first); surplus replicas go only while the version keeps its target of healthy replicas
 ///    (launch before terminate), and never for a service frozen by an unreachable host.
 /// 4. Versions no longer targeted are removed once every targeted version has its healthy replicas.
 /// Containers of services no longer declared are removed, unless frozen.
@@ -26,12 +27,13 @@ public static class ReconcilePlanner
         ArgumentNullException.ThrowIfNull(input);
         var actions = new List<ReconcileAction>();
         var counts = new List<ServiceCount>();
+        var missing = new List<MissingImage>();
         // One pass over the replicas, not one per service: with hundreds of services the per-service scan was the
         // planner's largest cost (services x replicas string comparisons).
         var byService = ReplicaGroups.ByService(input.Replicas);
         foreach (var target in input.Targets)
         {
-            counts.Add(PlanService(target, byService.Remove(target.Service, out var replicas) ? replicas : [], input, actions));
+            counts.Add(PlanService(target, byService.Remove(target.Service, out var replicas) ? replicas : [], input, actions, missing));
         }
 
         // What is left belongs to services no longer declared.
@@ -40,10 +42,10 @@ public static class ReconcilePlanner
             actions.Add(new RemoveReplica(orphan.Host, orphan.Container, SpecDefaults.DrainTimeout, SpecDefaults.StopGracePeriod, $"service '{orphan.Container.Service}' is no longer declared"));
         }
 
-        return new ReconcilePlan(actions, counts);
+        return new ReconcilePlan(actions, counts) { MissingImages = missing };
     }
 
-    private static ServiceCount PlanService(ServiceTarget target, List<ReplicaView> replicas, ReconcileInput input, List<ReconcileAction> actions)
+    private static ServiceCount PlanService(ServiceTarget target, List<ReplicaView> replicas, ReconcileInput input, List<ReconcileAction> actions, List<MissingImage> missing)
     {
         // Health rules come from the newest spec; every version of a service is checked the same way.
         var newest = target.Versions[^1].Spec;
@@ -77,7 +79,7 @@ public static class ReconcilePlanner
         var allAtTarget = true;
         foreach (var version in target.Versions)
         {
-            var placed = VersionPlanner.Plan(version, byVersion[version.Version], input, frozen, actions);
+            var placed = VersionPlanner.Plan(version, byVersion[version.Version], input, frozen, actions, missing);
             allAtTarget &= placed.HealthyAtTarget;
             foreach (var (zone, count) in placed.Zones)
             {

@@ -30,6 +30,9 @@ public sealed partial class Reconciler
                 case CreateReplica create:
                     steps.Add(CreateAsync(create, hosts[create.Host], cancellationToken));
                     break;
+                case PullImage pull when _pulls.TryBegin(pull.Host, pull.Image):
+                    _pulls.Track(Task.Run(() => PullAsync(pull, hosts[pull.Host], cancellationToken), CancellationToken.None));
+                    break;
             }
         }
 
@@ -81,6 +84,42 @@ public sealed partial class Reconciler
             var wait = _tracker.RecordCreateFailure(action.Service, _time.GetUtcNow(), _options.MaxBackoff);
             Decide(action, "create", null, $"failed, retrying in {Durations.Format(wait)}: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// Pulls an image onto a host in the background (a download may take minutes; passes go on meanwhile, and the host's
+    /// replicas of it wait). Its start, progress and outcome are decisions; when it ends the loop is woken, and the next
+    /// pass creates the replicas (the host now holds the image) or leaves the host out for the retry's backoff.
+    /// </summary>
+    private async Task PullAsync(PullImage action, ManagedHost host, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        Decide(action, "pull", action.Image, "started");
+        try
+        {
+            var result = await host.Runtime.PullImageAsync(action.Image, new PullReporter(p => Decide(action, "pull", action.Image, $"running: {p}")), cancellationToken);
+            _pulls.Succeeded(action.Host, action.Image, _time.GetUtcNow());
+            Decide(action, "pull", action.Image, $"ok: {result}");
+        }
+        catch (Exception e) when (e is ContainerOperationException or RuntimeUnavailableException)
+        {
+            var seconds = _time.GetElapsedTime(started).TotalSeconds;
+            var wait = _pulls.Failed(action.Host, action.Image, e.Message, _time.GetUtcNow(), _options.MaxBackoff);
+            Decide(action, "pull", action.Image, $"failed after {seconds:0.0} s; {action.Host} is left out of its placement for {Durations.Format(wait)}, then pulls again: {e.Message}");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            _pulls.Abandoned(action.Host, action.Image); // stopping
+            return;
+        }
+
+        Changed?.Invoke();
+    }
+
+    /// <summary>Passes a pull's progress on as it comes (no hop through a synchronization context: it is only a decision).</summary>
+    private sealed class PullReporter(Action<ImagePullProgress> report) : IProgress<ImagePullProgress>
+    {
+        public void Report(ImagePullProgress value) => report(value);
     }
 
     /// <summary>

@@ -25,6 +25,12 @@ public sealed partial class Reconciler
     [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "{Service}: replica {Container} did not pass a health check within {Milliseconds:0} ms of its start period ({Probes} probes)")]
     private partial void LogStartupFailed(string service, string container, double milliseconds, int probes);
 
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Warning, Message = "{Service}: host {Host} lacks image {Image} of version {Version} and is left out of its placement: {Why}")]
+    private partial void LogHostLacksImage(string service, string host, string image, string version, string why);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "{Service}: host {Host} can run version {Version} again (its image is there, or can be pulled)")]
+    private partial void LogHostImageBack(string service, string host, string version);
+
     [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Host {Host} ({Zone}) answers again")]
     private partial void LogHostBack(string host, string zone);
 }

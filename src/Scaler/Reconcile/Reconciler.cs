@@ -33,6 +33,8 @@ public sealed partial class Reconciler : IDisposable
     private readonly ScalerMetrics? _metrics;
     private readonly ScaleController _controller;
     private readonly ReplicaTracker _tracker = new();
+    private readonly ImagePulls _pulls = new();
+    private HashSet<(string Service, string Version, string Host)> _leftOutForImage = [];
     private readonly SemaphoreSlim _onePass = new(1, 1);
     private readonly List<Task> _removals = [];
     private readonly HashSet<string> _unavailableHosts = new(StringComparer.Ordinal);
@@ -99,8 +101,12 @@ public sealed partial class Reconciler : IDisposable
             var now = _time.GetUtcNow();
             var targets = await _controller.TargetsAsync(specs, views, now, cancellationToken);
             var slots = observed.Select(o => new HostSlot(o.Host.Name, o.Host.Zone, o.Available)).ToList();
-            var input = new ReconcileInput(targets, slots, views, FrozenServices(observed, specs), now, _tracker.CreateBlocked(now));
+            var input = new ReconcileInput(targets, slots, views, FrozenServices(observed, specs), now, _tracker.CreateBlocked(now))
+            {
+                Images = ImagesOf(observed, now),
+            };
             var plan = ReconcilePlanner.Plan(input);
+            NoteMissingImages(plan.MissingImages, now);
             await ApplyAsync(plan, observed.ToDictionary(o => o.Host.Name, o => o.Host, StringComparer.Ordinal), cancellationToken);
             _metrics?.Publish(plan.Counts);
             LastPlan = plan;
@@ -133,6 +139,9 @@ public sealed partial class Reconciler : IDisposable
             _onePass.Release();
         }
     }
+
+    /// <summary>Waits for the image pulls under way to end (tests).</summary>
+    public Task WhenPullsDoneAsync() => _pulls.WhenDoneAsync();
 
     /// <summary>True while some live replica has not passed its first health check (the loop then polls faster).</summary>
     public static bool HasStartingReplicas(ReconcilePlan plan) =>
@@ -170,6 +179,45 @@ public sealed partial class Reconciler : IDisposable
 
         await ProbeAsync(specs, active.Select(r => r.Container), cancellationToken);
         return [.. active.Select(r => new ReplicaView(r.Host, r.Container, _tracker.HealthOf(r.Container.Id), _tracker.IsRegistered(r.Container.Id)))];
+    }
+
+    /// <summary>What the planner needs of each reachable host's images: what it holds, pulls under way and failed pulls.</summary>
+    private Dictionary<string, HostImages> ImagesOf(IReadOnlyList<HostObservation> observed, DateTimeOffset now)
+    {
+        var images = new Dictionary<string, HostImages>(StringComparer.Ordinal);
+        foreach (var host in observed)
+        {
+            if (host.Available && _pulls.ViewOf(host.Host.Name, host.Images, now) is var view && !ReferenceEquals(view, HostImages.Unknown))
+            {
+                images[host.Host.Name] = view;
+            }
+        }
+
+        return images;
+    }
+
+    /// <summary>Says once (a decision and a warning) when a host is left out of a version's placement for lack of its
+    /// image, and when it no longer is; the plan keeps listing it for status meanwhile.</summary>
+    private void NoteMissingImages(IReadOnlyList<MissingImage> missing, DateTimeOffset now)
+    {
+        var leftOut = new HashSet<(string Service, string Version, string Host)>();
+        foreach (var m in missing.Where(m => m.State == ImageState.Unobtainable))
+        {
+            leftOut.Add((m.Service, m.Version, m.Host));
+            if (!_leftOutForImage.Contains((m.Service, m.Version, m.Host)))
+            {
+                var reason = $"{m.Host} lacks image {m.Image} of version {m.Version}: {m.Why}";
+                _decisions.Record(new Decision(now, m.Service, "place", m.Host, reason, "host left out"));
+                LogHostLacksImage(m.Service, m.Host, m.Image, m.Version, m.Why);
+            }
+        }
+
+        foreach (var (service, version, host) in _leftOutForImage.Where(k => !leftOut.Contains(k)))
+        {
+            LogHostImageBack(service, host, version);
+        }
+
+        _leftOutForImage = leftOut;
     }
 
     private HashSet<string> FrozenServices(IReadOnlyList<HostObservation> observed, IReadOnlyList<ServiceSpec> specs)

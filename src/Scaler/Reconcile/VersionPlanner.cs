@@ -12,7 +12,7 @@ namespace Bollard.Scaler.Reconcile;
 internal static class VersionPlanner
 {
     public static (bool HealthyAtTarget, IReadOnlyDictionary<string, int> Zones) Plan(
-        VersionTarget version, List<ReplicaView> live, ReconcileInput input, bool frozen, List<ReconcileAction> actions)
+        VersionTarget version, List<ReplicaView> live, ReconcileInput input, bool frozen, List<ReconcileAction> actions, List<MissingImage> missing)
     {
         var spec = version.Spec;
         var current = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -23,7 +23,11 @@ internal static class VersionPlanner
             healthy += replica.Health.Passing ? 1 : 0;
         }
 
-        var (targets, zones) = PlacementPolicy.Targets(version.Replicas, input.Hosts, current, spec.Placement);
+        // Only hosts that hold the image or can pull it take part (see ImageRule).
+        var image = spec.PinnedImage ?? spec.Image;
+        var slots = ImageRule.SlotsFor(image, input.Hosts, input.Images);
+        var (targets, zones) = PlacementPolicy.Targets(version.Replicas, slots, current, spec.Placement);
+        var skipped = NoteMissing(version, image, input, missing);
         string? reason = null;
         foreach (var host in targets)
         {
@@ -32,7 +36,19 @@ internal static class VersionPlanner
                 continue;
             }
 
-            reason ??= PlacementReason.Describe(version.Replicas, targets, zones, spec.Placement);
+            var onHost = ImageRule.On(image, input.Images.GetValueOrDefault(host.Host));
+            if (onHost.State != ImageState.Present)
+            {
+                // Replicas wait for the image: pulled once per host, whichever versions and services need it.
+                if (onHost.State == ImageState.Pullable && !actions.Any(a => a is PullImage p && p.Host == host.Host && p.Image == image))
+                {
+                    actions.Add(new PullImage(spec.Name, host.Host, image, $"{host.Host} lacks the image of {version.Version} and is to run {host.Change} more of its replicas"));
+                }
+
+                continue;
+            }
+
+            reason ??= PlacementReason.Describe(version.Replicas, targets, zones, spec.Placement) + skipped;
             for (var i = 0; i < host.Change; i++)
             {
                 actions.Add(new CreateReplica(spec, host.Host, $"{host.Current} of {host.Target} replicas of {version.Version} on {host.Host} ({host.Zone}); {reason}"));
@@ -70,5 +86,35 @@ internal static class VersionPlanner
         }
 
         return (healthy >= version.Replicas, zones);
+    }
+
+    /// <summary>
+    /// Adds the reachable hosts pulling the version's image, or unable to get it, to <paramref name="missing"/>, and returns the words for
+    /// the placement's reason naming the hosts left out for it ("" when none; no allocation when no host lacks it).
+    /// </summary>
+    private static string NoteMissing(VersionTarget version, string image, ReconcileInput input, List<MissingImage> missing)
+    {
+        if (input.Images.Count == 0)
+        {
+            return "";
+        }
+
+        List<string>? left = null;
+        foreach (var host in input.Hosts)
+        {
+            // A pullable image is pulled when the host is to run a replica of it: until then its lack is no news.
+            if (!host.Available || ImageRule.On(image, input.Images.GetValueOrDefault(host.Host)) is not { State: ImageState.Pulling or ImageState.Unobtainable } onHost)
+            {
+                continue;
+            }
+
+            missing.Add(new MissingImage(version.Spec.Name, version.Version, host.Host, image, onHost.State, onHost.Why ?? ""));
+            if (onHost.State == ImageState.Unobtainable)
+            {
+                (left ??= []).Add($"{host.Host} (lacks {image}: {onHost.Why})");
+            }
+        }
+
+        return left is null ? "" : $"; not placed on {string.Join(", ", left)}";
     }
 }

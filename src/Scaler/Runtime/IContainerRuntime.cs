@@ -17,10 +17,32 @@ public interface IContainerRuntime
     /// <exception cref="RuntimeUnavailableException">The engine cannot be reached.</exception>
     Task<IReadOnlyList<ObservedContainer>> ListManagedAsync(string cluster, CancellationToken cancellationToken);
 
-    /// <summary>Creates and starts a container; pulls nothing (the image must be present on the host).</summary>
+    /// <summary>
+    /// Creates and starts a container; pulls nothing (the image must be present on the host: the reconciler pulls it
+    /// first with <see cref="PullImageAsync"/> when the host's <see cref="ListImagesAsync"/> lacks it).
+    /// </summary>
     /// <exception cref="RuntimeUnavailableException">The engine cannot be reached.</exception>
     /// <exception cref="ContainerOperationException">The engine refused (e.g. unknown image); the message says why.</exception>
     Task<ObservedContainer> CreateAndStartAsync(ContainerCreateRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The images the engine holds now; null when this runtime cannot tell (every image then counts as present, and a
+    /// create whose image is missing fails and says so).
+    /// </summary>
+    /// <exception cref="RuntimeUnavailableException">The engine cannot be reached.</exception>
+    Task<ImageInventory?> ListImagesAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Pulls an image from its registry (a pin's registry digest, normally) with this host's registry credentials,
+    /// within the engine's pull time limit.
+    /// </summary>
+    /// <param name="reference">A registry digest or tag; never an image id (no registry serves one).</param>
+    /// <param name="progress">Told now and then how far the pull is; may be null.</param>
+    /// <param name="cancellationToken">Cancels the pull.</param>
+    /// <exception cref="ContainerOperationException">The registry or the engine refused (no such image, not
+    /// authorized, registry unreachable), or the pull did not finish in time; the message says which.</exception>
+    /// <exception cref="RuntimeUnavailableException">The engine cannot be reached.</exception>
+    Task<ImagePullResult> PullImageAsync(string reference, IProgress<ImagePullProgress>? progress, CancellationToken cancellationToken);
 
     /// <summary>Stops a container, killing it after the grace period. An already stopped or missing one is fine.</summary>
     Task StopAsync(string containerId, TimeSpan gracePeriod, CancellationToken cancellationToken);

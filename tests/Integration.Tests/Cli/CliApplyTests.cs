@@ -17,29 +17,32 @@ public sealed class CliApplyTests(CliDaemonFixture daemon) : IClassFixture<CliDa
     [Fact]
     public async Task Apply_keeps_services_missing_from_its_files_and_removes_them_with_prune_only_after_confirmation()
     {
+        var victim = Name("victim");
+        Assert.Equal(CommandLine.Ok, (await daemon.RunAsync("apply", "-f", Write("victim.yaml", Spec(victim)))).Code);
         var other = Write("other.yaml", Spec(Name("other")));
 
         var plan = await daemon.RunAsync("plan", "-f", other, "--detailed-exitcode");
         Assert.True(plan.Code == CommandLine.ChangesPending, plan.ToString());
-        Assert.Matches($@"{daemon.Agent.Service}\s+kept", plan.Out);
+        Assert.Matches($@"{victim}\s+kept", plan.Out);
         Assert.Matches(@"\d+ not in the files and kept \(--prune removes them\)", plan.Out);
 
         var applied = await daemon.RunAsync("apply", "-f", other);
         Assert.True(applied.Code == CommandLine.Ok, applied.ToString());
-        Assert.Equal(CommandLine.Ok, (await daemon.RunAsync("status", daemon.Agent.Service)).Code);
+        Assert.Equal(CommandLine.Ok, (await daemon.RunAsync("status", victim)).Code);
 
-        // --prune would remove the fixture's service: without a terminal to confirm on, and without --yes, nothing happens.
+        // --prune would remove it: without a terminal to confirm on, and without --yes, nothing happens.
         var pruned = await daemon.RunAsync("plan", "-f", other, "--prune");
-        Assert.Contains($"caution: {daemon.Agent.Service}: removes the service and its", pruned.Out, StringComparison.Ordinal);
+        Assert.Contains($"caution: {victim}: removes the service and its", pruned.Out, StringComparison.Ordinal);
         var refused = await daemon.RunAsync("apply", "-f", other, "--prune");
         Assert.True(refused.Code == CommandLine.Failed, refused.ToString());
-        Assert.Contains($"not applied: it needs confirmation ({daemon.Agent.Service}: removes the service and its", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("not applied: it needs confirmation (", refused.Error, StringComparison.Ordinal);
+        Assert.Contains($"{victim}: removes the service and its", refused.Error, StringComparison.Ordinal);
         Assert.Contains("there is no terminal to ask on; run it again with --yes", refused.Error, StringComparison.Ordinal);
-        Assert.Equal(CommandLine.Ok, (await daemon.RunAsync("status", daemon.Agent.Service)).Code);
+        Assert.Equal(CommandLine.Ok, (await daemon.RunAsync("status", victim)).Code);
 
         var confirmed = await daemon.RunAsync("apply", "-f", other, "--prune", "--yes");
         Assert.True(confirmed.Code == CommandLine.Ok, confirmed.ToString());
-        Assert.Contains("(404)", (await daemon.RunAsync("status", daemon.Agent.Service)).Error, StringComparison.Ordinal);
+        Assert.Contains("(404)", (await daemon.RunAsync("status", victim)).Error, StringComparison.Ordinal);
         Assert.Equal(CommandLine.Ok, (await daemon.RunAsync("status", Name("other"))).Code);
     }
 

@@ -38,7 +38,7 @@ public sealed class CliUsageTests
         var help = await BollardExecutable.RunAsync(["help", "apply"]);
 
         Assert.Equal(CommandLine.Ok, top.Code);
-        Assert.Contains("78  configuration error", top.Out, StringComparison.Ordinal);
+        Assert.Contains("78 configuration error", top.Out, StringComparison.Ordinal);
         Assert.All(["agent", "validate", "plan", "apply", "status", "rollout", "version", "completion", "schema"], verb => Assert.Contains($"  {verb}", top.Out, StringComparison.Ordinal));
         Assert.Equal(CommandLine.Ok, help.Code);
         Assert.Contains("--prune", help.Out, StringComparison.Ordinal);

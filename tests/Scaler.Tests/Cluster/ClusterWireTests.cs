@@ -100,6 +100,38 @@ public sealed class ClusterWireTests
     }
 
     [Fact]
+    public void A_hosts_images_round_trip_and_a_change_of_them_is_a_change_of_state()
+    {
+        var images = new ImageInventory(["sha256:aaa", "127.0.0.1:5055/app@sha256:bbb", "app:v1"]);
+        var report = new HostReport("h2", "zone-b", "10.0.0.2", null, "h2/1", 1, [], null) { Images = images };
+
+        var back = ClusterJson.Read<HostReport>(ClusterJson.Write(report))!;
+
+        Assert.Equal(images, back.Images);
+        Assert.True(back.Images!.Holds("127.0.0.1:5055/app@sha256:bbb"));
+        Assert.True(report.SameStateAs(back with { Sequence = 2 }));
+        Assert.False(report.SameStateAs(back with { Images = new ImageInventory([.. images.References, "sha256:ccc"]) }));
+        Assert.Null(ClusterJson.Read<HostReport>(ClusterJson.Write(report with { Images = null }))!.Images); // an agent that does not report them
+    }
+
+    [Fact]
+    public void A_pull_command_its_progress_and_its_result_round_trip()
+    {
+        var pulled = new ImagePullResult("127.0.0.1:5055/app@sha256:bbb", TimeSpan.FromSeconds(3.5), 4, 3, 12_000_000);
+        var entry = new HostCommandEntry(new HostCommand("id3", HostCommandKind.Pull) { Image = pulled.Reference }, HostCommandResult.Done() with { Pulled = pulled })
+        {
+            Progress = new ImagePullProgress(4, 2, 6_000_000, 12_000_000),
+        };
+
+        var back = ClusterJson.Read<HostCommandEntry>(ClusterJson.Write(entry))!;
+
+        Assert.Equal(("pull 127.0.0.1:5055/app@sha256:bbb", HostCommandKind.Pull), (back.Command.ToString(), back.Command.Kind));
+        Assert.Equal(pulled, back.Result!.Pulled);
+        Assert.Equal(entry.Progress, back.Progress);
+        Assert.Equal("2 of 4 layers, 6.0 of 12.0 MB downloaded", back.Progress!.ToString());
+    }
+
+    [Fact]
     public void Enums_travel_by_name()
     {
         var text = Encoding.UTF8.GetString(ClusterJson.Write(new HostCommand("id", HostCommandKind.Deregister) { InstanceId = "web-abc" }));

@@ -22,11 +22,41 @@ internal sealed class InMemoryRuntime(TimeProvider time, int firstId = 0) : ICon
 
     public IReadOnlyList<ObservedContainer> Containers => [.. _containers.Values];
 
+    /// <summary>The images it holds; null (the default) cannot tell, and then every image is there, as an engine that
+    /// does not list them. Set, a create of an image it lacks fails as the engine's does.</summary>
+    public ImageInventory? Images { get; set; }
+
+    /// <summary>The images pulled, in order.</summary>
+    public ConcurrentQueue<string> Pulls { get; } = new();
+
+    /// <summary>What a pull does before the image is there (a test makes it wait, or fail by throwing).</summary>
+    public Func<string, Task>? OnPull { get; set; }
+
     public Task<IReadOnlyList<ObservedContainer>> ListManagedAsync(string cluster, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ObservedContainer>>([.. _containers.Values]);
 
+    public Task<ImageInventory?> ListImagesAsync(CancellationToken cancellationToken) => Task.FromResult(Images);
+
+    public async Task<ImagePullResult> PullImageAsync(string reference, IProgress<ImagePullProgress>? progress, CancellationToken cancellationToken)
+    {
+        Pulls.Enqueue(reference);
+        progress?.Report(new ImagePullProgress(2, 1, 100, 200));
+        if (OnPull is { } onPull)
+        {
+            await onPull(reference);
+        }
+
+        Images = new ImageInventory([.. Images?.References ?? [], reference]);
+        return new ImagePullResult(reference, TimeSpan.FromSeconds(1), 2, 2, 200);
+    }
+
     public Task<ObservedContainer> CreateAndStartAsync(ContainerCreateRequest request, CancellationToken cancellationToken)
     {
+        if (Images is { } images && !images.Holds(request.Image))
+        {
+            return Task.FromException<ObservedContainer>(new ContainerOperationException($"image '{request.Image}' is not present on {Endpoint}"));
+        }
+
         var n = Interlocked.Increment(ref _next);
         var container = new ObservedContainer(
             n.ToString("x64", CultureInfo.InvariantCulture), request.Name, request.Labels[ContainerLabels.Service], request.Labels[ContainerLabels.Version],

@@ -26,5 +26,9 @@ internal sealed class ScriptedCpuRuntime(string endpoint) : IContainerRuntime
 
     public Task RemoveAsync(string containerId, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+    public Task<ImageInventory?> ListImagesAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<ImagePullResult> PullImageAsync(string reference, IProgress<ImagePullProgress>? progress, CancellationToken cancellationToken) => throw new NotSupportedException();
+
     public IAsyncEnumerable<ContainerEvent> WatchEventsAsync(string cluster, CancellationToken cancellationToken) => throw new NotSupportedException();
 }

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Bollard.IntegrationTests.Discovery;
+
+/// <summary>
+/// A Consul dev agent of one test alone, on free loopback ports; never the shared one on 8500, so that a test may kill
+/// it or freeze it (SIGSTOP, the harder case for timeouts: connections stay open and nothing answers).
+/// </summary>
+internal sealed class ConsulTestAgent : IDisposable
+{
+    private const string Binary = "/opt/consul/usr/bin/consul";
+    private readonly Process _process;
+    private readonly string _dataDir;
+
+    private ConsulTestAgent(Process process, Uri address, string dataDir)
+    {
+        _process = process;
+        Address = address;
+        _dataDir = dataDir;
+    }
+
+    public Uri Address { get; }
+
+    public static async Task<ConsulTestAgent> StartAsync()
+    {
+        var (http, serf, server) = (FreePort(), FreePort(), FreePort());
+        var dataDir = Directory.CreateTempSubdirectory("bollard-consul-").FullName;
+        var log = Path.Combine(dataDir, "consul.log");
+        var start = new ProcessStartInfo("/bin/sh")
+        {
+            ArgumentList =
+            {
+                "-c",
+                $"exec {Binary} agent -dev -node test-{http} -client 127.0.0.1 -bind 127.0.0.1 -http-port {http} -serf-lan-port {serf} -serf-wan-port -1 -server-port {server} -dns-port -1 -grpc-port -1 >{log} 2>&1",
+            },
+            UseShellExecute = false,
+        };
+        var process = Process.Start(start) ?? throw new InvalidOperationException("consul did not start");
+        var agent = new ConsulTestAgent(process, new Uri($"http://127.0.0.1:{http}"), dataDir);
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        await Eventually.TrueAsync(
+            async () => (await client.GetStringAsync(new Uri(agent.Address, "/v1/status/leader"))).Contains(':', StringComparison.Ordinal),
+            $"the test's Consul agent on {agent.Address} has a leader (log: {log})",
+            TimeSpan.FromSeconds(30));
+        return agent;
+    }
+
+    /// <summary>SIGSTOP: the agent keeps its sockets but answers nothing until <see cref="Resume"/>.</summary>
+    public void Freeze() => Signal("STOP");
+
+    /// <summary>SIGCONT after <see cref="Freeze"/>.</summary>
+    public void Resume() => Signal("CONT");
+
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            Signal("CONT");
+            _process.Kill();
+            _process.WaitForExit(10_000);
+        }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_dataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a temp directory.
+        }
+    }
+
+    private void Signal(string signal)
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { $"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false })!;
+        kill.WaitForExit();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
