@@ -67,6 +67,15 @@ public sealed record AgentConfig
     /// </summary>
     public BalancerConfig Balancer { get; init; } = new();
 
+    /// <summary>
+    /// The secrets key file (env values sealed at rest and in commands, and digested into version ids); null: one is
+    /// generated into <see cref="StateDirectory"/>. Every agent of a cluster needs the same key.
+    /// </summary>
+    public string? SecretsKeyFile { get; init; }
+
+    /// <summary>The key file in force: <see cref="SecretsKeyFile"/>, else the state directory's.</summary>
+    public string EffectiveSecretsKeyFile => SecretsKeyFile ?? Path.Combine(StateDirectory, Scaler.Secrets.SecretKey.DefaultFileName);
+
     /// <summary>Consul's HTTP address; null runs the embedded in-process catalog (single host).</summary>
     public Uri? ConsulAddress { get; init; }
 

@@ -58,6 +58,7 @@ public static class AgentConfigLoader
         var docker = yaml.Mapping("docker");
         var consul = yaml.Mapping("consul");
         var admin = yaml.HasMapping("admin") ? yaml.Mapping("admin") : null;
+        var secrets = yaml.Mapping("secrets");
         var config = new AgentConfig
         {
             Source = file,
@@ -76,6 +77,7 @@ public static class AgentConfigLoader
             PullTimeout = docker?.Duration("pullTimeout", TimeSpan.FromSeconds(1), TimeSpan.FromHours(6)) ?? defaults.PullTimeout,
             PublishAddress = Address(docker, "publishAddress") ?? defaults.PublishAddress,
             AdvertiseAddress = Address(docker, "advertiseAddress"),
+            SecretsKeyFile = secrets?.Text("keyFile") is { } keyFile ? Path.GetFullPath(keyFile, baseDir) : null,
             ConsulAddress = ConsulAddress(consul),
             ConsulTokenFile = consul?.Text("tokenFile") is { } token ? Path.GetFullPath(token, baseDir) : null,
             Balancer = BalancerConfigReader.Read(yaml.Mapping("balancer")),
@@ -85,6 +87,7 @@ public static class AgentConfigLoader
         docker?.RejectUnknownFields();
         consul?.RejectUnknownFields();
         admin?.RejectUnknownFields();
+        secrets?.RejectUnknownFields();
         yaml.RejectUnknownFields();
         return config;
     }

@@ -10,6 +10,7 @@ using Bollard.Balancer.Metrics;
 using Bollard.Discovery.Consul;
 using Bollard.Scaler.Hosts;
 using Bollard.Scaler.Reconcile;
+using Bollard.Scaler.Secrets;
 using Bollard.Scaler.Traffic;
 using Microsoft.Extensions.Options;
 using Bollard.Scaler.Specs;
@@ -29,6 +30,7 @@ public static class AgentHost
     /// <param name="config">The agent's settings.</param>
     /// <param name="specs">The validated service specs.</param>
     /// <param name="overrides">Lets tests replace any service (every part registers with TryAdd).</param>
+    /// <exception cref="SecretKeyException">The secrets key file cannot be read or created, or is readable by others.</exception>
     public static WebApplication Build(AgentConfig config, IReadOnlyList<ServiceSpec> specs, Action<IServiceCollection>? overrides = null)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -64,6 +66,11 @@ public static class AgentHost
         });
 
         overrides?.Invoke(builder.Services);
+
+        // Loaded now, not when first resolved: a key that cannot be read stops the start with its own message. The
+        // specs of the files get their environment digested with it before anything reads their version.
+        var secrets = SecretKey.Load(config.EffectiveSecretsKeyFile, generateIfMissing: config.SecretsKeyFile is null);
+        specs = [.. specs.Select(s => EnvDigests.Apply(s, secrets))];
         var specSource = new InMemoryServiceSpecSource(specs);
         builder.Services.AddSingleton(specSource);
         builder.Services.AddSingleton<IServiceSpecSource>(specSource);
@@ -135,6 +142,7 @@ public static class AgentHost
             state.Directory = config.StateDirectory;
             state.Cluster = config.Cluster;
         });
+        builder.Services.AddSecrets(secrets);
         builder.Services.AddAdminApi(admin =>
         {
             admin.TokenFile = config.AdminTokenFile;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Bollard.Agent;
 using Bollard.Scaler.Admin;
+using Bollard.Scaler.Secrets;
 using Bollard.Scaler.Specs;
 using Bollard.Scaler.State;
 using Microsoft.Extensions.Options;
@@ -42,7 +43,7 @@ internal static class AgentVerb
             var config = AgentConfigLoader.Load(configFile);
             var specs = SpecLoader.LoadPath(config.ServicesPath);
             context.Out.WriteLine($"{configFile}: valid (cluster {config.Cluster}, zone {config.Zone}, controller {config.Controller.ToString().ToLowerInvariant()}, catalog {(config.ConsulAddress is null ? "embedded" : $"Consul at {config.ConsulAddress}")})");
-            context.Out.WriteLine($"{config.ServicesPath}: {specs.Count} valid service spec(s){(specs.Count == 0 ? "" : ": " + string.Join(", ", specs.Select(s => $"{s.Name} (version {s.Version}, replicas {SpecFacts.ReplicasText(s)})")))}");
+            context.Out.WriteLine($"{config.ServicesPath}: {specs.Count} valid service spec(s){(specs.Count == 0 ? "" : ": " + string.Join(", ", specs.Select(s => $"{s.Name} (replicas {SpecFacts.ReplicasText(s)})")))}");
             return CommandLine.Ok;
         }
         catch (SpecValidationException e)
@@ -92,6 +93,11 @@ internal static class AgentVerb
         {
             await context.Error.WriteLineAsync($"bollard: cannot start: {e.Message}; check 'admin.tokenFile' and 'stateDir' in {configFile}");
             return AgentExitCodes.CannotStartNow;
+        }
+        catch (SecretKeyException e)
+        {
+            await context.Error.WriteLineAsync($"bollard: cannot start: {e.Message}; check 'secrets.keyFile' and 'stateDir' in {configFile}");
+            return AgentExitCodes.InvalidConfig;
         }
         catch (IOException e) when (e.InnerException is System.Net.Sockets.SocketException || e.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
         {

@@ -50,10 +50,12 @@ internal static class SpecVerbs
                 return CommandLine.Failed;
             }
 
-            var services = specs.Select(s => new ValidatedService(s.Name, s.Source, s.Version, SpecFacts.ReplicasText(s))).ToList();
+            // No version: the agent computes it, from the image as its engine pins it and the environment as its
+            // secrets key digests it; neither is known here.
+            var services = specs.Select(s => new { name = s.Name, source = s.Source, replicas = SpecFacts.ReplicasText(s) }).ToList();
             context.Out.Write(settings.Json
                 ? Json(new { valid = true, services })
-                : string.Concat(services.Select(s => $"{s.Source}: service '{s.Name}' is valid (version {s.Version}, replicas {s.Replicas})\n")));
+                : string.Concat(services.Select(s => $"{s.source}: service '{s.name}' is valid (replicas {s.replicas})\n")));
             return CommandLine.Ok;
         });
         return verb;

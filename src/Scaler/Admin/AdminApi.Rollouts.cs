@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 
 namespace Bollard.Scaler.Admin;
 
@@ -10,11 +11,13 @@ public static partial class AdminApi
 {
     private static void MapRollouts(RouteGroupBuilder v1)
     {
-        v1.MapPost("/services/{name}/rollout", async Task<Ok<RolloutStatus>> (string name, HttpContext context, IControlPlane plane, CancellationToken ct) =>
-                TypedResults.Ok(await plane.StartRolloutAsync(name, await ReadRolloutRequestAsync(context.Request, ct), AdminActor.Of(context), ct)))
+        v1.MapPost("/services/{name}/rollout", async Task<Ok<RolloutStatus>> (string name, HttpContext context, IControlPlane plane, IOptions<AdminOptions> options, CancellationToken ct) =>
+                TypedResults.Ok(await plane.StartRolloutAsync(name, await ReadRolloutRequestAsync(context.Request, options.Value.MaxRequestBytes, ct), AdminActor.Of(context), ct)))
             .Accepts<RolloutRequest>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status501NotImplemented)
             .WithSummary("Start a rollout of a new image ({\"image\":\"...\"}) or a whole new spec ({\"spec\":{name,text}})");
 
@@ -36,16 +39,16 @@ public static partial class AdminApi
             .WithSummary("pause, resume, promote, abort or undo the service's rollout");
     }
 
-    private static async Task<RolloutRequest> ReadRolloutRequestAsync(HttpRequest request, CancellationToken cancellationToken)
+    private static async Task<RolloutRequest> ReadRolloutRequestAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
         RolloutRequest? parsed;
         try
         {
-            parsed = await JsonSerializer.DeserializeAsync<RolloutRequest>(request.Body, JsonSerializerOptions.Web, cancellationToken);
+            parsed = JsonSerializer.Deserialize<RolloutRequest>(await SpecRequestReader.ReadBoundedAsync(request, maxBytes, cancellationToken), SpecRequestReader.Json);
         }
         catch (JsonException e)
         {
-            throw new ControlPlaneException(ControlPlaneError.Invalid, $"the JSON body is malformed ({e.Message}); expected {{\"image\":\"repo:tag\"}}", e);
+            throw SpecRequestReader.Malformed(e, "{\"image\":\"repo:tag\"}");
         }
 
         return parsed is { Image.Length: > 0 } or { Spec: not null }

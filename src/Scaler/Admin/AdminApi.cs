@@ -2,7 +2,10 @@ using Bollard.Scaler.Specs;
 using Bollard.Scaler.State;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Bollard.Scaler.Admin;
 
@@ -29,11 +32,42 @@ public static partial class AdminApi
         return root;
     }
 
+    /// <summary>
+    /// Every request body of the API is bounded (the server's own limit is 30 MB): one announced larger is refused before
+    /// it is read, and the server stops one that grows past the limit while it is read (chunked) with a 413 as well.
+    /// </summary>
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? BoundBody(HttpContext context)
+    {
+        var max = MaxBytes(context);
+        if (context.Request.ContentLength > max)
+        {
+            return AdminProblems.TooLarge($"the request body is {context.Request.ContentLength} bytes, larger than the {max} the admin API takes");
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = max;
+        }
+
+        return null;
+    }
+
+    private static int MaxBytes(HttpContext context) => context.RequestServices.GetRequiredService<IOptions<AdminOptions>>().Value.MaxRequestBytes;
+
     private static async ValueTask<object?> TranslateErrorsAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
+        if (BoundBody(context.HttpContext) is { } tooLarge)
+        {
+            return tooLarge;
+        }
+
         try
         {
             return await next(context);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return AdminProblems.TooLarge($"the request body is larger than {MaxBytes(context.HttpContext)} bytes, the most the admin API takes");
         }
         catch (SpecValidationException e)
         {

@@ -14,6 +14,9 @@ internal static class AdminProblems
     public static ProblemHttpResult BadRequest(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Bad request");
 
+    public static ProblemHttpResult TooLarge(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large");
+
     public static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
 
@@ -32,6 +35,8 @@ internal static class AdminProblems
         ControlPlaneError.Conflict => TypedResults.Problem(e.Message, statusCode: StatusCodes.Status409Conflict, title: "Conflict"),
         ControlPlaneError.NotAvailable => TypedResults.Problem(e.Message, statusCode: StatusCodes.Status501NotImplemented, title: "Not available"),
         ControlPlaneError.Unavailable => TypedResults.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Unavailable"),
+        ControlPlaneError.TooLarge => TooLarge(e.Message),
+        ControlPlaneError.Unprocessable => TypedResults.Problem(e.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "Unprocessable", extensions: e.Facts),
         _ => BadRequest(e.Message),
     };
 }

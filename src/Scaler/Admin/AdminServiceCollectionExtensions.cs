@@ -28,6 +28,7 @@ public static class AdminServiceCollectionExtensions
         services.TryAddSingleton<Deployments.DeploymentStore>();
         services.TryAddImagePinning();
         services.TryAddSingleton<ControlPlaneStatusReader>();
+        services.TryAddSingleton<ImagePresence>();
         services.TryAddSingleton<IControlPlane, SpecControlPlane>();
         services.TryAddSingleton<DesiredSpecsRestorer>();
         services.AddHostedService(sp => sp.GetRequiredService<DesiredSpecsRestorer>());

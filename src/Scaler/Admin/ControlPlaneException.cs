@@ -17,6 +17,12 @@ public enum ControlPlaneError
 
     /// <summary>503: a dependency (state store, catalog) cannot be reached; retry later.</summary>
     Unavailable,
+
+    /// <summary>413: the request body is larger than the API takes.</summary>
+    TooLarge,
+
+    /// <summary>422: the request is well-formed but names what is not there (an image the host's engine lacks).</summary>
+    Unprocessable,
 }
 
 /// <summary>A control-plane request that was refused; <see cref="Exception.Message"/> is shown to the operator.</summary>
@@ -43,4 +49,7 @@ public sealed class ControlPlaneException : Exception
     }
 
     public ControlPlaneError Error { get; } = ControlPlaneError.Invalid;
+
+    /// <summary>Facts a script may read from the answer (problem details extensions, e.g. the image and the host).</summary>
+    public IReadOnlyDictionary<string, object?>? Facts { get; init; }
 }

@@ -1,6 +1,7 @@
 using Bollard.Scaler.Deployments;
 using Bollard.Scaler.Reconcile;
 using Bollard.Scaler.Runtime;
+using Bollard.Scaler.Secrets;
 using Bollard.Scaler.Specs;
 using Bollard.Scaler.State;
 using Microsoft.Extensions.Hosting;
@@ -25,6 +26,7 @@ internal sealed partial class DesiredSpecsRestorer(
     DeploymentStore deployments,
     ImagePinner pinner,
     InMemoryServiceSpecSource specs,
+    SecretKey key,
     IEnumerable<IAppliedSpecsListener> listeners,
     ILogger<DesiredSpecsRestorer> logger) : IHostedLifecycleService, IReconcilePrecondition
 {
@@ -69,7 +71,8 @@ internal sealed partial class DesiredSpecsRestorer(
         }
 
         var restored = applied is null ? null : Restore(applied);
-        var pinned = await PinAsync(restored ?? specs.Current, applied?.Pins, cancellationToken);
+        // Specs from the files the agent started with enter here: their environment is digested with this host's key.
+        var pinned = await PinAsync(restored ?? [.. specs.Current.Select(s => EnvDigests.Apply(s, key))], applied?.Pins, cancellationToken);
         specs.Replace(pinned);
         _restored = true;
         if (restored is null)
@@ -99,7 +102,7 @@ internal sealed partial class DesiredSpecsRestorer(
     {
         try
         {
-            return SpecControlPlane.Load(applied.Files);
+            return SpecControlPlane.Load(applied.Files, key);
         }
         catch (SpecValidationException e)
         {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Bollard.Scaler.Deployments;
+using Bollard.Scaler.Secrets;
 using Bollard.Scaler.State;
 
 namespace Bollard.Scaler.Admin;
@@ -8,16 +9,17 @@ namespace Bollard.Scaler.Admin;
 /// <summary>
 /// The applied spec texts, kept as they were sent (re-validated when read back), and the image each service was pinned
 /// to when they were applied, under <see cref="StateKeys.DesiredSpecs"/>. A restart reads the pins back instead of
-/// resolving the tags again: a tag moved meanwhile must not change what runs.
+/// resolving the tags again: a tag moved meanwhile must not change what runs. Environment values are sealed with the
+/// host's secrets key in what the store keeps (Secrets/SpecFileSealing), and unsealed when read back.
 /// </summary>
-internal sealed class DesiredSpecsStore(IStateStore store)
+internal sealed class DesiredSpecsStore(IStateStore store, SecretKey key)
 {
     /// <exception cref="StateStoreUnavailableException">The store cannot be written.</exception>
     /// <exception cref="ControlPlaneException">Another writer changed the desired state meanwhile (409).</exception>
     public async Task SaveAsync(IReadOnlyList<SpecFile> files, IReadOnlyDictionary<string, ImagePin> pins, CancellationToken cancellationToken)
     {
         var current = await store.GetAsync(StateKeys.DesiredSpecs, cancellationToken);
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(new AppliedSpecs(files, pins), DesiredSpecsJsonContext.Default.AppliedSpecs);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(new AppliedSpecs(SpecFileSealing.Seal(files, key), pins), DesiredSpecsJsonContext.Default.AppliedSpecs);
         if (!await store.TryPutAsync(StateKeys.DesiredSpecs, bytes, current?.Version ?? 0, cancellationToken))
         {
             throw new ControlPlaneException(ControlPlaneError.Conflict, "another apply changed the desired state at the same time; run `bollard plan` again");
@@ -28,11 +30,24 @@ internal sealed class DesiredSpecsStore(IStateStore store)
     public async Task<ulong> VersionAsync(CancellationToken cancellationToken) =>
         (await store.GetAsync(StateKeys.DesiredSpecs, cancellationToken))?.Version ?? 0;
 
-    /// <summary>The last applied files and pins, or null when nothing was ever applied.</summary>
+    /// <summary>The last applied files (their values unsealed) and pins, or null when nothing was ever applied.</summary>
+    /// <exception cref="StateStoreUnavailableException">The store cannot be read, or its values cannot be unsealed with this host's key.</exception>
     public async Task<AppliedSpecs?> LoadAsync(CancellationToken cancellationToken)
     {
         var entry = await store.GetAsync(StateKeys.DesiredSpecs, cancellationToken);
-        return entry is null ? null : JsonSerializer.Deserialize(entry.Value.Span, DesiredSpecsJsonContext.Default.AppliedSpecs);
+        if (entry is null || JsonSerializer.Deserialize(entry.Value.Span, DesiredSpecsJsonContext.Default.AppliedSpecs) is not { } applied)
+        {
+            return null;
+        }
+
+        try
+        {
+            return applied with { Files = SpecFileSealing.Unseal(applied.Files, key) };
+        }
+        catch (SecretKeyException e)
+        {
+            throw new StateStoreUnavailableException($"the applied specs cannot be unsealed: {e.Message}", e);
+        }
     }
 }
 

@@ -25,7 +25,7 @@ public static class SpecComparison
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(to);
         var changes = new List<string>();
-        if (from.Version != to.Version)
+        if (from.Env.IsDigested && to.Env.IsDigested && from.Version != to.Version)
         {
             changes.Add($"version: {from.Version} -> {to.Version}");
         }
@@ -38,8 +38,14 @@ public static class SpecComparison
     public static IEnumerable<string> Fields(ServiceSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var fields = new List<string>();
-        Flatten("", spec, fields);
+        // The version stands for what the fields cannot show: environment values count in it through their digest.
+        var fields = new List<string> { $"version={(spec.Env.IsDigested ? spec.Version : "")}" };
+        foreach (var property in Members(typeof(ServiceSpec)))
+        {
+            // Member by member: the spec itself reads as its name and image only.
+            Flatten(Name(property), property.GetValue(spec), fields);
+        }
+
         return fields;
     }
 
@@ -47,11 +53,18 @@ public static class SpecComparison
     {
         if (a is null || b is null || a.GetType() != b.GetType() || IsLeaf(a.GetType()))
         {
-            if (!Equals(a, b))
+            if (Equals(a, b))
             {
-                changes.Add($"{path}: {Show(a)} -> {Show(b)}");
+                return;
             }
 
+            // A type that says how it reads shows only that (an environment reads as its names, never its values). One
+            // that holds a mapping is shown by the entries that changed; two that differ but read the same, by the
+            // parts that changed; never with their values.
+            var entries = a is null || b is null || a.GetType() != b.GetType() || a.GetType().IsPrimitive || a is string ? [] : EntryChanges(a, b).ToList();
+            changes.Add(entries.Count > 0 ? $"{path}: {string.Join(", ", entries)}"
+                : Show(a) != Show(b) ? $"{path}: {Show(a)} -> {Show(b)}"
+                : $"{path}: {string.Join(", ", PartChanges(a!, b!).DefaultIfEmpty("changed"))} (values not shown)");
             return;
         }
 
@@ -82,6 +95,29 @@ public static class SpecComparison
                 break;
         }
     }
+
+    /// <summary>The entries added, removed or changed in the mappings two values hold (names only).</summary>
+    private static IEnumerable<string> EntryChanges(object a, object b)
+    {
+        foreach (var property in Readable(a.GetType()))
+        {
+            if (property.GetValue(a) is IDictionary x && property.GetValue(b) is IDictionary y)
+            {
+                var keys = x.Keys.Cast<object>().Union(y.Keys.Cast<object>()).Select(k => k.ToString()!).Order(StringComparer.Ordinal);
+                foreach (var key in keys.Where(k => !x.Contains(k) || !y.Contains(k) || !Same(x[k], y[k])))
+                {
+                    yield return !x.Contains(key) ? $"{key} added" : !y.Contains(key) ? $"{key} removed" : $"{key} changed";
+                }
+            }
+        }
+    }
+
+    /// <summary>The names of the readable parts that differ between two values that read the same.</summary>
+    private static IEnumerable<string> PartChanges(object a, object b) =>
+        Readable(a.GetType()).Where(p => !Same(p.GetValue(a), p.GetValue(b))).Select(p => $"{Name(p)} changed");
+
+    private static IEnumerable<PropertyInfo> Readable(Type type) =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanRead && p.GetIndexParameters().Length == 0);
 
     private static void CompareMembers(string path, Type type, object a, object b, List<string> changes)
     {

@@ -1,4 +1,5 @@
 using Bollard.Scaler.Runtime;
+using Bollard.Scaler.Secrets;
 using Bollard.Scaler.Specs;
 using Bollard.Scaler.State;
 using Microsoft.Extensions.Logging;
@@ -19,6 +20,8 @@ internal sealed partial class SpecControlPlane(
     IContainerRuntime runtime,
     Deployments.DeploymentCoordinator deployments,
     Deployments.ImagePinner pinner,
+    ImagePresence images,
+    SecretKey key,
     IOptions<ScalerOptions> options,
     IEnumerable<IAppliedSpecsListener> listeners,
     TimeProvider time,
@@ -39,7 +42,9 @@ internal sealed partial class SpecControlPlane(
         ArgumentNullException.ThrowIfNull(options);
         var loaded = Load(files);
         _ = await WithKeptAsync(files, loaded, options.Prune, cancellationToken);
-        return ApplyPlanner.Plan(specs.Current, await PinAsync(loaded, fresh: null, cancellationToken), await RunningAsync(cancellationToken), options.Prune);
+        var given = await PinAsync(loaded, fresh: null, cancellationToken);
+        await images.CheckAsync(given, specs.Current, cancellationToken);
+        return ApplyPlanner.Plan(specs.Current, given, await RunningAsync(cancellationToken), options.Prune);
     }
 
     public Task<ApplyResult> ApplyAsync(IReadOnlyList<SpecFile> files, ApplyOptions options, string actor, CancellationToken cancellationToken) =>
@@ -64,6 +69,7 @@ internal sealed partial class SpecControlPlane(
 
             var (stored, kept) = await WithKeptAsync(files, loaded, options.Prune, cancellationToken);
             var given = await PinAsync(loaded, fresh, cancellationToken);
+            await images.CheckAsync(given, specs.Current, cancellationToken);
             var plan = ApplyPlanner.Plan(specs.Current, given, await RunningAsync(cancellationToken), options.Prune);
             IReadOnlyList<ServiceSpec> next = [.. given, .. kept];
             var summary = Summarize(plan);
@@ -121,8 +127,12 @@ internal sealed partial class SpecControlPlane(
         return (all, kept);
     }
 
-    internal static IReadOnlyList<ServiceSpec> Load(IReadOnlyList<SpecFile> files) =>
-        SpecLoader.LoadTexts(files.Select(f => (f.Name, f.Text)));
+    private IReadOnlyList<ServiceSpec> Load(IReadOnlyList<SpecFile> files) => Load(files, key);
+
+    /// <summary>Validates the files; the specs come out with their environment digested under <paramref name="key"/>.</summary>
+    /// <exception cref="SpecValidationException">Any file is malformed or invalid.</exception>
+    internal static IReadOnlyList<ServiceSpec> Load(IReadOnlyList<SpecFile> files, SecretKey key) =>
+        [.. SpecLoader.LoadTexts(files.Select(f => (f.Name, f.Text))).Select(s => EnvDigests.Apply(s, key))];
 
     /// <summary>
     /// Pins each spec's image: a reference the service already runs keeps its pin (re-applying, or scaling, never

@@ -22,11 +22,11 @@ internal static class SpecRequestReader
             SpecFilesRequest? parsed;
             try
             {
-                parsed = JsonSerializer.Deserialize<SpecFilesRequest>(body, JsonSerializerOptions.Web);
+                parsed = JsonSerializer.Deserialize<SpecFilesRequest>(body, Json);
             }
             catch (JsonException e)
             {
-                throw new ControlPlaneException(ControlPlaneError.Invalid, $"the JSON body is malformed ({e.Message}); expected {{\"files\":[{{\"name\":\"web.yaml\",\"text\":\"...\"}}]}}", e);
+                throw Malformed(e, "{\"files\":[{\"name\":\"web.yaml\",\"text\":\"...\"}]}");
             }
 
             var files = parsed?.Files?.Where(f => f is not null).ToList() ?? [];
@@ -48,7 +48,19 @@ internal static class SpecRequestReader
             : [new SpecFile(YamlFileName, Encoding.UTF8.GetString(body))];
     }
 
-    private static async Task<byte[]> ReadBoundedAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    /// <summary>The options every JSON body of the API is read with: nesting is bounded (no request needs more than a few levels).</summary>
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerOptions.Web) { MaxDepth = MaxJsonDepth };
+
+    public const int MaxJsonDepth = 8;
+
+    /// <summary>A JSON body's problem in words: too deep, or malformed.</summary>
+    public static ControlPlaneException Malformed(JsonException e, string expected) =>
+        new(ControlPlaneError.Invalid, e.Message.Contains("maximum configured depth", StringComparison.Ordinal)
+            ? $"the JSON body is nested deeper than {MaxJsonDepth} levels; expected {expected}"
+            : $"the JSON body is malformed ({e.Message}); expected {expected}", e);
+
+    /// <exception cref="ControlPlaneException">The body is larger than <paramref name="maxBytes"/> (413).</exception>
+    public static async Task<byte[]> ReadBoundedAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
         if (request.ContentLength > maxBytes)
         {
@@ -71,6 +83,6 @@ internal static class SpecRequestReader
         return buffer.ToArray();
     }
 
-    private static ControlPlaneException TooLarge(int maxBytes) =>
-        new(ControlPlaneError.Invalid, $"the request body is larger than {maxBytes} bytes");
+    public static ControlPlaneException TooLarge(int maxBytes) =>
+        new(ControlPlaneError.TooLarge, $"the request body is larger than {maxBytes} bytes, the most the admin API takes");
 }

@@ -5,6 +5,7 @@ using Bollard.Discovery.Supervision;
 using Bollard.Scaler.Hosts;
 using Bollard.Scaler.Reconcile;
 using Bollard.Scaler.Runtime;
+using Bollard.Scaler.Secrets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -23,6 +24,7 @@ public sealed partial class HostAgent(
     ConsulKeyValueStore store,
     ConsulKeyValueWatch watch,
     IServiceCatalog catalog,
+    SecretKey secrets,
     IOptions<ScalerOptions> scaler,
     IOptions<ClusterOptions> options,
     TimeProvider time,
@@ -255,7 +257,7 @@ public sealed partial class HostAgent(
             HostCommandResult result;
             try
             {
-                result = await HostCommandExecutor.ExecuteAsync(pending.Command, host.Runtime, catalog, progress, stoppingToken);
+                result = await HostCommandExecutor.ExecuteAsync(pending.Command, host.Runtime, catalog, secrets, progress, stoppingToken);
             }
             finally
             {

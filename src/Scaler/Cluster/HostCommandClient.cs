@@ -1,5 +1,6 @@
 using Bollard.Discovery;
 using Bollard.Discovery.Consul;
+using Bollard.Scaler.Secrets;
 using Microsoft.Extensions.Options;
 
 namespace Bollard.Scaler.Cluster;
@@ -7,12 +8,14 @@ namespace Bollard.Scaler.Cluster;
 /// <summary>
 /// The controller's side of a command: writes it under the host's command prefix (held by this agent's session, so
 /// the commands of a controller that dies vanish with it and are never run late), waits with blocking queries until
-/// the host's agent wrote its result into the same key, then deletes the key.
+/// the host's agent wrote its result into the same key, then deletes the key. A create's environment values travel
+/// sealed with the cluster's secrets key (<see cref="EnvSealing"/>): Consul never holds one in clear text.
 /// </summary>
 public sealed class HostCommandClient(
     ConsulKeyValueStore store,
     ConsulKeyValueWatch watch,
     AgentSession session,
+    SecretKey secrets,
     IOptions<ScalerOptions> scaler,
     TimeProvider time)
 {
@@ -26,9 +29,10 @@ public sealed class HostCommandClient(
     public async Task<HostCommandResult> SendAsync(string host, HostCommand command, TimeSpan timeout, IProgress<Runtime.ImagePullProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var key = ClusterKeys.Command(scaler.Value.Cluster, host, command.Id);
+        var entryKey = ClusterKeys.Command(scaler.Value.Cluster, host, command.Id);
         var id = await session.CurrentAsync(cancellationToken);
-        if (!await store.TryAcquireAsync(key, id, ClusterJson.Write(new HostCommandEntry(command, null)), cancellationToken))
+        var sealedCommand = command.Create is { } create ? command with { Create = create with { Environment = EnvSealing.SealAll(secrets, create.Environment) } } : command;
+        if (!await store.TryAcquireAsync(entryKey, id, ClusterJson.Write(new HostCommandEntry(sealedCommand, null)), cancellationToken))
         {
             throw new CatalogUnavailableException($"could not write the command '{command}' for host {host} to Consul (session {id} lost?)");
         }
@@ -37,7 +41,7 @@ public sealed class HostCommandClient(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
-            return await AwaitResultAsync(key, host, command, progress, linked.Token);
+            return await AwaitResultAsync(entryKey, host, command, progress, linked.Token);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -45,7 +49,7 @@ public sealed class HostCommandClient(
         }
         finally
         {
-            await DeleteQuietlyAsync(key);
+            await DeleteQuietlyAsync(entryKey);
         }
     }
 

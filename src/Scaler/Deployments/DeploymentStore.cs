@@ -1,15 +1,20 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Bollard.Scaler.Secrets;
 using Bollard.Scaler.State;
 
 namespace Bollard.Scaler.Deployments;
 
-/// <summary>Loads and saves <see cref="Deployment"/> records as JSON in the state store, one key per service.</summary>
-public sealed class DeploymentStore(IStateStore store)
+/// <summary>
+/// Loads and saves <see cref="Deployment"/> records as JSON in the state store, one key per service. Environment
+/// values are sealed with the host's secrets key (Secrets/SealedEnvironmentJsonConverter): the store never holds one
+/// in clear text.
+/// </summary>
+public sealed class DeploymentStore(IStateStore store, SecretKey key)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    private readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web)
     {
-        Converters = { new JsonStringEnumConverter() },
+        Converters = { new JsonStringEnumConverter(), new SealedEnvironmentJsonConverter(key) },
     };
 
     private readonly Dictionary<string, ulong> _versions = new(StringComparer.Ordinal);
@@ -23,13 +28,23 @@ public sealed class DeploymentStore(IStateStore store)
         }
 
         _versions[service] = entry.Version;
-        return JsonSerializer.Deserialize<Deployment>(entry.Value.Span, Json);
+        try
+        {
+            return JsonSerializer.Deserialize<Deployment>(entry.Value.Span, _json);
+        }
+        catch (JsonException e)
+        {
+            throw new StateStoreUnavailableException($"the deployment record of '{service}' cannot be read: {e.Message}", e);
+        }
     }
+
+    /// <summary>Reads a record as the store holds it (its values unsealed with this store's key).</summary>
+    public Deployment? Deserialize(string json) => JsonSerializer.Deserialize<Deployment>(json, _json);
 
     /// <summary>Saves the record; false when someone else changed it since it was loaded (reload and decide again).</summary>
     public async Task<bool> SaveAsync(string service, Deployment deployment, CancellationToken cancellationToken)
     {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(deployment, Json);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(deployment, _json);
         var expected = _versions.GetValueOrDefault(service);
         if (!await store.TryPutAsync(StateKeys.Rollout(service), bytes, expected, cancellationToken))
         {
@@ -41,8 +56,4 @@ public sealed class DeploymentStore(IStateStore store)
         _versions[service] = saved?.Version ?? expected + 1;
         return true;
     }
-
-    public static string Serialize(Deployment deployment) => JsonSerializer.Serialize(deployment, Json);
-
-    public static Deployment? Deserialize(string json) => JsonSerializer.Deserialize<Deployment>(json, Json);
 }

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Text.Json;
 using Bollard.Scaler.Runtime;
 using Bollard.Scaler.Specs;
@@ -6,10 +5,11 @@ using Bollard.Scaler.Specs;
 namespace Bollard.Scaler.Deployments;
 
 /// <summary>
-/// The settings that make a version (image and its pin, port, environment, resources), carried as JSON on every
-/// container of the version (<see cref="ContainerLabels.Settings"/>). The deployment record normally says what the
-/// stable version is; when it is missing (state lost, or written by an older agent) the running containers still
-/// do, so a changed spec is rolled out from them with its strategy instead of replacing them blindly.
+/// The settings that make a version (image and its pin, port, resources, security, and the environment's names, files
+/// and keyed digest: never its values), carried as JSON on every container of the version
+/// (<see cref="ContainerLabels.Settings"/>). The deployment record normally says what the stable version is; when it is
+/// missing (state lost, or written by an older agent) the running containers still do, so a changed spec is rolled
+/// out from them with its strategy instead of replacing them blindly.
 /// </summary>
 public static class VersionSettings
 {
@@ -18,13 +18,18 @@ public static class VersionSettings
     public static string Label(ServiceSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return JsonSerializer.Serialize(new Settings(spec.Image, spec.PinnedImage, spec.Port, spec.Env, spec.Resources.Cpus, spec.Resources.MemoryBytes), Json);
+        var env = spec.Env;
+        return JsonSerializer.Serialize(
+            new Settings(spec.Image, spec.PinnedImage, spec.Port, spec.Resources.Cpus, spec.Resources.MemoryBytes, spec.Resources.Pids, [.. env.Values.Keys], [.. env.Files], env.Digest, spec.Security),
+            Json);
     }
 
     /// <summary>
     /// The spec of the version <paramref name="container"/> runs: <paramref name="desired"/> (for what does not make a
-    /// version: replicas, route, health, rollout) with the version settings of the container's label. Null when the
-    /// label is missing or unreadable, or does not give the container's version back (never guess a version).
+    /// version: replicas, route, health, rollout) with the version settings of the container's label. The label holds
+    /// no environment value: the version's values are known only when they are the desired spec's (same digest), which
+    /// they are unless the values changed too. Null when the label is missing or unreadable, when the values are not
+    /// known, or when the settings do not give the container's version back (never guess a version).
     /// </summary>
     public static ServiceSpec? Restore(ServiceSpec desired, ObservedContainer container)
     {
@@ -45,7 +50,8 @@ public static class VersionSettings
             return null;
         }
 
-        if (settings is null || string.IsNullOrEmpty(settings.Image))
+        if (settings is null || string.IsNullOrEmpty(settings.Image) || settings.EnvDigest != desired.Env.Digest
+            || !desired.Env.Files.SequenceEqual(settings.EnvFiles ?? []))
         {
             return null;
         }
@@ -55,11 +61,21 @@ public static class VersionSettings
             Image = settings.Image,
             PinnedImage = settings.PinnedImage,
             Port = settings.Port,
-            Env = (settings.Env ?? ImmutableSortedDictionary<string, string>.Empty).ToImmutableSortedDictionary(StringComparer.Ordinal),
-            Resources = new ResourcesSpec(settings.Cpus, settings.Memory),
+            Resources = new ResourcesSpec(settings.Cpus, settings.Memory) { Pids = settings.Pids ?? SpecDefaults.Pids },
+            Security = settings.Security ?? new SecuritySpec(),
         };
         return spec.Version == container.Version ? spec : null;
     }
 
-    private sealed record Settings(string Image, string? PinnedImage, int Port, IReadOnlyDictionary<string, string>? Env, double? Cpus, long? Memory);
+    private sealed record Settings(
+        string Image,
+        string? PinnedImage,
+        int Port,
+        double? Cpus,
+        long? Memory,
+        int? Pids,
+        IReadOnlyList<string>? EnvNames,
+        IReadOnlyList<string>? EnvFiles,
+        string? EnvDigest,
+        SecuritySpec? Security);
 }

@@ -57,7 +57,8 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
     public async Task<ObservedContainer> CreateAndStartAsync(ContainerCreateRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var parameters = DockerCreateParameters.From(request);
+        // Read here, on the engine's host, when the container is created: env file values never travel.
+        var parameters = DockerCreateParameters.From(request, EnvFiles.Read(request.EnvFiles, Endpoint));
         var created = await CallAsync(
             $"the creation of container '{request.Name}'",
             options.RequestTimeout,

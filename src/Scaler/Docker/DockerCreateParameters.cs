@@ -7,7 +7,9 @@ namespace Bollard.Scaler.Docker;
 /// <summary>Translates a <see cref="ContainerCreateRequest"/> into Docker's create call.</summary>
 internal static class DockerCreateParameters
 {
-    public static CreateContainerParameters From(ContainerCreateRequest request)
+    /// <param name="request">The replica to create.</param>
+    /// <param name="fileValues">The values of the request's env files, read on this host; the request's own win.</param>
+    public static CreateContainerParameters From(ContainerCreateRequest request, IReadOnlyDictionary<string, string> fileValues)
     {
         // Without these two labels the container would be invisible to ListManagedAsync: an orphan from birth.
         var missing = new[] { ContainerLabels.ManagedBy, ContainerLabels.Cluster }.Where(l => !request.Labels.ContainsKey(l)).ToList();
@@ -22,11 +24,13 @@ internal static class DockerCreateParameters
 
         // The container port label lets a later list read back which published port is the service's.
         var labels = request.Labels.SetItem(ContainerLabels.ContainerPort, request.ContainerPort.ToString(CultureInfo.InvariantCulture));
+        var env = fileValues.Where(kv => !request.Environment.ContainsKey(kv.Key)).Concat(request.Environment);
         return new CreateContainerParameters
         {
             Name = request.Name,
             Image = request.Image,
-            Env = [.. request.Environment.Select(kv => $"{kv.Key}={kv.Value}")],
+            Env = [.. env.Select(kv => $"{kv.Key}={kv.Value}")],
+            User = request.User ?? "",
             Labels = labels.ToDictionary(),
             ExposedPorts = new Dictionary<string, EmptyStruct> { [portKey] = default },
             HostConfig = new HostConfig
@@ -41,6 +45,18 @@ internal static class DockerCreateParameters
                 RestartPolicy = new RestartPolicy { Name = RestartPolicyKind.No },
                 NanoCPUs = request.CpuLimit is { } cpus ? (long)(cpus * 1_000_000_000) : 0,
                 Memory = request.MemoryLimitBytes ?? 0,
+
+                // Least privilege whatever the image asks: no setuid escalation, no capability but those the spec
+                // gives back, a bounded number of processes.
+                SecurityOpt = ["no-new-privileges"],
+                CapDrop = ["ALL"],
+                CapAdd = [.. request.AddCapabilities],
+                PidsLimit = request.PidsLimit,
+                ReadonlyRootfs = request.ReadOnlyRootFilesystem,
+                Tmpfs = request.Tmpfs.ToDictionary(
+                    t => t.Key,
+                    t => string.Create(CultureInfo.InvariantCulture, $"rw,nosuid,nodev,size={t.Value}"),
+                    StringComparer.Ordinal),
             },
         };
     }

@@ -45,7 +45,7 @@ internal static class ReplicaRequests
         });
 
         // Every replica learns who it is; apps may ignore it.
-        var env = spec.Env.ToImmutableDictionary()
+        var env = spec.Env.Values.ToImmutableDictionary()
             .SetItem("BOLLARD_SERVICE", spec.Name)
             .SetItem("BOLLARD_VERSION", version)
             .SetItem("BOLLARD_ZONE", host.Zone)
@@ -55,8 +55,14 @@ internal static class ReplicaRequests
         {
             Labels = labels,
             Environment = env,
+            EnvFiles = [.. spec.Env.Files],
             CpuLimit = spec.Resources.Cpus,
             MemoryLimitBytes = spec.Resources.MemoryBytes,
+            PidsLimit = spec.Resources.Pids,
+            User = spec.Security.User,
+            ReadOnlyRootFilesystem = spec.Security.ReadOnlyRootFilesystem,
+            AddCapabilities = [.. spec.Security.AddCapabilities],
+            Tmpfs = spec.Security.Tmpfs.ToImmutableDictionary(t => t.Path, t => t.SizeBytes, StringComparer.Ordinal),
         };
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 
 namespace Bollard.Scaler.Specs;
@@ -34,8 +33,14 @@ public sealed record ServiceSpec
     /// <summary>How replicas spread over zones and hosts.</summary>
     public PlacementSpec Placement { get; init; } = new();
 
-    /// <summary>Environment variables of the containers (sorted, so the version id is stable).</summary>
-    public ImmutableSortedDictionary<string, string> Env { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+    /// <summary>
+    /// The containers' environment: variables (every value a secret by default) and env files read on the host.
+    /// Its values count in the version through their keyed digest only.
+    /// </summary>
+    public ServiceEnvironment Env { get; init; } = ServiceEnvironment.Empty;
+
+    /// <summary>How a replica's process is confined (user, read-only root, capabilities, tmpfs).</summary>
+    public SecuritySpec Security { get; init; } = new();
 
     public HealthCheckSpec Health { get; init; } = new();
 
@@ -61,6 +66,9 @@ public sealed record ServiceSpec
     /// new containers; nothing is changed in place.
     /// </summary>
     public string Version => Versions.GetValue(this, static spec => VersionId.Compute(spec));
+
+    /// <summary>The name and image: a spec printed in a log shows no environment value.</summary>
+    public override string ToString() => $"{Name} ({PinnedImage ?? Image})";
 
     // Read for every service several times on every reconcile pass (a SHA-256 each); an instance never changes (a
     // `with` copy is a new instance with an entry of its own), so it is computed once per instance.
@@ -97,7 +105,11 @@ public sealed record RouteSpec(string? Host, string? PathPrefix)
 }
 
 /// <summary>Container resource limits; null means no limit.</summary>
-public sealed record ResourcesSpec(double? Cpus = null, long? MemoryBytes = null);
+public sealed record ResourcesSpec(double? Cpus = null, long? MemoryBytes = null)
+{
+    /// <summary>The most processes and threads the container may run at once (a fork bomb stops there).</summary>
+    public int Pids { get; init; } = SpecDefaults.Pids;
+}
 
 /// <summary>The defaults of every optional field, in one place (the README's table mirrors this).</summary>
 public static class SpecDefaults
@@ -116,4 +128,10 @@ public static class SpecDefaults
     public static readonly TimeSpan MaxRouteTimeout = TimeSpan.FromHours(1);
     public const int MaxConcurrentRequestsLimit = 10_000_000;
     public static readonly TimeSpan MaxSlowStart = TimeSpan.FromHours(1);
+
+    /// <summary>A replica's PID limit unless <c>resources.pids</c> says otherwise (a .NET app runs some 20-40 threads).</summary>
+    public const int Pids = 1024;
+
+    /// <summary>A tmpfs mount's size unless its <c>size</c> says otherwise.</summary>
+    public const long TmpfsSizeBytes = 64L * 1024 * 1024;
 }

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
 
@@ -8,6 +7,8 @@ namespace Bollard.Scaler.Specs;
 internal static partial class ServiceSpecParser
 {
     private static readonly TimeSpan MaxHealthTiming = TimeSpan.FromMinutes(10);
+    private const int MinPids = 16;
+    private const int MaxPids = 1_000_000;
 
     public static ServiceSpec? Parse(string file, YamlMappingNode root, List<SpecError> errors)
     {
@@ -40,8 +41,8 @@ internal static partial class ServiceSpecParser
         }
 
         var placement = ParsePlacement(yaml.Mapping("placement"));
-        var env = yaml.StringMap("env");
-        ValidateEnv(yaml, env);
+        var env = EnvSpecParser.Parse(yaml);
+        var security = SecuritySpecParser.Parse(yaml.Mapping("security"));
         var health = ParseHealth(yaml.Mapping("health"));
         var route = ParseRoute(yaml.Mapping("route"));
         var resources = ParseResources(yaml.Mapping("resources"));
@@ -63,7 +64,8 @@ internal static partial class ServiceSpecParser
             Replicas = replicas,
             Autoscaling = autoscaling,
             Placement = placement,
-            Env = env is null ? ImmutableSortedDictionary<string, string>.Empty : env.ToImmutableSortedDictionary(StringComparer.Ordinal),
+            Env = env,
+            Security = security,
             Health = health,
             Route = route,
             Resources = resources,
@@ -104,17 +106,6 @@ internal static partial class ServiceSpecParser
         var spec = new PlacementSpec(yaml.WholeNumber("maxSkew", 1, 1000) ?? 1);
         yaml.RejectUnknownFields();
         return spec;
-    }
-
-    private static void ValidateEnv(YamlMappingReader yaml, IReadOnlyDictionary<string, string>? env)
-    {
-        foreach (var key in env?.Keys ?? [])
-        {
-            if (!EnvName().IsMatch(key))
-            {
-                yaml.Error("env", $"'{key}' is not a valid environment variable name (letters, digits and '_', not starting with a digit)");
-            }
-        }
     }
 
     private static HealthCheckSpec ParseHealth(YamlMappingReader? yaml)
@@ -187,6 +178,7 @@ internal static partial class ServiceSpecParser
         }
 
         var cpus = yaml.Number("cpus", 0.01, 1024);
+        var pids = yaml.WholeNumber("pids", MinPids, MaxPids) ?? SpecDefaults.Pids;
         long? memory = null;
         if (yaml.Text("memory") is { } text)
         {
@@ -196,7 +188,7 @@ internal static partial class ServiceSpecParser
         }
 
         yaml.RejectUnknownFields();
-        return new ResourcesSpec(cpus, memory);
+        return new ResourcesSpec(cpus, memory) { Pids = pids };
 
         static long? Invalid(YamlMappingReader yaml, string text)
         {
@@ -210,9 +202,6 @@ internal static partial class ServiceSpecParser
 
     [GeneratedRegex(@"^[a-zA-Z0-9][a-zA-Z0-9._\-/:@]*$")]
     private static partial Regex ImageReference();
-
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
-    private static partial Regex EnvName();
 
     [GeneratedRegex(@"^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$", RegexOptions.IgnoreCase)]
     private static partial Regex HostName();

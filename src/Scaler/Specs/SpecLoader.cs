@@ -9,6 +9,9 @@ namespace Bollard.Scaler.Specs;
 /// </summary>
 public static class SpecLoader
 {
+    /// <summary>The most problems listed for one load.</summary>
+    public const int MaxErrors = 100;
+
     /// <exception cref="SpecValidationException">Any file is unreadable, malformed or invalid.</exception>
     public static IReadOnlyList<ServiceSpec> LoadPath(string path)
     {
@@ -70,6 +73,14 @@ public static class SpecLoader
         }
 
         CheckAcrossSpecs(specs, errors);
+        if (errors.Count > MaxErrors)
+        {
+            // A text of a hundred thousand empty documents is a hundred thousand errors: the first ones say enough.
+            var shown = errors.Take(MaxErrors).ToList();
+            shown.Add(new SpecError(errors[MaxErrors].File, 0, 0, "", $"and {errors.Count - MaxErrors} more problem(s) not listed"));
+            errors = shown;
+        }
+
         if (errors.Count > 0)
         {
             throw new SpecValidationException(errors);

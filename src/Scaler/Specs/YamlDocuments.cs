@@ -3,7 +3,10 @@ using YamlDotNet.RepresentationModel;
 
 namespace Bollard.Scaler.Specs;
 
-/// <summary>Parses YAML text into documents, turning every parser failure into a located <see cref="SpecError"/>.</summary>
+/// <summary>
+/// Parses YAML text into documents, turning every parser failure into a located <see cref="SpecError"/>. A text that
+/// nests too deep or whose aliases expand too far is refused before it is loaded (<see cref="YamlBounds"/>).
+/// </summary>
 public static class YamlDocuments
 {
     /// <summary>The documents of <paramref name="text"/>, or null (with the error added) when it is not valid YAML.</summary>
@@ -13,6 +16,12 @@ public static class YamlDocuments
         var yaml = new YamlStream();
         try
         {
+            if (YamlBounds.Check(file, text) is { } refused)
+            {
+                errors.Add(refused);
+                return null;
+            }
+
             yaml.Load(new StringReader(text));
             return [.. yaml.Documents];
         }

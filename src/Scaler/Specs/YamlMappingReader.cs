@@ -39,7 +39,7 @@ public sealed class YamlMappingReader
     public string File { get; }
 
     /// <summary>A reader of no document that records the fields asked of it into <paramref name="schema"/>.</summary>
-    internal static YamlMappingReader Recording(SchemaRecorder recorder, SchemaObject schema) => new(recorder, schema, "");
+    internal static YamlMappingReader Recording(SchemaRecorder recorder, SchemaObject schema, string path = "") => new(recorder, schema, path);
 
     /// <summary>The dotted path of this mapping ("" for a document root).</summary>
     public string Path { get; }
@@ -206,6 +206,63 @@ public sealed class YamlMappingReader
         }
 
         return items;
+    }
+
+    /// <summary>
+    /// The fields of a mapping whose keys are free (e.g. environment variables), each value with its position: a
+    /// value may be plain or a mapping. Null when the field is absent.
+    /// </summary>
+    public IReadOnlyList<(string Name, YamlValue Value)>? Fields(string key)
+    {
+        if (_schema is not null)
+        {
+            _known.Add(key);
+            return [("NAME", YamlValue.Recording(_recorder!, _schema.FreeMap(key), $"{Join(key)}.NAME"))];
+        }
+
+        if (Mapping(key) is not { } reader)
+        {
+            return null;
+        }
+
+        var fields = new List<(string, YamlValue)>();
+        foreach (var (k, v) in reader._node.Children)
+        {
+            if (k is not YamlScalarNode { Value: { } name })
+            {
+                Error(k, key, "field names must be plain values");
+                continue;
+            }
+
+            reader._known.Add(name);
+            fields.Add((name, new YamlValue(File, $"{Join(key)}.{name}", v, _errors)));
+        }
+
+        return fields;
+    }
+
+    /// <summary>The entries of a list, each a plain value or a mapping with its position. Null when the field is absent.</summary>
+    public IReadOnlyList<YamlValue>? Items(string key)
+    {
+        if (_schema is not null)
+        {
+            _known.Add(key);
+            return [YamlValue.Recording(_recorder!, _schema.ValueList(key), $"{Join(key)}[0]")];
+        }
+
+        var node = Node(key, required: false);
+        if (node is null)
+        {
+            return null;
+        }
+
+        if (node is not YamlSequenceNode sequence)
+        {
+            Error(node, key, "must be a list (lines starting with '- ', or [a, b])");
+            return null;
+        }
+
+        return [.. sequence.Children.Select((item, i) => new YamlValue(File, $"{Join(key)}[{i}]", item, _errors))];
     }
 
     /// <summary>A mapping of string to string (e.g. environment variables).</summary>

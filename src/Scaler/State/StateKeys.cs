@@ -10,6 +10,9 @@ public static partial class StateKeys
 {
     public const string DesiredSpecs = "desired/specs";
 
+    /// <summary>The fingerprint of the secrets key the stored values are sealed with (Secrets/SecretKeyCheck).</summary>
+    public const string SecretsKeyFingerprint = "secrets/key-fingerprint";
+
     public static string Rollout(string service) => $"rollouts/{service}";
 
     public static void Validate(string key)

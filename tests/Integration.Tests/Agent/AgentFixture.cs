@@ -51,6 +51,7 @@ internal sealed class AgentFixture : IAsyncDisposable
             Controller = controller,
         };
         Engines = [.. (hosts ?? []).Select(h => new DockerClientConfiguration(new Uri(h.DockerEndpoint)).CreateClient())];
+        WriteClusterKey(Config);
         // A real spec file, as an operator's: rollouts edit the applied files.
         var services = Path.Combine(Config.StateDirectory, "services");
         Directory.CreateDirectory(services);
@@ -217,6 +218,19 @@ internal sealed class AgentFixture : IAsyncDisposable
                 ["label"] = new Dictionary<string, bool> { [$"{ContainerLabels.Cluster}={Config.Cluster}"] = true },
             },
         });
+
+    /// <summary>
+    /// Every agent of a cluster holds the same secrets key (an operator copies the first agent's file): here each
+    /// fixture writes its own copy, derived from the cluster's name, where the agent looks for it (its state directory).
+    /// </summary>
+    private static void WriteClusterKey(AgentConfig config)
+    {
+        Directory.CreateDirectory(config.StateDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var key = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"test secrets key of {config.Cluster}"));
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite };
+        using var stream = new FileStream(config.EffectiveSecretsKeyFile, options);
+        stream.Write(System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(key) + "\n"));
+    }
 
     private static int FreePort()
     {

@@ -22,7 +22,7 @@ public sealed class CliAgentTests : IDisposable
 
         Assert.True(run.Code == CommandLine.Ok, run.ToString());
         Assert.Contains($"{config}: valid (cluster demo", run.Out, StringComparison.Ordinal);
-        Assert.Contains("1 valid service spec(s): web (version ", run.Out, StringComparison.Ordinal);
+        Assert.Contains("1 valid service spec(s): web (replicas 3..9)", run.Out, StringComparison.Ordinal);
     }
 
     [Theory]

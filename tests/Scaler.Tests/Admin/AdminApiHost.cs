@@ -1,5 +1,6 @@
 using Bollard.Scaler.Admin;
 using Bollard.Scaler.Decisions;
+using Bollard.Scaler.Secrets;
 using Bollard.Scaler.Specs;
 using Bollard.Scaler.State;
 using Microsoft.AspNetCore.Builder;
@@ -40,6 +41,7 @@ internal sealed class AdminApiHost : IAsyncDisposable
         builder.Services.AddSingleton(new DecisionLog());
         builder.Services.AddSingleton(new InMemoryServiceSpecSource([]));
         builder.Services.AddStateStore(o => o.Directory = directory);
+        builder.Services.AddSecrets(SecretKey.Ephemeral());
         builder.Services.AddAdminApi(o => o.TokenFile = tokenFile);
         var app = builder.Build();
         app.UseAdminApi();

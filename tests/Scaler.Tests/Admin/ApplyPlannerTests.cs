@@ -71,7 +71,7 @@ public sealed class ApplyPlannerTests
     [Fact]
     public void Env_changes_name_the_variables_but_never_show_their_values()
     {
-        var secret = Web with { Env = Web.Env.Add("DB_PASSWORD", "hunter2") };
+        var secret = Scaler.Secrets.EnvDigests.Apply(Web with { Env = Web.Env.With("DB_PASSWORD", "hunter2") }, Scaler.Secrets.SecretKey.Ephemeral());
 
         var service = Assert.Single(ApplyPlanner.Plan([Web], [secret], null).Services);
 

@@ -5,13 +5,15 @@ namespace Bollard.Scaler.Tests.Admin;
 /// <summary>Validates for real (through <see cref="SpecControlPlane"/>'s loader) and answers the rest from fields.</summary>
 internal sealed class FakeControlPlane : IControlPlane
 {
+    private static readonly Scaler.Secrets.SecretKey Key = Scaler.Secrets.SecretKey.Ephemeral();
+
     public List<string> Actors { get; } = [];
 
     public Task<ValidationResult> ValidateAsync(IReadOnlyList<SpecFile> files, CancellationToken cancellationToken) =>
-        Task.FromResult(new ValidationResult([.. SpecControlPlane.Load(files).Select(s => new ValidatedService(s.Name, s.Source, s.Version, SpecFacts.ReplicasText(s)))]));
+        Task.FromResult(new ValidationResult([.. SpecControlPlane.Load(files, Key).Select(s => new ValidatedService(s.Name, s.Source, s.Version, SpecFacts.ReplicasText(s)))]));
 
     public Task<PlanResult> PlanAsync(IReadOnlyList<SpecFile> files, ApplyOptions options, CancellationToken cancellationToken) =>
-        Task.FromResult(ApplyPlanner.Plan([], SpecControlPlane.Load(files), null, options.Prune));
+        Task.FromResult(ApplyPlanner.Plan([], SpecControlPlane.Load(files, Key), null, options.Prune));
 
     public Task<ApplyResult> ApplyAsync(IReadOnlyList<SpecFile> files, ApplyOptions options, string actor, CancellationToken cancellationToken) =>
         throw new ControlPlaneException(ControlPlaneError.Conflict, "another apply is running");

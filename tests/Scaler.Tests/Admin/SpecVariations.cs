@@ -45,8 +45,19 @@ internal static class SpecVariations
             yield break;
         }
 
+        if (value is ServiceEnvironment env)
+        {
+            // Its values are secrets and it is no record: a value changed, a variable added, an env file added.
+            yield return (path, env.Values.Count > 0 ? env.With(env.Values.Keys.First(), "changed-by-test") : env.With("ADDED_BY_TEST", "x"));
+            yield return (path, env.With("ADDED_BY_TEST", "x"));
+            yield return (path, ServiceEnvironment.Of(env.Values, [.. env.Files, "/etc/bollard/added-by-test.env"]));
+            yield break;
+        }
+
+        var found = 0;
         foreach (var other in DerivedTypes(property.PropertyType).Where(t => t != value.GetType()))
         {
+            found++;
             yield return (path, Create(other, path));
         }
 
@@ -54,8 +65,15 @@ internal static class SpecVariations
         {
             foreach (var (childPath, child) in Vary(Join(path, member), member.GetValue(value), member))
             {
+                found++;
                 yield return (childPath, With(value, member, child));
             }
+        }
+
+        if (found == 0)
+        {
+            // A type whose parts cannot be set one by one (no record, no init properties): it must be taught.
+            throw Unknown(value.GetType(), path);
         }
     }
 
@@ -137,9 +155,10 @@ internal static class SpecVariations
             return Create(DerivedTypes(type).FirstOrDefault() ?? throw Unknown(type, path), path);
         }
 
-        var constructor = type.GetConstructors().OrderBy(c => c.GetParameters().Length).FirstOrDefault(c => c.GetParameters().All(p => p.HasDefaultValue))
+        // A parameterless constructor, or one whose parameters have defaults, or the shortest with values made up.
+        var constructor = type.GetConstructors().OrderBy(c => c.GetParameters().Count(p => !p.HasDefaultValue)).ThenBy(c => c.GetParameters().Length).FirstOrDefault()
             ?? throw Unknown(type, path);
-        return constructor.Invoke([.. constructor.GetParameters().Select(p => p.DefaultValue)]);
+        return constructor.Invoke([.. constructor.GetParameters().Select(p => p.HasDefaultValue ? p.DefaultValue : Create(p.ParameterType, $"{path}({p.Name})"))]);
     }
 
     private static object With(object record, PropertyInfo property, object? value)

@@ -36,10 +36,12 @@ public sealed class DeploymentCoordinatorOutageTests : IDisposable
     private readonly RecordingTraffic _traffic = new();
     private readonly DecisionLog _decisions = new();
     private readonly DeploymentCoordinator _coordinator;
+    private readonly DeploymentStore _deploymentStore;
 
     public DeploymentCoordinatorOutageTests()
     {
-        _coordinator = new DeploymentCoordinator(new DeploymentStore(_store), _traffic, new ImagePinner(new NoImageResolver()), _decisions);
+        _deploymentStore = new DeploymentStore(_store, Scaler.Secrets.SecretKey.Ephemeral());
+        _coordinator = new DeploymentCoordinator(_deploymentStore, _traffic, new ImagePinner(new NoImageResolver()), _decisions);
     }
 
     public void Dispose() => _coordinator.Dispose();
@@ -110,7 +112,7 @@ public sealed class DeploymentCoordinatorOutageTests : IDisposable
     private Task<ServiceTarget> StepAsync(DateTimeOffset now) =>
         _coordinator.TargetAsync(V2, 3, [Replica(V1, 0), Replica(V1, 1), Replica(V1, 2), Replica(V2, 3)], now, default);
 
-    private RolloutState StoredRollout() => DeploymentStore.Deserialize(_store.Read(StateKeys.Rollout("web"))!)!.Rollout!;
+    private RolloutState StoredRollout() => _deploymentStore.Deserialize(_store.Read(StateKeys.Rollout("web"))!)!.Rollout!;
 
     private static ReplicaView Replica(ServiceSpec spec, int index)
     {

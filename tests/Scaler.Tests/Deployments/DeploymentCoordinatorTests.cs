@@ -5,6 +5,7 @@ using Bollard.Scaler.Health;
 using Bollard.Scaler.Reconcile;
 using Bollard.Scaler.Rollouts;
 using Bollard.Scaler.Runtime;
+using Bollard.Scaler.Secrets;
 using Bollard.Scaler.Specs;
 using Bollard.Scaler.State;
 using Bollard.Scaler.Traffic;
@@ -16,13 +17,15 @@ public sealed class DeploymentCoordinatorTests : IDisposable
 {
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
 
+    private static readonly SecretKey Key = SecretKey.Ephemeral();
+
     private static readonly ServiceSpec V1 = new()
     {
         Name = "web",
         Image = "app:v1",
         PinnedImage = "sha256:one",
         Port = 8080,
-        Env = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("MODE", "blue")]),
+        Env = EnvDigests.Digest(ServiceEnvironment.Of([KeyValuePair.Create("MODE", "blue")]), Key),
         Rollout = new RolloutSpec { Strategy = new CanarySpec([new SetWeightStep(100), new PauseStep(null)]) },
     };
 
@@ -36,7 +39,7 @@ public sealed class DeploymentCoordinatorTests : IDisposable
     public DeploymentCoordinatorTests()
     {
         _state = new LocalStateStore(_directory);
-        _coordinator = new DeploymentCoordinator(new DeploymentStore(_state), new NoVersionTraffic(), new ImagePinner(new NoImageResolver()), _decisions);
+        _coordinator = new DeploymentCoordinator(new DeploymentStore(_state, Key), new NoVersionTraffic(), new ImagePinner(new NoImageResolver()), _decisions);
     }
 
     public void Dispose()
@@ -52,7 +55,7 @@ public sealed class DeploymentCoordinatorTests : IDisposable
         var restored = VersionSettings.Restore(V2, Replica(V1, 0).Container);
         Assert.NotNull(restored);
         Assert.Equal((V1.Version, V1.Image, V1.PinnedImage), (restored.Version, restored.Image, restored.PinnedImage));
-        Assert.Equal(V1.Env.ToList(), restored.Env.ToList());
+        Assert.Equal(V1.Env, restored.Env);
     }
 
     [Fact]
@@ -92,7 +95,7 @@ public sealed class DeploymentCoordinatorTests : IDisposable
     public async Task A_stored_record_wins_over_the_running_containers()
     {
         await _coordinator.TargetAsync(V1, 2, [Replica(V1, 0), Replica(V1, 1)], T0, default);
-        using var restarted = new DeploymentCoordinator(new DeploymentStore(_state), new NoVersionTraffic(), new ImagePinner(new NoImageResolver()), _decisions);
+        using var restarted = new DeploymentCoordinator(new DeploymentStore(_state, Key), new NoVersionTraffic(), new ImagePinner(new NoImageResolver()), _decisions);
 
         // The same spec, read from its file without a pin after a restart: it takes the recorded pin, so no rollout.
         var target = await restarted.TargetAsync(V1 with { PinnedImage = null }, 2, [Replica(V1, 0), Replica(V1, 1)], T0.AddMinutes(1), default);

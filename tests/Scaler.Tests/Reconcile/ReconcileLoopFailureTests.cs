@@ -33,7 +33,7 @@ public sealed class ReconcileLoopFailureTests : IDisposable
     {
         _runtime = new InMemoryRuntime(_time);
         _hosts = new HostSet([new ManagedHost("h1", "zone-a", "127.0.0.1", null, _runtime)]);
-        _deployments = new DeploymentCoordinator(new DeploymentStore(new InMemoryStateStore()), new NoVersionTraffic(), new ImagePinner(new NoImageResolver()), new DecisionLog());
+        _deployments = new DeploymentCoordinator(new DeploymentStore(new InMemoryStateStore(), Bollard.Scaler.Secrets.SecretKey.Ephemeral()), new NoVersionTraffic(), new ImagePinner(new NoImageResolver()), new DecisionLog());
         _specs = new FaultySpecSource(SpecLoader.LoadTexts([("web.yaml", "name: web\nimage: app:1\nport: 8080\nreplicas: 1\n")]));
         _health = new LoopHealth(_time, () => 0.5);
     }

@@ -34,7 +34,7 @@ public sealed class ReconcilerPullTests : IDisposable
         _a = new InMemoryRuntime(_time) { Images = new ImageInventory([Digest, LocalId]) };
         _b = new InMemoryRuntime(_time, firstId: 1000) { Images = ImageInventory.Empty };
         _hosts = new HostSet([new ManagedHost("a1", "zone-a", "127.0.0.1", null, _a), new ManagedHost("b1", "zone-b", "127.0.0.1", null, _b)]);
-        _deployments = new DeploymentCoordinator(new DeploymentStore(new InMemoryStateStore()), new NoVersionTraffic(), new ImagePinner(new NoImageResolver()), _decisions);
+        _deployments = new DeploymentCoordinator(new DeploymentStore(new InMemoryStateStore(), Bollard.Scaler.Secrets.SecretKey.Ephemeral()), new NoVersionTraffic(), new ImagePinner(new NoImageResolver()), _decisions);
     }
 
     public void Dispose()

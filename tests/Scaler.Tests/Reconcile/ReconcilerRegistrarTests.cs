@@ -32,7 +32,7 @@ public sealed class ReconcilerRegistrarTests : IDisposable
             new ManagedHost("h1", "zone-a", "127.0.0.1", null, new InMemoryRuntime(_time)),
             new ManagedHost("h2", "zone-b", "127.0.0.1", null, new InMemoryRuntime(_time, firstId: 1000)) { Registrar = new CatalogRegistrar(_remote) },
         ]);
-        _deployments = new DeploymentCoordinator(new DeploymentStore(new InMemoryStateStore()), new NoVersionTraffic(), new ImagePinner(new NoImageResolver()), _decisions);
+        _deployments = new DeploymentCoordinator(new DeploymentStore(new InMemoryStateStore(), Scaler.Secrets.SecretKey.Ephemeral()), new NoVersionTraffic(), new ImagePinner(new NoImageResolver()), _decisions);
     }
 
     public void Dispose()

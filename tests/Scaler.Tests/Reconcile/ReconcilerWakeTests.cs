@@ -33,7 +33,7 @@ public sealed class ReconcilerWakeTests : IDisposable
     {
         _load = new SettableLoad(_time);
         _hosts = new HostSet([new ManagedHost("h1", "zone-a", "127.0.0.1", null, new InMemoryRuntime(_time))]);
-        _deployments = new DeploymentCoordinator(new DeploymentStore(new InMemoryStateStore()), new NoVersionTraffic(), new ImagePinner(new NoImageResolver()), _decisions);
+        _deployments = new DeploymentCoordinator(new DeploymentStore(new InMemoryStateStore(), Scaler.Secrets.SecretKey.Ephemeral()), new NoVersionTraffic(), new ImagePinner(new NoImageResolver()), _decisions);
     }
 
     public void Dispose()

@@ -33,7 +33,7 @@ public sealed class SpecLoaderTests
         Assert.Equal("bollard-sample:v1", spec.Image);
         Assert.Equal(8080, spec.Port);
         Assert.Equal(ReplicaRange.Fixed(3), spec.Replicas);
-        Assert.Equal("5", spec.Env["LATENCY_MS"]);
+        Assert.Equal("5", spec.Env.Values["LATENCY_MS"]);
         Assert.Equal(TimeSpan.FromMilliseconds(500), spec.Health.Interval);
         Assert.Equal(new RouteSpec("web.example.com", "/api"), spec.Route);
         Assert.Equal(new ResourcesSpec(0.5, 128L * 1024 * 1024), spec.Resources);
@@ -147,11 +147,12 @@ public sealed class SpecLoaderTests
     [Fact]
     public void The_version_changes_with_container_settings_only()
     {
-        var spec = Assert.Single(SpecLoader.LoadTexts([("web.yaml", Valid)]));
+        var key = Scaler.Secrets.SecretKey.Ephemeral();
+        var spec = Scaler.Secrets.EnvDigests.Apply(Assert.Single(SpecLoader.LoadTexts([("web.yaml", Valid)])), key);
 
         Assert.Equal(spec.Version, (spec with { Replicas = ReplicaRange.Fixed(9), Route = null }).Version);
         Assert.NotEqual(spec.Version, (spec with { Image = "bollard-sample:v2" }).Version);
-        Assert.NotEqual(spec.Version, (spec with { Env = spec.Env.SetItem("LATENCY_MS", "6") }).Version);
+        Assert.NotEqual(spec.Version, Scaler.Secrets.EnvDigests.Apply(spec with { Env = spec.Env.With("LATENCY_MS", "6") }, key).Version);
         Assert.Matches("^[0-9a-f]{12}$", spec.Version);
     }
 

@@ -13,6 +13,8 @@ internal sealed class SchemaObject
     private readonly Dictionary<string, List<JsonObject>> _shapes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SchemaObject> _objects = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SchemaObject> _lists = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SchemaValue> _freeMaps = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SchemaValue> _valueLists = new(StringComparer.Ordinal);
     private readonly HashSet<string> _required = new(StringComparer.Ordinal);
 
     /// <summary>A field read as a plain value of this shape.</summary>
@@ -40,6 +42,20 @@ internal sealed class SchemaObject
         return Child(_lists, key);
     }
 
+    /// <summary>A field read as a mapping with free keys: the recorded shapes of its values.</summary>
+    public SchemaValue FreeMap(string key)
+    {
+        Add(key, required: false);
+        return ValueOf(_freeMaps, key);
+    }
+
+    /// <summary>A field read as a list of values (plain or mappings): the recorded shapes of its items.</summary>
+    public SchemaValue ValueList(string key)
+    {
+        Add(key, required: false);
+        return ValueOf(_valueLists, key);
+    }
+
     public JsonObject ToJson()
     {
         var properties = new JsonObject();
@@ -54,6 +70,16 @@ internal sealed class SchemaObject
             if (_lists.TryGetValue(key, out var items))
             {
                 alternatives.Add(new JsonObject { ["type"] = "array", ["items"] = items.ToJson() });
+            }
+
+            if (_freeMaps.TryGetValue(key, out var values))
+            {
+                alternatives.Add(new JsonObject { ["type"] = "object", ["additionalProperties"] = values.ToJson() });
+            }
+
+            if (_valueLists.TryGetValue(key, out var listed))
+            {
+                alternatives.Add(new JsonObject { ["type"] = "array", ["items"] = listed.ToJson() });
             }
 
             properties[key] = alternatives.Count == 1 ? alternatives[0] : new JsonObject { ["anyOf"] = new JsonArray([.. alternatives]) };
@@ -82,6 +108,17 @@ internal sealed class SchemaObject
         {
             _required.Add(key);
         }
+    }
+
+    private static SchemaValue ValueOf(Dictionary<string, SchemaValue> values, string key)
+    {
+        if (!values.TryGetValue(key, out var value))
+        {
+            value = new SchemaValue();
+            values[key] = value;
+        }
+
+        return value;
     }
 
     private static SchemaObject Child(Dictionary<string, SchemaObject> children, string key)

@@ -12,8 +12,9 @@ namespace Bollard.Scaler.Specs.Schema;
 /// <remarks>
 /// A parser branches on what it reads: a field that is a number or a mapping (<c>replicas: 3</c> or <c>replicas: {min,
 /// max}</c>), a field whose choice decides which others are read (<c>type: p95</c> takes a duration as its target).
-/// So the parser runs several times: every other pass answers <see cref="YamlMappingReader.HasMapping"/> with yes, and
-/// each choice field answers each of its values in turn. The shapes a field gets over all passes are its alternatives.
+/// So the parser runs several times: every other pass answers <see cref="YamlMappingReader.HasMapping"/> with yes, every
+/// other pair of passes gives the items of lists and free-key mappings as mappings, and each choice field answers each of
+/// its values in turn. The shapes a field gets over all passes are its alternatives.
 /// </remarks>
 public sealed class SchemaRecorder
 {
@@ -28,6 +29,11 @@ public sealed class SchemaRecorder
     /// <summary>Whether this pass takes the mapping branch of a field that may be a value or a mapping.</summary>
     internal bool WantsMapping => Pass % 2 == 1;
 
+    /// <summary>Whether this pass takes the mapping branch of an item of a list or of a free-key mapping. Independent of
+    /// <see cref="WantsMapping"/>: a field that is a mapping or a list of mappings needs the pass where it is a list of
+    /// mappings too.</summary>
+    internal bool ValueWantsMapping => Pass / 2 % 2 == 1;
+
     /// <param name="title">The schema's title.</param>
     /// <param name="parse">Runs the parser on the given (recording) reader of the document root.</param>
     public static JsonObject Record(string title, Action<YamlMappingReader> parse)
@@ -35,7 +41,7 @@ public sealed class SchemaRecorder
         ArgumentNullException.ThrowIfNull(parse);
         var recorder = new SchemaRecorder();
         var root = new SchemaObject();
-        for (recorder.Pass = 0; recorder.Pass < 2 * recorder._choices; recorder.Pass++)
+        for (recorder.Pass = 0; recorder.Pass < Math.Max(4, 2 * recorder._choices); recorder.Pass++)
         {
             parse(YamlMappingReader.Recording(recorder, root));
         }
