@@ -24,7 +24,8 @@ public static class ScalerServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new Metrics.ScalerMetrics(Prometheus.Metrics.DefaultFactory, sp.GetRequiredService<IOptions<ScalerOptions>>().Value.Cluster));
         services.TryAddLoopHealth();
-        services.TryAddSingleton<DecisionLog>();
+        // Persisted when the state store is added too (AddStateStore: its outbox and store), in memory only otherwise.
+        services.TryAddSingleton(sp => new DecisionLog(DecisionLog.DefaultCapacity, sp.GetService<DecisionOutbox>(), sp.GetService<DecisionStore>(), sp.GetService<Metrics.ScalerMetrics>()));
         services.AddHttpClient(nameof(HttpReplicaProber));
         services.TryAddSingleton<IReplicaProber>(sp =>
             new HttpReplicaProber(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(HttpReplicaProber))));

@@ -156,7 +156,8 @@ internal sealed partial class CatalogRoutingWatcher : SupervisedBackgroundServic
         // Take the token before reading the routes, so a change in between still fires it.
         _routesToken = _routes.GetChangeToken();
         var registration = _routesToken.RegisterChangeCallback(static state => ((CatalogRoutingWatcher)state!).Signal(), this);
-        var wanted = _routes.Current.Select(r => r.Service).ToHashSet(StringComparer.Ordinal);
+        // No answer from the route source yet: the services of the snapshot in service (e.g. the one saved on disk) stay.
+        var wanted = (_routes.Current ?? RoutingSnapshotBuilder.RoutesOf(_provider.Snapshot)).Select(r => r.Service).ToHashSet(StringComparer.Ordinal);
 
         List<ServiceWatch> removed;
         lock (_lock)

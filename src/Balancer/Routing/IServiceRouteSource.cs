@@ -8,7 +8,11 @@ namespace Bollard.Balancer.Routing;
 /// </summary>
 public interface IServiceRouteSource
 {
-    IReadOnlyList<ServiceRoute> Current { get; }
+    /// <summary>
+    /// The routes; null while the source has had no answer yet (e.g. its store cannot be read at start): the balancer
+    /// then keeps the routes it already serves, e.g. those of the snapshot loaded from disk (static stability).
+    /// </summary>
+    IReadOnlyList<ServiceRoute>? Current { get; }
 
     IChangeToken GetChangeToken();
 }

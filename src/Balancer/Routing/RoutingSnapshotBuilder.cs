@@ -25,7 +25,8 @@ internal static partial class RoutingSnapshotBuilder
     /// <paramref name="previous"/> (e.g. the snapshot loaded from disk at start: static stability), or gets none (it
     /// answers 503, not 404: it exists but nothing healthy is known). Snapshots of services without a route are ignored.
     /// </summary>
-    /// <param name="routes">What the operator asked.</param>
+    /// <param name="routes">What the operator asked; null while the route source has had no answer yet, in which case
+    /// the routes of <paramref name="previous"/> stay (see <see cref="RoutesOf"/>).</param>
     /// <param name="latest">The latest healthy snapshot per service.</param>
     /// <param name="weights">Version weights per service; null while the weight source has no answer yet, in which
     /// case each service keeps the weights it had in <paramref name="previous"/>.</param>
@@ -36,15 +37,15 @@ internal static partial class RoutingSnapshotBuilder
     /// snapshot: one bad route must not take down routing for every other service.
     /// </exception>
     public static RoutingSnapshot Build(
-        IReadOnlyList<ServiceRoute> routes,
+        IReadOnlyList<ServiceRoute>? routes,
         IReadOnlyDictionary<string, ServiceSnapshot> latest,
         IReadOnlyDictionary<string, VersionWeights>? weights,
         RoutingSnapshot previous,
         DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(routes);
         ArgumentNullException.ThrowIfNull(latest);
         ArgumentNullException.ThrowIfNull(previous);
+        routes ??= RoutesOf(previous);
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var services = new List<ServiceRouting>(routes.Count);
@@ -73,6 +74,20 @@ internal static partial class RoutingSnapshotBuilder
 
         return new RoutingSnapshot(services);
     }
+
+    /// <summary>
+    /// The routes a snapshot serves, with their settings: what the balancer keeps routing while its route source has no
+    /// answer (a snapshot loaded from disk at start, with the state store unreadable). Building from them gives the same
+    /// routes back (normalising a normalised host or prefix changes nothing).
+    /// </summary>
+    internal static IReadOnlyList<ServiceRoute> RoutesOf(RoutingSnapshot snapshot) =>
+        [.. snapshot.Services.Select(s => new ServiceRoute(s.Service, s.Host, s.PathPrefix)
+        {
+            HealthPath = s.Settings.HealthPath,
+            Timeout = s.Settings.Timeout,
+            MaxConcurrentRequests = s.Settings.MaxConcurrentRequests,
+            SlowStartWindow = s.Settings.SlowStartWindow,
+        })];
 
     /// <summary>Host names compare case-insensitively; null or blank means any host.</summary>
     internal static string? NormalizeHost(string? host) =>

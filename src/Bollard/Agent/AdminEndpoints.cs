@@ -1,6 +1,7 @@
 using System.Net;
 using Bollard.Discovery.Supervision;
 using Bollard.Scaler.Admin;
+using Bollard.Scaler.Decisions;
 using Prometheus;
 
 namespace Bollard.Agent;
@@ -29,6 +30,7 @@ internal static partial class AdminEndpoints
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Bollard.Agent.Admin");
         var token = app.Services.GetRequiredService<AdminToken>();
         LoopHealthMetrics.Register(app.Services.GetRequiredService<LoopHealth>(), Prometheus.Metrics.DefaultFactory, Prometheus.Metrics.DefaultRegistry);
+        DecisionMetrics.Register(app.Services.GetRequiredService<DecisionOutbox>(), Prometheus.Metrics.DefaultFactory, Prometheus.Metrics.DefaultRegistry);
         LogToken(logger, token.File, token.Generated ? "generated now" : "read");
         if (!IPAddress.IsLoopback(config.Admin.Address))
         {

@@ -47,6 +47,9 @@ public static class AgentHost
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);
+        // The token handler reports every request without a token at Information, /healthz probes and scrapes included;
+        // the 401 itself tells the caller.
+        builder.Logging.AddFilter(typeof(AdminTokenAuthenticationHandler).FullName, LogLevel.Warning);
         // YARP warns on every request of a service with no replica to route to: a flood at the moment that matters.
         // The routing watcher logs the change to 0 destinations once, and the 503s are counted in the metrics.
         builder.Logging.AddFilter("Yarp.ReverseProxy.LoadBalancing.LoadBalancingMiddleware", LogLevel.Error);
@@ -74,9 +77,8 @@ public static class AgentHost
         var specSource = new InMemoryServiceSpecSource(specs);
         builder.Services.AddSingleton(specSource);
         builder.Services.AddSingleton<IServiceSpecSource>(specSource);
-        var routeSource = new InMemoryServiceRouteSource(RoutesOf(specs));
-        builder.Services.AddSingleton<IServiceRouteSource>(routeSource);
-        builder.Services.AddSingleton<IAppliedSpecsListener>(new RouteSourceUpdater(routeSource));
+        // Routes follow the applied specs in the state store on every agent (a blocking watch), as weights do.
+        builder.Services.AddSingleton<IServiceRouteSource>(sp => new AppliedRouteSource(sp.GetRequiredService<IAppliedSpecsSource>()));
         builder.Services.AddDiscovery(discovery =>
         {
             if (config.ConsulAddress is { } consul)

@@ -67,6 +67,16 @@ public sealed class ConsulKeyValueStore
     public Task DeleteAsync(string key, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Delete, key, string.Empty, null, cancellationToken);
 
+    /// <summary>
+    /// Deletes the key only if its ModifyIndex is still <paramref name="expectedModifyIndex"/>; false when someone wrote
+    /// it since (or it is gone).
+    /// </summary>
+    public async Task<bool> TryDeleteAsync(string key, ulong expectedModifyIndex, CancellationToken cancellationToken)
+    {
+        var response = await SendAsync(HttpMethod.Delete, key, Invariant($"cas={expectedModifyIndex}"), null, cancellationToken).ConfigureAwait(false);
+        return JsonSerializer.Deserialize(response.Body, ConsulJsonContext.Default.Boolean);
+    }
+
     /// <summary>Deletes every key under <paramref name="prefix"/>.</summary>
     public Task DeleteTreeAsync(string prefix, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Delete, prefix, "recurse=true", null, cancellationToken);

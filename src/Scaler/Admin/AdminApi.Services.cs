@@ -22,11 +22,11 @@ public static partial class AdminApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("One service: replicas per zone and version, weights, health, expected availability, active rollout");
 
-        v1.MapGet("/services/{name}/decisions", (string name, int? limit, DecisionLog log) => Decisions(log, name, limit))
-            .WithSummary("The service's recent decisions with their reasons, oldest first");
+        v1.MapGet("/services/{name}/decisions", (string name, int? limit, DecisionLog log, CancellationToken ct) => DecisionsAsync(log, name, limit, ct))
+            .WithSummary("The service's recent decisions with their reasons, oldest first (kept in the state store: every controller's)");
 
-        v1.MapGet("/decisions", (int? limit, DecisionLog log) => Decisions(log, null, limit))
-            .WithSummary("Recent decisions of every service, oldest first");
+        v1.MapGet("/decisions", (int? limit, DecisionLog log, CancellationToken ct) => DecisionsAsync(log, null, limit, ct))
+            .WithSummary("Recent decisions of every service, oldest first (kept in the state store: every controller's)");
 
         v1.MapGet("/audit", async Task<Ok<IReadOnlyList<AuditEntry>>> (string? service, int? limit, IAuditLog audit, CancellationToken ct) =>
                 TypedResults.Ok(await audit.ReadAsync(service, Limit(limit), ct)))
@@ -34,8 +34,8 @@ public static partial class AdminApi
             .WithSummary("The audit log: who changed what, when, and the outcome, oldest first");
     }
 
-    private static Ok<Decision[]> Decisions(DecisionLog log, string? service, int? limit) =>
-        TypedResults.Ok(log.Read(service).TakeLast(Limit(limit)).ToArray());
+    private static async Task<Ok<Decision[]>> DecisionsAsync(DecisionLog log, string? service, int? limit, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await log.ReadAsync(service, cancellationToken)).TakeLast(Limit(limit)).ToArray());
 
     private static int Limit(int? limit) => Math.Clamp(limit ?? DefaultLimit, 1, MaxLimit);
 

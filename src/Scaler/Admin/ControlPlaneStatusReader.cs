@@ -1,5 +1,4 @@
 using Bollard.Discovery;
-using Bollard.Scaler.Deployments;
 using Bollard.Scaler.Placement;
 using Bollard.Scaler.Rollouts;
 using Bollard.Scaler.Specs;
@@ -10,9 +9,10 @@ namespace Bollard.Scaler.Admin;
 /// <summary>
 /// Service status: replicas from the catalog's healthy instances, weights from the deployment (a running rollout's
 /// split, else all traffic on the serving version), expected availability from the replicas per zone, hosts lacking an
-/// image from the last reconcile pass.
+/// image from the last reconcile pass (the controller's). The catalog holds every host's replicas and the deployment
+/// records are shared (<see cref="DeploymentRecords"/>), so any agent of a cluster answers for the whole cluster.
 /// </summary>
-internal sealed class ControlPlaneStatusReader(IServiceCatalog catalog, DeploymentCoordinator deployments, Reconcile.Reconciler reconciler, IOptions<ScalerOptions> options)
+internal sealed class ControlPlaneStatusReader(IServiceCatalog catalog, DeploymentRecords deployments, Reconcile.Reconciler reconciler, IOptions<ScalerOptions> options)
 {
     public async Task<IReadOnlyList<ServiceStatus>> ReadAllAsync(IReadOnlyList<ServiceSpec> specs, CancellationToken cancellationToken)
     {
@@ -46,7 +46,7 @@ internal sealed class ControlPlaneStatusReader(IServiceCatalog catalog, Deployme
                 .ToList();
         var healthy = snapshot?.Instances.Length;
         var perZone = snapshot?.Instances.GroupBy(i => i.Zone, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        var deployment = deployments.Current(spec.Name);
+        var deployment = await deployments.ReadAsync(spec.Name, cancellationToken);
         var rollout = deployment?.Rollout;
         return new ServiceStatus(
             spec.Name,
@@ -72,7 +72,7 @@ internal sealed class ControlPlaneStatusReader(IServiceCatalog catalog, Deployme
     /// Why the desired version serves nothing: its rollout rolled back (or was aborted) and it stays desired until a new
     /// version is applied. Without saying so, its image and id next to a 100% weight read as if it were live.
     /// </summary>
-    private static string? RolledBack(ServiceSpec spec, Deployment? deployment)
+    private static string? RolledBack(ServiceSpec spec, Deployments.Deployment? deployment)
     {
         if (deployment is not { Rollout: { } rollout } || rollout.NewVersion != spec.Version || spec.Version == deployment.Stable.Version || !rollout.Phase.IsBackward())
         {

@@ -19,7 +19,8 @@ namespace Bollard.Scaler.Admin;
 /// A store that cannot be read at start (Consul down) does not stop the agent: its balancer serves the routes and
 /// replicas it knew (the routing snapshot on disk) while no reconcile pass runs, since a pass on the older spec files
 /// could remove replicas that were applied. As an <see cref="IReconcilePrecondition"/>, every pass tries the restore
-/// again first, and the passes start once it works.
+/// again first, and the passes start once it works. Later, <see cref="AppliedSpecsWatch"/> restores again whenever the
+/// applied specs change in the store (an apply through any agent of a cluster); restores run one at a time.
 /// </remarks>
 internal sealed partial class DesiredSpecsRestorer(
     DesiredSpecsStore desired,
@@ -27,10 +28,15 @@ internal sealed partial class DesiredSpecsRestorer(
     ImagePinner pinner,
     InMemoryServiceSpecSource specs,
     SecretKey key,
-    IEnumerable<IAppliedSpecsListener> listeners,
-    ILogger<DesiredSpecsRestorer> logger) : IHostedLifecycleService, IReconcilePrecondition
+    ILogger<DesiredSpecsRestorer> logger) : IHostedLifecycleService, IReconcilePrecondition, IDisposable
 {
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private volatile bool _restored;
+
+    // The version of the applied specs in the store that the desired state holds (restored, or saved by an apply here).
+    private ulong _version;
+
+    public void Dispose() => _oneAtATime.Dispose();
 
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
@@ -60,10 +66,71 @@ internal sealed partial class DesiredSpecsRestorer(
     /// <exception cref="StateStoreUnavailableException">The store cannot be read: nothing was changed.</exception>
     public async Task RestoreAsync(CancellationToken cancellationToken)
     {
-        AppliedSpecs? applied;
+        await _oneAtATime.WaitAsync(cancellationToken);
         try
         {
-            applied = await desired.LoadAsync(cancellationToken);
+            await RestoreLockedAsync(cancellationToken);
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    /// <summary>
+    /// Restores unless the desired state already holds <paramref name="version"/> of the applied specs or a later one
+    /// (this agent applied it: its own apply replaced the desired state already).
+    /// </summary>
+    /// <returns>True when it restored: the applied specs came from elsewhere (another agent of the cluster).</returns>
+    /// <exception cref="StateStoreUnavailableException">The store cannot be read: nothing was changed.</exception>
+    public async Task<bool> FollowAsync(ulong version, CancellationToken cancellationToken)
+    {
+        await _oneAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            if (_restored && version <= _version)
+            {
+                return false;
+            }
+
+            await RestoreLockedAsync(cancellationToken);
+            return true;
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    /// <summary>
+    /// Runs an apply (its save to the store and its replacing of the desired state) as one step with respect to
+    /// restores, so that a restore never puts back what the apply replaced; remembers the version it saved.
+    /// </summary>
+    /// <param name="apply">The apply; returns the version it saved (0 when unknown) with its result.</param>
+    /// <param name="cancellationToken">Cancels the wait for a restore under way.</param>
+    public async Task<T> ApplyAsync<T>(Func<Task<(ulong Version, T Result)>> apply, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(apply);
+        await _oneAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            var (version, result) = await apply();
+            _version = Math.Max(_version, version);
+            return result;
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    private async Task RestoreLockedAsync(CancellationToken cancellationToken)
+    {
+        AppliedSpecs? applied;
+        ulong version;
+        try
+        {
+            (applied, version) = await desired.LoadWithVersionAsync(cancellationToken);
         }
         catch (StateStoreUnavailableException e)
         {
@@ -74,18 +141,12 @@ internal sealed partial class DesiredSpecsRestorer(
         // Specs from the files the agent started with enter here: their environment is digested with this host's key.
         var pinned = await PinAsync(restored ?? [.. specs.Current.Select(s => EnvDigests.Apply(s, key))], applied?.Pins, cancellationToken);
         specs.Replace(pinned);
+        _version = version;
         _restored = true;
-        if (restored is null)
+        if (restored is not null)
         {
-            return;
+            LogRestored(restored.Count);
         }
-
-        foreach (var listener in listeners)
-        {
-            listener.OnApplied(pinned);
-        }
-
-        LogRestored(restored.Count);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -117,7 +178,8 @@ internal sealed partial class DesiredSpecsRestorer(
         var pinned = new List<ServiceSpec>(loaded.Count);
         foreach (var spec in loaded)
         {
-            var record = await deployments.LoadAsync(spec.Name, cancellationToken);
+            // Read, not loaded: the deployment coordinator alone tracks the versions its saves check against.
+            var record = await deployments.ReadAsync(spec.Name, cancellationToken);
             ImagePin?[] known = [stored?.GetValueOrDefault(spec.Name), ImagePin.Of(record?.New), ImagePin.Of(record?.Stable), ImagePin.Of(record?.Previous)];
             try
             {
@@ -134,7 +196,7 @@ internal sealed partial class DesiredSpecsRestorer(
         return pinned;
     }
 
-    [LoggerMessage(EventId = 5010, Level = LogLevel.Information, Message = "Desired state restored from the state store: {Count} service(s) as last applied (the spec files are not read again)")]
+    [LoggerMessage(EventId = 5010, Level = LogLevel.Information, Message = "Desired state follows the state store: {Count} service(s) as last applied (the spec files are not read again)")]
     private partial void LogRestored(int count);
 
     [LoggerMessage(EventId = 5013, Level = LogLevel.Warning, Message = "The applied specs cannot be read at start: {Error}. The balancer serves the routes it knew; reconcile passes wait until the state store answers")]

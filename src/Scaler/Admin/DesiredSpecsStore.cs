@@ -14,15 +14,25 @@ namespace Bollard.Scaler.Admin;
 /// </summary>
 internal sealed class DesiredSpecsStore(IStateStore store, SecretKey key)
 {
+    /// <returns>The version saved; 0 when it could not be read back (the save itself landed).</returns>
     /// <exception cref="StateStoreUnavailableException">The store cannot be written.</exception>
     /// <exception cref="ControlPlaneException">Another writer changed the desired state meanwhile (409).</exception>
-    public async Task SaveAsync(IReadOnlyList<SpecFile> files, IReadOnlyDictionary<string, ImagePin> pins, CancellationToken cancellationToken)
+    public async Task<ulong> SaveAsync(IReadOnlyList<SpecFile> files, IReadOnlyDictionary<string, ImagePin> pins, CancellationToken cancellationToken)
     {
         var current = await store.GetAsync(StateKeys.DesiredSpecs, cancellationToken);
         var bytes = JsonSerializer.SerializeToUtf8Bytes(new AppliedSpecs(SpecFileSealing.Seal(files, key), pins), DesiredSpecsJsonContext.Default.AppliedSpecs);
         if (!await store.TryPutAsync(StateKeys.DesiredSpecs, bytes, current?.Version ?? 0, cancellationToken))
         {
             throw new ControlPlaneException(ControlPlaneError.Conflict, "another apply changed the desired state at the same time; run `bollard plan` again");
+        }
+
+        try
+        {
+            return (await store.GetAsync(StateKeys.DesiredSpecs, cancellationToken))?.Version ?? 0;
+        }
+        catch (StateStoreUnavailableException)
+        {
+            return 0;
         }
     }
 
@@ -32,9 +42,22 @@ internal sealed class DesiredSpecsStore(IStateStore store, SecretKey key)
 
     /// <summary>The last applied files (their values unsealed) and pins, or null when nothing was ever applied.</summary>
     /// <exception cref="StateStoreUnavailableException">The store cannot be read, or its values cannot be unsealed with this host's key.</exception>
-    public async Task<AppliedSpecs?> LoadAsync(CancellationToken cancellationToken)
+    public async Task<AppliedSpecs?> LoadAsync(CancellationToken cancellationToken) =>
+        (await LoadWithVersionAsync(cancellationToken)).Applied;
+
+    /// <summary>The last applied files and pins (null when nothing was ever applied) and their version in the store (0 then).</summary>
+    /// <exception cref="StateStoreUnavailableException">The store cannot be read, or its values cannot be unsealed with this host's key.</exception>
+    public async Task<(AppliedSpecs? Applied, ulong Version)> LoadWithVersionAsync(CancellationToken cancellationToken)
     {
         var entry = await store.GetAsync(StateKeys.DesiredSpecs, cancellationToken);
+        return (Read(entry), entry?.Version ?? 0);
+    }
+
+    /// <summary>The files (their values unsealed) and pins an entry of <see cref="StateKeys.DesiredSpecs"/> holds (null: none), as read or watched.</summary>
+    /// <exception cref="JsonException">The entry is not such a record.</exception>
+    /// <exception cref="StateStoreUnavailableException">Its values cannot be unsealed with this host's key.</exception>
+    public AppliedSpecs? Read(StateEntry? entry)
+    {
         if (entry is null || JsonSerializer.Deserialize(entry.Value.Span, DesiredSpecsJsonContext.Default.AppliedSpecs) is not { } applied)
         {
             return null;

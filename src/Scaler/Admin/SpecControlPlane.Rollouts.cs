@@ -38,19 +38,19 @@ internal sealed partial class SpecControlPlane
         return Starting(current.Version, target);
     }
 
-    public Task<RolloutStatus?> GetRolloutAsync(string service, CancellationToken cancellationToken)
+    public async Task<RolloutStatus?> GetRolloutAsync(string service, CancellationToken cancellationToken)
     {
-        var deployment = deployments.Current(service);
+        var deployment = await records.ReadAsync(service, cancellationToken);
         var desired = specs.Current.FirstOrDefault(s => s.Name == service);
 
         // A rollout just asked for (by start or apply) is recorded on the next reconcile pass. Until then it is shown
         // as starting, not as missing or as the previous rollout: a script watching right after the start sees it.
         if (deployment is not null && desired is not null && desired.Version != deployment.Stable.Version && deployment.Rollout?.NewVersion != desired.Version)
         {
-            return Task.FromResult<RolloutStatus?>(Starting(deployment.Stable.Version, desired));
+            return Starting(deployment.Stable.Version, desired);
         }
 
-        return Task.FromResult(deployment is { Rollout: { } rollout } ? RolloutStatuses.Of(rollout) : null);
+        return deployment is { Rollout: { } rollout } ? RolloutStatuses.Of(rollout) : null;
     }
 
     private RolloutStatus Starting(string fromVersion, ServiceSpec target)

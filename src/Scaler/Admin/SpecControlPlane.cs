@@ -3,27 +3,28 @@ using Bollard.Scaler.Secrets;
 using Bollard.Scaler.Specs;
 using Bollard.Scaler.State;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Bollard.Scaler.Admin;
 
 /// <summary>
 /// The control plane as it stands: specs validated with <see cref="SpecLoader"/>, applied by replacing the
 /// <see cref="InMemoryServiceSpecSource"/> (the reconcile loop converges on its next pass) and kept in the state store
-/// so that a restart comes back to them; status from the catalog; rollouts through the deployment coordinator.
+/// so that a restart comes back to them, and so that every agent follows them (<see cref="AppliedSpecsWatch"/>); status
+/// from the catalog; rollouts through the deployment coordinator (in cluster mode, the controller's: see
+/// <see cref="Cluster.ClusterControlPlane"/>).
 /// </summary>
 internal sealed partial class SpecControlPlane(
     InMemoryServiceSpecSource specs,
     DesiredSpecsStore desired,
+    DesiredSpecsRestorer restorer,
     IAuditLog audit,
     ControlPlaneStatusReader status,
-    IContainerRuntime runtime,
+    IRunningContainers running,
     Deployments.DeploymentCoordinator deployments,
+    DeploymentRecords records,
     Deployments.ImagePinner pinner,
     ImagePresence images,
     SecretKey key,
-    IOptions<ScalerOptions> options,
-    IEnumerable<IAppliedSpecsListener> listeners,
     TimeProvider time,
     ILogger<SpecControlPlane> logger) : IControlPlane, IDisposable
 {
@@ -73,22 +74,28 @@ internal sealed partial class SpecControlPlane(
             var plan = ApplyPlanner.Plan(specs.Current, given, await RunningAsync(cancellationToken), options.Prune);
             IReadOnlyList<ServiceSpec> next = [.. given, .. kept];
             var summary = Summarize(plan);
-            try
-            {
-                await desired.SaveAsync(stored, next.Where(s => s.PinnedImage is not null).ToDictionary(s => s.Name, s => Deployments.ImagePin.Of(s)!, StringComparer.Ordinal), cancellationToken);
-            }
-            catch (StateStoreUnavailableException e)
-            {
-                await TryAuditAsync(new AuditEntry(time.GetUtcNow(), actor, "apply", null, summary, $"failed: {e.Message}"), cancellationToken);
-                throw new ControlPlaneException(ControlPlaneError.Unavailable, $"the specs were not applied: the state store cannot be written ({e.Message})", e);
-            }
 
-            specs.Replace(next);
-            foreach (var listener in listeners)
-            {
-                listener.OnApplied(next);
-            }
+            // Saved and made the desired state as one step with respect to the restores that follow the store. Every
+            // agent's watch of the store follows (this one's balancer routes by it); this agent's desired state does
+            // not wait for its watch, which then knows this version.
+            await restorer.ApplyAsync(
+                async () =>
+                {
+                    ulong version;
+                    try
+                    {
+                        version = await desired.SaveAsync(stored, next.Where(s => s.PinnedImage is not null).ToDictionary(s => s.Name, s => Deployments.ImagePin.Of(s)!, StringComparer.Ordinal), cancellationToken);
+                    }
+                    catch (StateStoreUnavailableException e)
+                    {
+                        await TryAuditAsync(new AuditEntry(time.GetUtcNow(), actor, "apply", null, summary, $"failed: {e.Message}"), cancellationToken);
+                        throw new ControlPlaneException(ControlPlaneError.Unavailable, $"the specs were not applied: the state store cannot be written ({e.Message})", e);
+                    }
 
+                    specs.Replace(next);
+                    return (version, true);
+                },
+                cancellationToken);
             var entry = new AuditEntry(time.GetUtcNow(), actor, "apply", null, summary, "ok");
             await TryAuditAsync(entry, cancellationToken);
             LogApplied(actor, summary);
@@ -146,7 +153,7 @@ internal sealed partial class SpecControlPlane(
         {
             foreach (var spec in loaded)
             {
-                var deployment = deployments.Current(spec.Name);
+                var deployment = await records.ReadAsync(spec.Name, cancellationToken);
                 var known = new[] { Deployments.ImagePin.Of(specs.Current.FirstOrDefault(s => s.Name == spec.Name)), Deployments.ImagePin.Of(deployment?.New), Deployments.ImagePin.Of(deployment?.Stable) };
                 pinned.Add(await pinner.PinAsync(spec, known, fresh == spec.Name, askRegistry: true, cancellationToken));
             }
@@ -165,12 +172,12 @@ internal sealed partial class SpecControlPlane(
         return changed.Count == 0 ? "no changes" : string.Join("; ", changed);
     }
 
-    /// <summary>Running containers per service and version on this host; null when the engine cannot be read.</summary>
+    /// <summary>Running containers per service and version on every host (of the cluster); null when they cannot be read.</summary>
     private async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>>?> RunningAsync(CancellationToken cancellationToken)
     {
         try
         {
-            var containers = await runtime.ListManagedAsync(options.Value.Cluster, cancellationToken);
+            var containers = await running.ListAsync(cancellationToken);
             return containers.Where(c => c.State != ContainerRunState.Stopped)
                 .GroupBy(c => c.Service, StringComparer.Ordinal)
                 .ToDictionary(

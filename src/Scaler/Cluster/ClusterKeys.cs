@@ -5,7 +5,9 @@ namespace Bollard.Scaler.Cluster;
 /// state and the weights:
 /// <c>leader</c> (the controller lock), <c>hosts/&lt;host&gt;</c> (each host's report, held by its agent's session) and
 /// <c>commands/&lt;host&gt;/&lt;id&gt;</c> (what the controller asks a host's agent to do, and its answer) and
-/// <c>traffic/&lt;agent&gt;</c> (the load each agent's balancer sees, held by its session).
+/// <c>traffic/&lt;agent&gt;</c> (the load each agent's balancer sees, held by its session) and
+/// <c>requests/&lt;id&gt;</c> (a rollout command sent through an agent that is not the controller, with the
+/// controller's answer; held by the sender's session).
 /// </summary>
 public static class ClusterKeys
 {
@@ -24,6 +26,10 @@ public static class ClusterKeys
 
     /// <summary>Agent names may hold '/' (host/instance): escaped, so that each agent has one key directly under the prefix.</summary>
     public static string Traffic(string cluster, string agent) => TrafficPrefix(cluster) + Uri.EscapeDataString(agent);
+
+    public static string RequestsPrefix(string cluster) => $"{Root(cluster)}requests/";
+
+    public static string Request(string cluster, string id) => RequestsPrefix(cluster) + id;
 
     /// <summary>The host a key under <see cref="HostsPrefix"/> is about; null for anything else.</summary>
     public static string? HostOf(string cluster, string key)

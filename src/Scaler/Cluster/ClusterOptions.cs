@@ -33,6 +33,12 @@ public sealed class ClusterOptions
     /// <summary>How long the controller waits for a host's agent to answer a command (plus the grace period of a stop).</summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long an agent that is not the controller waits for the controller to take and answer a rollout command sent
+    /// through it; a command no controller took by then is withdrawn (nothing changed, the caller gets 503).
+    /// </summary>
+    public TimeSpan ControllerRequestTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>TTL of the controller lock's session: a controller that stops renewing loses the lock after this (or twice this).</summary>
     public TimeSpan LeaderSessionTtl { get; set; } = TimeSpan.FromSeconds(15);
 
@@ -56,7 +62,7 @@ public sealed class ClusterOptions
             }
         }
 
-        foreach (var (name, value) in new[] { (nameof(PublishInterval), PublishInterval), (nameof(TrafficInterval), TrafficInterval), (nameof(CommandTimeout), CommandTimeout), (nameof(ForgetHostAfter), ForgetHostAfter) })
+        foreach (var (name, value) in new[] { (nameof(PublishInterval), PublishInterval), (nameof(TrafficInterval), TrafficInterval), (nameof(CommandTimeout), CommandTimeout), (nameof(ForgetHostAfter), ForgetHostAfter), (nameof(ControllerRequestTimeout), ControllerRequestTimeout) })
         {
             if (value <= TimeSpan.Zero)
             {

@@ -65,6 +65,16 @@ public static class ClusterServiceCollectionExtensions
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ClusterController>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ClusterTraffic>());
 
+        // Any agent answers the admin API for the whole cluster; rollout commands reach the controller through Consul.
+        services.TryAddSingleton<ControllerRequestClient>();
+        services.TryAddSingleton<ControllerRequestRunner>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ControllerRequestRunner>());
+        services.TryAddSingleton<ClusterControlPlane>();
+        services.RemoveAll<Admin.IControlPlane>();
+        services.AddSingleton<Admin.IControlPlane>(sp => sp.GetRequiredService<ClusterControlPlane>());
+        services.RemoveAll<Admin.IRunningContainers>();
+        services.AddSingleton<Admin.IRunningContainers, ClusterContainers>();
+
         // Whoever controls scales on the load of every balancer of the cluster, not on its own share.
         services.RemoveAll<IServiceLoadSource>();
         services.AddSingleton<IServiceLoadSource, ClusterLoadSource>();

@@ -38,6 +38,28 @@ public sealed class DeploymentStore(IStateStore store, SecretKey key)
         }
     }
 
+    /// <summary>
+    /// The stored record of a service, for a reader that never saves it (status, the admin API of an agent that is
+    /// not the controller): unlike <see cref="LoadAsync"/> it leaves the version a later save checks against alone.
+    /// </summary>
+    /// <exception cref="StateStoreUnavailableException">The store cannot be read, or the record cannot.</exception>
+    public async Task<Deployment?> ReadAsync(string service, CancellationToken cancellationToken)
+    {
+        if (await store.GetAsync(StateKeys.Rollout(service), cancellationToken) is not { } entry)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<Deployment>(entry.Value.Span, _json);
+        }
+        catch (JsonException e)
+        {
+            throw new StateStoreUnavailableException($"the deployment record of '{service}' cannot be read: {e.Message}", e);
+        }
+    }
+
     /// <summary>Reads a record as the store holds it (its values unsealed with this store's key).</summary>
     public Deployment? Deserialize(string json) => JsonSerializer.Deserialize<Deployment>(json, _json);
 

@@ -6,7 +6,7 @@ namespace Bollard.Scaler.Reconcile;
 /// </summary>
 public interface IReconcileGate
 {
-    /// <summary>Whether passes may run now (this agent is the controller).</summary>
+    /// <summary>Whether this agent decides now (it runs the passes, and its deployment records are the fresh ones).</summary>
     bool IsOpen { get; }
 
     /// <summary>Completes at once while the gate is open, else when it opens.</summary>

@@ -26,7 +26,16 @@ internal static class SpecFileSealing
     private static SpecFile Transform(SpecFile file, Func<string, string, string> change)
     {
         var stream = new YamlStream();
-        stream.Load(new StringReader(file.Text));
+        try
+        {
+            stream.Load(new StringReader(file.Text));
+        }
+        catch (YamlDotNet.Core.YamlException)
+        {
+            // Malformed: left as it is, for the spec parser to report with its file, line and column.
+            return file;
+        }
+
         var changed = false;
         foreach (var document in stream.Documents)
         {

@@ -13,5 +13,8 @@ public sealed class InMemoryServiceSpecSource(IEnumerable<ServiceSpec> specs) : 
 
     public IReadOnlyList<ServiceSpec> Current => _current;
 
+    /// <summary>The specs it was created with (the agent's spec files): desired while nothing has been applied.</summary>
+    public IReadOnlyList<ServiceSpec> Initial { get; } = [.. specs];
+
     public void Replace(IEnumerable<ServiceSpec> specs) => _current = [.. specs];
 }

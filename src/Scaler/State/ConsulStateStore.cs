@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Bollard.Discovery;
 using Bollard.Discovery.Consul;
 
@@ -6,8 +7,9 @@ namespace Bollard.Scaler.State;
 /// <summary>
 /// The state store in Consul KV under <c>bollard/&lt;cluster&gt;/state/</c>: the version is the key's ModifyIndex and a
 /// write is a check-and-set, so every daemon of the cluster sees the same state and concurrent writers cannot clash.
+/// A watch is a blocking query on the key (<see cref="ConsulKeyValueWatch"/>).
 /// </summary>
-public sealed class ConsulStateStore(ConsulKeyValueStore kv, string cluster) : IStateStore
+public sealed class ConsulStateStore(ConsulKeyValueStore kv, ConsulKeyValueWatch watch, string cluster) : IStateStore
 {
     private readonly string _prefix = $"bollard/{cluster}/state/";
 
@@ -38,6 +40,28 @@ public sealed class ConsulStateStore(ConsulKeyValueStore kv, string cluster) : I
     {
         var entries = await Guard(() => kv.ListAsync(_prefix + prefix, cancellationToken));
         return [.. entries.Select(e => new StateEntry(e.Key[_prefix.Length..], e.Value, e.ModifyIndex))];
+    }
+
+    public async IAsyncEnumerable<StateEntry?> WatchAsync(string key, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        StateKeys.Validate(key);
+        var full = _prefix + key;
+        var first = true;
+        ulong? last = null;
+
+        // The key as the prefix: keys that merely start with it (a longer last segment) are left out.
+        await foreach (var entries in watch.WatchPrefixAsync(full, cancellationToken))
+        {
+            var entry = entries.FirstOrDefault(e => e.Key == full);
+            if (!first && entry?.ModifyIndex == last)
+            {
+                continue;
+            }
+
+            first = false;
+            last = entry?.ModifyIndex;
+            yield return entry is null ? null : new StateEntry(key, entry.Value, entry.ModifyIndex);
+        }
     }
 
     internal static async Task<T> Guard<T>(Func<Task<T>> call)

@@ -24,6 +24,14 @@ public interface IStateStore
 
     /// <summary>Every entry whose key starts with <paramref name="prefix"/>, in key order.</summary>
     Task<IReadOnlyList<StateEntry>> ListAsync(string prefix, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The entry at <paramref name="key"/> now (null: none), then again each time it is written or deleted, until
+    /// cancelled: a blocking watch (Consul's blocking queries; the local store is woken by this process's own writes,
+    /// its only writer). Consul failures are retried inside the watch with backoff (the stream just pauses); a local
+    /// read that fails throws <see cref="StateStoreUnavailableException"/>, and the caller watches again.
+    /// </summary>
+    IAsyncEnumerable<StateEntry?> WatchAsync(string key, CancellationToken cancellationToken);
 }
 
 /// <summary>One stored value.</summary>

@@ -6,13 +6,15 @@ namespace Bollard.Scaler.State;
 /// The state store of a single host: one file per key under <c>&lt;stateDir&gt;/state</c>, each holding its version
 /// (an 8-byte counter) then the value, so value and version always change together. A write goes to a temp file that
 /// is fsynced, then renamed over the old one: a crash leaves the old value or the new one, never a mix. Writers in
-/// this process are serialized; one daemon owns a state directory (two processes sharing one are not supported).
+/// this process are serialized and wake this process's watchers; one daemon owns a state directory (two processes
+/// sharing one are not supported, see StateDirectoryLock).
 /// </summary>
 public sealed class LocalStateStore : IStateStore, IDisposable
 {
     private const string Suffix = ".state";
     private readonly string _directory;
     private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly StateChangeSignal _changed = new();
 
     public LocalStateStore(string stateDirectory)
     {
@@ -42,6 +44,7 @@ public sealed class LocalStateStore : IStateStore, IDisposable
             }
 
             await WriteAtomicallyAsync(PathOf(key), expectedVersion + 1, value, cancellationToken);
+            _changed.Raise();
             return true;
         }
         finally
@@ -57,6 +60,7 @@ public sealed class LocalStateStore : IStateStore, IDisposable
         try
         {
             File.Delete(PathOf(key));
+            _changed.Raise();
         }
         catch (IOException e)
         {
@@ -81,6 +85,12 @@ public sealed class LocalStateStore : IStateStore, IDisposable
         }
 
         return [.. entries.OrderBy(e => e.Key, StringComparer.Ordinal)];
+    }
+
+    public IAsyncEnumerable<StateEntry?> WatchAsync(string key, CancellationToken cancellationToken)
+    {
+        StateKeys.Validate(key);
+        return _changed.WatchAsync(ct => ReadAsync(key, ct), cancellationToken);
     }
 
     // '~' cannot appear in a key, so the flat file name maps back to exactly one key.

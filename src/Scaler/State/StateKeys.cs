@@ -15,6 +15,16 @@ public static partial class StateKeys
 
     public static string Rollout(string service) => $"rollouts/{service}";
 
+    /// <summary>Every service's decision log: <c>decisions/&lt;service&gt;/&lt;segment&gt;</c>.</summary>
+    public const string DecisionsPrefix = "decisions/";
+
+    /// <summary>With the trailing '/': service "web" must not see the decisions of "web2".</summary>
+    public static string Decisions(string service) => $"{DecisionsPrefix}{service}/";
+
+    /// <summary>Zero-padded, so that key order is segment order.</summary>
+    public static string DecisionSegment(string service, long segment) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Decisions(service)}{segment:D20}");
+
     public static void Validate(string key)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);

@@ -102,6 +102,42 @@ public sealed class RoutingSnapshotFileTests : IDisposable
     }
 
     [Fact]
+    public async Task A_route_source_with_no_answer_yet_keeps_the_saved_routes_until_it_answers()
+    {
+        RoutingSnapshotFile.Write(Path, Sample());
+        var catalog = new FakeServiceCatalog();
+        var provider = new SnapshotProxyConfigProvider();
+        var routes = new SettableRoutes();
+        using var watcher = Watcher(catalog, provider, new UnansweredWeights(), routes);
+
+        await watcher.StartAsync(CancellationToken.None);
+        await Eventually.TrueAsync(() => provider.Revision == 1 && catalog.ActiveWatches("web") == 1, "the saved snapshot is loaded and its service watched");
+
+        // The state store has not answered (Consul down since start: routes and weights unknown): the catalog's answer
+        // moves the saved route's replicas, and the route keeps every saved setting.
+        catalog.Push("web", new ServiceInstance("w9", "web", "127.0.0.1", 9000, "a", "v1"));
+        await Eventually.TrueAsync(_time, TimeSpan.FromMilliseconds(20), () => provider.Snapshot.Find("web")!.Destinations is [{ InstanceId: "w9" }], "the catalog's answer on the saved route");
+        var kept = provider.Snapshot.Find("web")!;
+        Assert.Equal(("web.example.com", "/api"), (kept.Host, kept.PathPrefix));
+        Assert.Equal(Sample().Find("web")!.Settings, kept.Settings);
+
+        // Its first answer replaces them: another service, the saved one no longer routed nor watched.
+        routes.Set([new ServiceRoute("api", null, "/v2")]);
+        await Eventually.TrueAsync(_time, TimeSpan.FromMilliseconds(20), () => provider.Snapshot.Services is [{ Service: "api" }] && catalog.ActiveWatches("web") == 0, "the answered routes replace the saved ones");
+        await watcher.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public void Routes_taken_from_a_snapshot_build_the_same_routes_again()
+    {
+        var saved = Sample();
+
+        var rebuilt = RoutingSnapshotBuilder.Build(null, new Dictionary<string, ServiceSnapshot>(), null, saved, _time.GetUtcNow());
+
+        Assert.Equal(saved, rebuilt);
+    }
+
+    [Fact]
     public void An_unreadable_file_is_ignored()
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
@@ -141,9 +177,9 @@ public sealed class RoutingSnapshotFileTests : IDisposable
         await persister.StopAsync(CancellationToken.None);
     }
 
-    private CatalogRoutingWatcher Watcher(FakeServiceCatalog catalog, SnapshotProxyConfigProvider provider, IVersionWeightSource? weights = null) => new(
+    private CatalogRoutingWatcher Watcher(FakeServiceCatalog catalog, SnapshotProxyConfigProvider provider, IVersionWeightSource? weights = null, IServiceRouteSource? routes = null) => new(
         catalog,
-        new InMemoryServiceRouteSource(Routes),
+        routes ?? new InMemoryServiceRouteSource(Routes),
         weights ?? new InMemoryVersionWeights(),
         provider,
         _time,
@@ -198,6 +234,23 @@ public sealed class RoutingSnapshotFileTests : IDisposable
                 && d.Value.Metadata!.OrderBy(p => p.Key).SequenceEqual(other.Metadata!.OrderBy(p => p.Key)));
 
         public int GetHashCode(Yarp.ReverseProxy.Configuration.ClusterConfig obj) => obj.ClusterId.GetHashCode(StringComparison.Ordinal);
+    }
+
+    /// <summary>A route source that has had no answer until <see cref="Set"/> (its state store unreachable since start).</summary>
+    private sealed class SettableRoutes : IServiceRouteSource
+    {
+        private volatile IReadOnlyList<ServiceRoute>? _routes;
+        private CancellationTokenSource _changed = new();
+
+        public IReadOnlyList<ServiceRoute>? Current => _routes;
+
+        public IChangeToken GetChangeToken() => new CancellationChangeToken(_changed.Token);
+
+        public void Set(IReadOnlyList<ServiceRoute> routes)
+        {
+            _routes = routes;
+            Interlocked.Exchange(ref _changed, new CancellationTokenSource()).Cancel();
+        }
     }
 
     /// <summary>A weight source that has not had its first answer (Consul unreachable since start).</summary>

@@ -28,9 +28,14 @@ internal sealed class AgentProcess : IAsyncDisposable
     /// <param name="specs">Spec files by file name (e.g. "web.yaml" -> its YAML).</param>
     /// <param name="consul">Consul's address, or null for the embedded catalog.</param>
     /// <param name="extraConfig">More agent.yaml lines (e.g. "controller: cluster").</param>
-    public AgentProcess(IReadOnlyDictionary<string, string> specs, Uri? consul = null, string extraConfig = "")
+    /// <param name="cluster">The cluster to join (several agents of one cluster); null for a fresh one.</param>
+    /// <param name="host">This agent's host name (unique in a cluster); null for the machine's name.</param>
+    /// <param name="zone">This agent's zone.</param>
+    /// <param name="docker">Its Docker engine; null for the default one.</param>
+    public AgentProcess(IReadOnlyDictionary<string, string> specs, Uri? consul = null, string extraConfig = "", string? cluster = null, string? host = null, string zone = "zone-a", string? docker = null)
     {
-        Cluster = TestEnvironment.UniqueName("proc");
+        Cluster = cluster ?? TestEnvironment.UniqueName("proc");
+        var engine = docker ?? TestEnvironment.DockerEndpoint.ToString();
         Directory = System.IO.Directory.CreateTempSubdirectory("bollard-agent-").FullName;
         Listen = new IPEndPoint(IPAddress.Loopback, FreePort());
         AdminEndPoint = new IPEndPoint(IPAddress.Loopback, FreePort());
@@ -44,16 +49,21 @@ internal sealed class AgentProcess : IAsyncDisposable
         ConfigFile = Path.Combine(Directory, "agent.yaml");
         File.WriteAllText(ConfigFile, $"""
             cluster: {Cluster}
-            zone: zone-a
+            zone: {zone}
+            {(host is null ? "" : $"host: {host}")}
             listen: {Listen}
             admin: {AdminEndPoint}
             stateDir: state
             services: services
-            docker: {"{"}endpoint: "{TestEnvironment.DockerEndpoint}"{"}"}
+            docker: {"{"}endpoint: "{engine}"{"}"}
             {(consul is null ? "" : $"consul: {{address: \"{consul}\"}}")}
             {extraConfig.ReplaceLineEndings("\n").Trim()}
             """);
-        Docker = new DockerClientConfiguration(TestEnvironment.DockerEndpoint).CreateClient();
+        Docker = new DockerClientConfiguration(new Uri(engine)).CreateClient();
+        if (cluster is not null)
+        {
+            WriteClusterKey(Path.Combine(StateDirectory, Bollard.Scaler.Secrets.SecretKey.DefaultFileName), cluster);
+        }
     }
 
     public string Cluster { get; }
@@ -220,6 +230,19 @@ internal sealed class AgentProcess : IAsyncDisposable
         {
             _output.Enqueue(line);
         }
+    }
+
+    /// <summary>
+    /// Every agent of a cluster holds the same secrets key (an operator copies the first agent's file): each process of
+    /// a cluster gets its own copy, derived from the cluster's name, where the agent looks for it (its state directory).
+    /// </summary>
+    private static void WriteClusterKey(string file, string cluster)
+    {
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(file)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var key = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"test secrets key of {cluster}"));
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite };
+        using var stream = new FileStream(file, options);
+        stream.Write(System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(key) + "\n"));
     }
 
     private static int FreePort()

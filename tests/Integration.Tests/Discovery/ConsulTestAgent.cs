@@ -14,31 +14,51 @@ internal sealed class ConsulTestAgent : IDisposable
     private readonly Process _process;
     private readonly string _dataDir;
 
-    private ConsulTestAgent(Process process, Uri address, string dataDir)
+    private ConsulTestAgent(Process process, Uri address, int serfLanPort, string dataDir)
     {
         _process = process;
         Address = address;
+        SerfLanPort = serfLanPort;
         _dataDir = dataDir;
     }
 
     public Uri Address { get; }
 
-    public static async Task<ConsulTestAgent> StartAsync()
+    /// <summary>The port other agents join this one on.</summary>
+    public int SerfLanPort { get; }
+
+    /// <summary>A dev server: a datacenter of its own.</summary>
+    public static Task<ConsulTestAgent> StartAsync() => StartAsync(join: null);
+
+    /// <summary>
+    /// A client agent joined to <paramref name="server"/>, as each host of a real cluster runs one: it answers the
+    /// catalog, KV and sessions through the server, and holds the registrations of its own host.
+    /// </summary>
+    public static Task<ConsulTestAgent> StartClientAsync(ConsulTestAgent server)
     {
-        var (http, serf, server) = (FreePort(), FreePort(), FreePort());
+        ArgumentNullException.ThrowIfNull(server);
+        return StartAsync(join: server);
+    }
+
+    private static async Task<ConsulTestAgent> StartAsync(ConsulTestAgent? join)
+    {
+        var (http, serf, wan, server) = (FreePort(), FreePort(), FreePort(), FreePort());
         var dataDir = Directory.CreateTempSubdirectory("bollard-consul-").FullName;
         var log = Path.Combine(dataDir, "consul.log");
+        var mode = join is null
+            ? $"-dev -node test-{http} -serf-wan-port -1"
+            : $"-data-dir {Path.Combine(dataDir, "data")} -node client-{http} -serf-wan-port {wan} -retry-join 127.0.0.1:{join.SerfLanPort}";
         var start = new ProcessStartInfo("/bin/sh")
         {
             ArgumentList =
             {
                 "-c",
-                $"exec {Binary} agent -dev -node test-{http} -client 127.0.0.1 -bind 127.0.0.1 -http-port {http} -serf-lan-port {serf} -serf-wan-port -1 -server-port {server} -dns-port -1 -grpc-port -1 >{log} 2>&1",
+                $"exec {Binary} agent {mode} -client 127.0.0.1 -bind 127.0.0.1 -http-port {http} -serf-lan-port {serf} -server-port {server} -dns-port -1 -grpc-port -1 >{log} 2>&1",
             },
             UseShellExecute = false,
         };
         var process = Process.Start(start) ?? throw new InvalidOperationException("consul did not start");
-        var agent = new ConsulTestAgent(process, new Uri($"http://127.0.0.1:{http}"), dataDir);
+        var agent = new ConsulTestAgent(process, new Uri($"http://127.0.0.1:{http}"), serf, dataDir);
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         await Eventually.TrueAsync(
             async () => (await client.GetStringAsync(new Uri(agent.Address, "/v1/status/leader"))).Contains(':', StringComparison.Ordinal),

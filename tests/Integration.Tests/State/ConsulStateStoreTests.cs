@@ -17,7 +17,7 @@ public sealed class ConsulStateStoreTests : IAsyncLifetime
     public ConsulStateStoreTests()
     {
         _kv = new ConsulKeyValueStore(_http, ConsulTestOptions.Create());
-        _store = new ConsulStateStore(_kv, _cluster);
+        _store = new ConsulStateStore(_kv, new ConsulKeyValueWatch(_http, ConsulTestOptions.Create()), _cluster);
         _audit = new ConsulAuditLog(_kv, _cluster);
     }
 
@@ -58,6 +58,33 @@ public sealed class ConsulStateStoreTests : IAsyncLifetime
         await _store.DeleteAsync("rollouts/api", default);
         Assert.Equal(["rollouts/web"], (await _store.ListAsync("rollouts/", default)).Select(e => e.Key));
         Assert.Empty(await _store.ListAsync("nothing/", default));
+    }
+
+    [Fact]
+    public async Task A_watch_blocks_until_its_key_changes_and_ignores_keys_that_only_start_like_it()
+    {
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var watch = _store.WatchAsync("desired/specs", stop.Token).GetAsyncEnumerator(stop.Token);
+        Assert.True(await watch.MoveNextAsync());
+        Assert.Null(watch.Current);
+
+        var next = watch.MoveNextAsync().AsTask();
+        await _store.TryPutAsync("desired/specs2", Bytes("other"), 0, default);
+        await _store.TryPutAsync("rollouts/web", Bytes("other"), 0, default);
+        await _store.TryPutAsync("desired/specs", Bytes("one"), 0, default);
+        Assert.True(await next);
+        Assert.Equal("one", Encoding.UTF8.GetString(watch.Current!.Value.Span));
+
+        // Yields once per change of the key itself, at once (a blocking query, not a poll).
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        await _store.TryPutAsync("desired/specs", Bytes("two"), watch.Current.Version, default);
+        Assert.True(await watch.MoveNextAsync());
+        Assert.Equal("two", Encoding.UTF8.GetString(watch.Current!.Value.Span));
+        Assert.True(System.Diagnostics.Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(1));
+
+        await _store.DeleteAsync("desired/specs", default);
+        Assert.True(await watch.MoveNextAsync());
+        Assert.Null(watch.Current);
     }
 
     [Fact]

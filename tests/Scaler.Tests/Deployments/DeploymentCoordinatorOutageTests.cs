@@ -168,6 +168,8 @@ public sealed class DeploymentCoordinatorOutageTests : IDisposable
         public Task<IReadOnlyList<StateEntry>> ListAsync(string prefix, CancellationToken cancellationToken) =>
             Mode == StoreMode.Down ? throw Unavailable() : _inner.ListAsync(prefix, cancellationToken);
 
+        public IAsyncEnumerable<StateEntry?> WatchAsync(string key, CancellationToken cancellationToken) => _inner.WatchAsync(key, cancellationToken);
+
         private static StateStoreUnavailableException Unavailable() => new("Consul at http://127.0.0.1:8500 did not answer within 10 s");
     }
 

@@ -144,6 +144,7 @@ internal sealed class SettableLoad(TimeProvider time) : IServiceLoadSource
 internal sealed class InMemoryStateStore : IStateStore
 {
     private readonly Dictionary<string, StateEntry> _entries = new(StringComparer.Ordinal);
+    private readonly StateChangeSignal _changed = new();
 
     public Task<StateEntry?> GetAsync(string key, CancellationToken cancellationToken)
     {
@@ -164,8 +165,10 @@ internal sealed class InMemoryStateStore : IStateStore
             }
 
             _entries[key] = new StateEntry(key, value.ToArray(), current + 1);
-            return Task.FromResult(true);
         }
+
+        _changed.Raise();
+        return Task.FromResult(true);
     }
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
@@ -175,8 +178,12 @@ internal sealed class InMemoryStateStore : IStateStore
             _entries.Remove(key);
         }
 
+        _changed.Raise();
         return Task.CompletedTask;
     }
+
+    public IAsyncEnumerable<StateEntry?> WatchAsync(string key, CancellationToken cancellationToken) =>
+        _changed.WatchAsync(ct => GetAsync(key, ct), cancellationToken);
 
     public Task<IReadOnlyList<StateEntry>> ListAsync(string prefix, CancellationToken cancellationToken)
     {

@@ -50,6 +50,8 @@ public sealed class SecretKeyCheckTests
 
         public Task<IReadOnlyList<StateEntry>> ListAsync(string prefix, CancellationToken cancellationToken) => Up ? _inner.ListAsync(prefix, cancellationToken) : throw Down();
 
+        public IAsyncEnumerable<StateEntry?> WatchAsync(string key, CancellationToken cancellationToken) => Up ? _inner.WatchAsync(key, cancellationToken) : throw Down();
+
         private static StateStoreUnavailableException Down() => new("Consul cannot be reached");
     }
 }
