@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using Bollard.Scaler.Specs;
 
 namespace Bollard.Cli;
 
 /// <summary>
 /// The bollard executable's command line (System.CommandLine). Exit codes scripts can rely on: 0 success, 1 failed,
-/// invalid or refused, 2 wrong usage (and, for <c>plan --detailed-exitcode</c>, changes pending), 3 the daemon cannot
+/// invalid or refused, 2 wrong usage (for <c>plan --detailed-exitcode</c>: changes pending, and wrong usage 1), 3 the daemon cannot
 /// be reached, 4 authentication failed, 78 a configuration error (<c>bollard agent</c>: the unit's
 /// RestartPreventExitStatus).
 /// </summary>
@@ -26,7 +27,7 @@ internal static class CommandLine
         Exit codes:
           0   ok (plan --detailed-exitcode: no changes)
           1   failed, invalid or refused
-          2   wrong usage (plan --detailed-exitcode: changes pending)
+          2   wrong usage (plan --detailed-exitcode: changes pending, and wrong usage is 1)
           3   the daemon cannot be reached (or is not a bollard daemon)
           4   authentication failed
         bollard agent: 0 stopped as asked, 70 crashed (a bug; restarting may help), 75 cannot start now (address taken,
@@ -51,10 +52,12 @@ internal static class CommandLine
         ArgumentNullException.ThrowIfNull(context);
         var root = CliCommands.Create(context);
         var parsed = root.Parse(args);
+        // With plan --detailed-exitcode, 2 means "changes pending": a usage error must not read as one (1, as terraform).
+        var usage = parsed.Tokens.Any(t => t.Type == TokenType.Option && t.Value == SpecVerbs.DetailedExitCode) ? Failed : Usage;
         if (parsed.Errors.Count > 0 && parsed.Action is ParseErrorAction)
         {
             ReportUsage(parsed, context);
-            return Usage;
+            return usage;
         }
 
         // No termination timeout: the agent shuts down gracefully on SIGTERM (it drains), however long that takes.
@@ -66,7 +69,7 @@ internal static class CommandLine
         catch (CliException e)
         {
             await context.Error.WriteLineAsync(e.Message);
-            return e.ExitCode;
+            return e.ExitCode == Usage ? usage : e.ExitCode;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -87,15 +90,24 @@ internal static class CommandLine
     {
         var command = parsed.CommandResult.Command;
         var unmatched = parsed.UnmatchedTokens.ToList();
-        foreach (var token in unmatched)
+        var expectsVerb = command.Subcommands.Any(c => !c.Hidden);
+        if (expectsVerb && parsed.Tokens.FirstOrDefault(t => unmatched.Contains(t.Value)) is { Type: not TokenType.Option } verb && !verb.Value.StartsWith('-'))
         {
-            var what = token.StartsWith('-') ? "option" : command.Subcommands.Any(c => !c.Hidden) ? "verb" : "argument";
-            context.Error.WriteLine($"bollard: unknown {what} '{token}'{DidYouMean(token, command)}");
+            // `bollard aply -f x`: the words after an unknown verb are its arguments, not more mistakes.
+            context.Error.WriteLine($"bollard: unknown verb '{verb.Value}'{DidYouMean(verb.Value, command)}");
         }
-
-        foreach (var error in parsed.Errors.Where(e => !unmatched.Any(t => e.Message.Contains($"'{t}'", StringComparison.Ordinal))))
+        else
         {
-            context.Error.WriteLine($"bollard: {error.Message}");
+            foreach (var token in unmatched)
+            {
+                var what = token.StartsWith('-') ? "option" : expectsVerb ? "verb" : "argument";
+                context.Error.WriteLine($"bollard: unknown {what} '{token}'{DidYouMean(token, command)}");
+            }
+
+            foreach (var error in parsed.Errors.Where(e => !unmatched.Any(t => e.Message.Contains($"'{t}'", StringComparison.Ordinal))))
+            {
+                context.Error.WriteLine($"bollard: {error.Message}");
+            }
         }
 
         context.Error.WriteLine($"Run '{string.Join(' ', Path(command))} --help' for how to use it.");

@@ -9,11 +9,15 @@ namespace Bollard.Cli;
 /// </summary>
 internal static class Confirmation
 {
-    public static bool Ask(PlanResult plan, CliContext context)
+    /// <param name="plan">The plan to confirm.</param>
+    /// <param name="context">Where to ask.</param>
+    /// <param name="json">With -o json, the plan and the question go to standard error: standard output stays the apply's JSON.</param>
+    public static bool Ask(PlanResult plan, CliContext context, bool json)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(context);
-        context.Out.Write(SpecVerbs.FormatPlan(plan));
+        var person = json ? context.Error : context.Out;
+        person.Write(SpecVerbs.FormatPlan(plan));
         var reasons = string.Join("; ", plan.Cautions);
         if (!context.InputIsTerminal)
         {
@@ -21,8 +25,8 @@ internal static class Confirmation
             return false;
         }
 
-        context.Out.Write($"This apply needs confirmation ({reasons}).\nApply it? Only 'yes' applies: ");
-        context.Out.Flush();
+        person.Write($"This apply needs confirmation ({reasons}).\nApply it? Only 'yes' applies: ");
+        person.Flush();
         if (context.In.ReadLine()?.Trim() == "yes")
         {
             return true;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Bollard.Scaler.Admin;
 using Bollard.Scaler.Specs;
@@ -8,6 +9,8 @@ namespace Bollard.Cli;
 /// <summary>validate (local), plan and apply (through the daemon).</summary>
 internal static class SpecVerbs
 {
+    public const string DetailedExitCode = "--detailed-exitcode";
+
     public static Verb Validate(CliOptions options, CliContext context)
     {
         var verb = new Verb("validate", "Check spec files or directories locally (no daemon needed); prints every problem with file, line and field")
@@ -74,7 +77,7 @@ internal static class SpecVerbs
         };
         var files = SpecFiles.FileOption();
         var prune = PruneOption();
-        var detailed = new Option<bool>("--detailed-exitcode") { Description = "Exit 0 when nothing would change, 2 when something would, 1 on an error (as terraform plan)" };
+        var detailed = new Option<bool>(DetailedExitCode) { Description = "Exit 0 when nothing would change, 2 when something would, 1 on an error or wrong usage (as terraform plan)" };
         verb.Options.Add(files);
         verb.Options.Add(prune);
         verb.Options.Add(detailed);
@@ -124,7 +127,7 @@ internal static class SpecVerbs
             var query = $"prune={Flag(result.GetValue(prune))}";
             using var client = AdminClient.Create(settings, context);
             var plan = await client.PostJsonAsync<PlanResult>($"v1/plan?{query}", request, cancellationToken);
-            if (plan.Cautions.Count > 0 && !result.GetValue(yes) && !Confirmation.Ask(plan, context))
+            if (plan.Cautions.Count > 0 && !result.GetValue(yes) && !Confirmation.Ask(plan, context, settings.Json))
             {
                 return CommandLine.Failed;
             }
@@ -171,5 +174,6 @@ internal static class SpecVerbs
 
 internal static class CliJson
 {
-    public static JsonSerializerOptions Options { get; } = new(JsonSerializerOptions.Web) { WriteIndented = true };
+    // Printed, never embedded in HTML: "->" and "'" stay as they are instead of \u003E and \u0027.
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerOptions.Web) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }

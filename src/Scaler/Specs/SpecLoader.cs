@@ -33,16 +33,19 @@ public static class SpecLoader
     /// <summary>
     /// The texts of the spec files at <paramref name="paths"/>, in a stable order. A path that is missing, unreadable
     /// (permissions, a link to nothing) or, with <paramref name="requireFiles"/>, a directory without spec files adds a
-    /// located error instead of throwing.
+    /// located error instead of throwing. A file reached twice is read once.
     /// </summary>
     public static IReadOnlyList<(string File, string Text)> ReadPaths(IReadOnlyList<string> paths, List<SpecError> errors, bool requireFiles)
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(errors);
         var texts = new List<(string File, string Text)>();
+        // A file named twice (twice the same argument, or a file and its directory) is read once, not taken for a
+        // second declaration of its services.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var path in paths)
         {
-            foreach (var file in FilesOf(path, errors, requireFiles))
+            foreach (var file in FilesOf(path, errors, requireFiles).Where(f => seen.Add(Path.GetFullPath(f))))
             {
                 try
                 {
@@ -66,13 +69,14 @@ public static class SpecLoader
     {
         ArgumentNullException.ThrowIfNull(sources);
         var errors = new List<SpecError>(earlier ?? []);
-        var specs = new List<ServiceSpec>();
+        var parsed = new List<ParsedSpec>();
         foreach (var (file, text) in sources)
         {
-            specs.AddRange(ParseFile(file, text, errors));
+            parsed.AddRange(ParseFile(file, text, errors));
         }
 
-        CheckAcrossSpecs(specs, errors);
+        CheckAcrossSpecs(parsed, errors);
+        var specs = parsed.ConvertAll(p => p.Spec);
         if (errors.Count > MaxErrors)
         {
             // A text of a hundred thousand empty documents is a hundred thousand errors: the first ones say enough.
@@ -129,7 +133,7 @@ public static class SpecLoader
         _ => $"cannot be read: {e.Message}",
     };
 
-    private static List<ServiceSpec> ParseFile(string file, string text, List<SpecError> errors)
+    private static List<ParsedSpec> ParseFile(string file, string text, List<SpecError> errors)
     {
         var documents = YamlDocuments.Load(file, text, errors);
         if (documents is null)
@@ -137,7 +141,7 @@ public static class SpecLoader
             return [];
         }
 
-        var specs = new List<ServiceSpec>();
+        var specs = new List<ParsedSpec>();
         foreach (var document in documents)
         {
             if (document.RootNode is not YamlMappingNode root)
@@ -149,7 +153,7 @@ public static class SpecLoader
 
             if (ServiceSpecParser.Parse(file, root, errors) is { } spec)
             {
-                specs.Add(spec);
+                specs.Add(new ParsedSpec(spec, PlaceOf(file, root, "name"), PlaceOf(file, root, "route")));
             }
         }
 
@@ -161,19 +165,42 @@ public static class SpecLoader
         return specs;
     }
 
-    private static void CheckAcrossSpecs(List<ServiceSpec> specs, List<SpecError> errors)
+    /// <summary>A parsed spec with where its name and route are written, to locate the problems between specs.</summary>
+    private sealed record ParsedSpec(ServiceSpec Spec, SpecError Name, SpecError Route);
+
+    /// <summary>The place of a top-level field's value (an error with no message yet), or the file's when it has none.</summary>
+    private static SpecError PlaceOf(string file, YamlMappingNode root, string field)
     {
-        foreach (var group in specs.GroupBy(s => s.Name).Where(g => g.Count() > 1))
+        var value = root.Children.FirstOrDefault(c => c.Key is YamlScalarNode { Value: var key } && key == field).Value;
+        return new SpecError(file, value?.Start.Line ?? 0, value?.Start.Column ?? 0, field, "");
+    }
+
+    private static string Where(SpecError place) => place.Line > 0 ? $"{place.File}:{place.Line}:{place.Column}" : place.File;
+
+    private static void CheckAcrossSpecs(List<ParsedSpec> specs, List<SpecError> errors)
+    {
+        // Each declaration after the first is an error at its own name, pointing back at the first one.
+        foreach (var group in specs.GroupBy(s => s.Spec.Name).Where(g => g.Count() > 1))
         {
-            var places = string.Join(", ", group.Select(s => s.Source));
-            errors.Add(new SpecError(group.Last().Source, 0, 0, "name", $"service '{group.Key}' is declared more than once (in {places})"));
+            var first = group.First();
+            foreach (var again in group.Skip(1))
+            {
+                errors.Add(again.Name with { Message = $"service '{group.Key}' is declared more than once (first at {Where(first.Name)})" });
+            }
         }
 
-        // Same match, whatever the per-route settings: the balancer could not tell the services apart.
-        foreach (var group in specs.Where(s => s.Route is not null).GroupBy(s => (s.Route!.Host, s.Route.PathPrefix)).Where(g => g.Count() > 1))
+        // Same match, whatever the per-route settings: the balancer could not tell the services apart. (A service
+        // declared twice is reported above, not again for its route.)
+        foreach (var group in specs.Where(s => s.Spec.Route is not null).GroupBy(s => (s.Spec.Route!.Host, s.Spec.Route.PathPrefix)))
         {
-            var names = string.Join(", ", group.Select(s => s.Name));
-            errors.Add(new SpecError(group.Last().Source, 0, 0, "route", $"services {names} declare the same route (host '{group.Key.Host}', pathPrefix '{group.Key.PathPrefix}'); each route must lead to one service"));
+            var first = group.First();
+            foreach (var other in group.Where(s => s.Spec.Name != first.Spec.Name).DistinctBy(s => s.Spec.Name))
+            {
+                errors.Add(other.Route with
+                {
+                    Message = $"services {first.Spec.Name} and {other.Spec.Name} declare the same route (host '{group.Key.Host}', pathPrefix '{group.Key.PathPrefix}'; first at {Where(first.Route)}); each route must lead to one service",
+                });
+            }
         }
     }
 }

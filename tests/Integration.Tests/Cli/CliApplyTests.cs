@@ -40,6 +40,11 @@ public sealed class CliApplyTests(CliDaemonFixture daemon) : IClassFixture<CliDa
         Assert.Contains("there is no terminal to ask on; run it again with --yes", refused.Error, StringComparison.Ordinal);
         Assert.Equal(CommandLine.Ok, (await daemon.RunAsync("status", victim)).Code);
 
+        // With -o json, standard output stays for the apply's JSON: the plan and the refusal go to standard error.
+        var refusedJson = await daemon.RunAsync("apply", "-f", other, "--prune", "-o", "json");
+        Assert.True(refusedJson.Code == CommandLine.Failed && refusedJson.Out.Length == 0, refusedJson.ToString());
+        Assert.Contains($"caution: {victim}: removes the service and its", refusedJson.Error, StringComparison.Ordinal);
+
         var confirmed = await daemon.RunAsync("apply", "-f", other, "--prune", "--yes");
         Assert.True(confirmed.Code == CommandLine.Ok, confirmed.ToString());
         Assert.Contains("(404)", (await daemon.RunAsync("status", victim)).Error, StringComparison.Ordinal);

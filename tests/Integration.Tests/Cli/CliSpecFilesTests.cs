@@ -14,13 +14,26 @@ public sealed class CliSpecFilesTests : IDisposable
     [Fact]
     public async Task A_service_declared_in_two_arguments_is_caught()
     {
-        var a = Write("a.yaml", Spec("web"));
-        var b = Write("b.yaml", Spec("web"));
+        var a = Write("a.yaml", Spec("web") + "route: {pathPrefix: /}\n");
+        var b = Write("b.yaml", Spec("web") + "route: {pathPrefix: /}\n");
 
         var run = (await BollardExecutable.RunAsync(["validate", a, b])).WithoutStackTrace();
 
         Assert.Equal(CommandLine.Failed, run.Code);
-        Assert.Contains($"service 'web' is declared more than once (in {a}, {b})", run.Error, StringComparison.Ordinal);
+        // At the second declaration's name, pointing at the first; its route is not reported again as a clash.
+        Assert.Contains($"{b}:1:7: name: service 'web' is declared more than once (first at {a}:1:7)", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("same route", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_file_named_twice_is_read_once()
+    {
+        var a = Write("a.yaml", Spec("web"));
+
+        var run = (await BollardExecutable.RunAsync(["validate", a, _directory, a, "-o", "json"])).WithoutStackTrace();
+
+        Assert.True(run.Code == CommandLine.Ok, run.ToString());
+        Assert.Equal(1, JsonDocument.Parse(run.Out).RootElement.GetProperty("services").GetArrayLength());
     }
 
     [Fact]

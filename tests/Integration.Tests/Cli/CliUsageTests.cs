@@ -65,6 +65,28 @@ public sealed class CliUsageTests
     }
 
     [Fact]
+    public async Task The_words_after_an_unknown_verb_are_not_reported_as_more_mistakes()
+    {
+        var run = (await BollardExecutable.RunAsync(["rollout", "strat", "web", "--image", "x:1"])).WithoutStackTrace();
+
+        Assert.True(run.Code == CommandLine.Usage, run.ToString());
+        Assert.Equal(
+            ["bollard: unknown verb 'strat'; did you mean 'start'?", "Run 'bollard rollout --help' for how to use it."],
+            run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
+    [Theory]
+    [InlineData(new[] { "plan", "-f", "x.yaml", "--detailed-exitcode", "--pruen" }, "did you mean '--prune'?")]
+    [InlineData(new[] { "plan", "--detailed-exitcode" }, "plan needs the spec files")]
+    public async Task With_detailed_exitcode_wrong_usage_exits_1_never_the_2_of_changes_pending(string[] args, string expected)
+    {
+        var run = (await BollardExecutable.RunAsync(args)).WithoutStackTrace();
+
+        Assert.True(run.Code == CommandLine.Failed, run.ToString());
+        Assert.Contains(expected, run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Version_says_what_was_built_from_which_commit_when_and_what_it_runs_on()
     {
         var text = await BollardExecutable.RunAsync(["version"]);

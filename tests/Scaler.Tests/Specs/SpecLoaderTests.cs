@@ -132,8 +132,10 @@ public sealed class SpecLoaderTests
             ("b.yaml", "name: web\nimage: app:2\nport: 80\n---\nname: api\nimage: app:1\nport: 80\nroute:\n  pathPrefix: /\n"),
         ]));
 
-        Assert.Contains("service 'web' is declared more than once", error.Message, StringComparison.Ordinal);
-        Assert.Contains("declare the same route", error.Message, StringComparison.Ordinal);
+        // Each at its own place, pointing at the first declaration.
+        Assert.Contains(error.Errors, e => e.ToString() == "b.yaml:1:7: name: service 'web' is declared more than once (first at a.yaml:1:7)");
+        Assert.Contains(error.Errors, e => e.ToString().StartsWith("b.yaml:9:3: route: services web and api declare the same route (host '', pathPrefix '/'; first at a.yaml:5:3)", StringComparison.Ordinal));
+        Assert.Equal(2, error.Errors.Count);
     }
 
     [Fact]
