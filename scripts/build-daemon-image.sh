@@ -9,6 +9,9 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# shellcheck source=require-dotnet.sh
+. "$ROOT/scripts/require-dotnet.sh"
+require_dotnet_sdk
 BASE=mcr.microsoft.com/dotnet/runtime-deps:10.0
 TAG="${1:-bollard:latest}"
 
