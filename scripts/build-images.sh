@@ -28,9 +28,7 @@ force=0
 [ "${1:-}" = "--force" ] && force=1
 
 command -v docker >/dev/null || fail "the docker CLI is not installed (scripts/deps.sh installs docker.io)"
-# shellcheck source=require-dotnet.sh
-. "$ROOT/scripts/require-dotnet.sh"
-require_dotnet_sdk
+command -v dotnet >/dev/null || fail "the .NET SDK (dotnet) is not on PATH"
 command -v ldd >/dev/null || fail "ldd is not installed (package libc-bin)"
 docker info >/dev/null 2>&1 || fail "the Docker engine does not answer (${DOCKER_HOST:-unix:///var/run/docker.sock}); start it with scripts/deps.sh"
 
