@@ -51,6 +51,31 @@ public sealed class CliApplyTests(CliDaemonFixture daemon) : IClassFixture<CliDa
         Assert.Equal(CommandLine.Ok, (await daemon.RunAsync("status", Name("other"))).Code);
     }
 
+    [Fact]
+    public async Task An_apply_cutting_a_services_replicas_by_more_than_half_asks_first()
+    {
+        var name = Name("cut");
+        Assert.Equal(CommandLine.Ok, (await daemon.RunAsync("apply", "-f", Write("cut3.yaml", Spec(name).Replace("replicas: 1", "replicas: 3", StringComparison.Ordinal)))).Code);
+        var cut = Write("cut1.yaml", Spec(name));
+
+        // The plan counts the replicas that run: once the three do, going to one is a cut by more than half.
+        var plan = await Eventually.ValueAsync(
+            () => daemon.RunAsync("plan", "-f", cut),
+            p => p.Out.Contains($"caution: {name}: lowers the replicas from 3 to 1", StringComparison.Ordinal),
+            "the plan's caution about the cut, once three replicas run",
+            TimeSpan.FromSeconds(90));
+        Assert.Equal(CommandLine.Ok, plan.Code);
+
+        var refused = await daemon.RunAsync("apply", "-f", cut);
+        Assert.True(refused.Code == CommandLine.Failed, refused.ToString());
+        Assert.Contains($"not applied: it needs confirmation ({name}: lowers the replicas from 3 to 1)", refused.Error, StringComparison.Ordinal);
+        Assert.Matches(@"replicas:\s+3 desired", (await daemon.RunAsync("status", name)).Out);
+
+        var confirmed = await daemon.RunAsync("apply", "-f", cut, "--yes");
+        Assert.True(confirmed.Code == CommandLine.Ok, confirmed.ToString());
+        Assert.Contains("No changes.", (await daemon.RunAsync("plan", "-f", cut)).Out, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("no\n", CommandLine.Failed)]
     [InlineData("yes\n", CommandLine.Ok)]
