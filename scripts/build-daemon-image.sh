@@ -14,6 +14,9 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# shellcheck source=require-dotnet.sh
+. "$ROOT/scripts/require-dotnet.sh"
+require_dotnet_sdk
 TAG="${1:-bollard:latest}"
 SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0
 RUNTIME_IMAGE=mcr.microsoft.com/dotnet/runtime-deps:10.0

@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
-# The demo, on one machine with only Docker: sets everything up, starts two more Docker engines standing for hosts in
-# zones b and c, runs `bollard agent` on examples/demo, and shows
+# The demo, on one machine with only Docker (and the .NET 10 SDK, which it checks for first): sets everything up,
+# starts two more Docker engines standing for hosts in zones b and c, runs `bollard agent` on examples/demo, and shows
 #   1. three replicas of the sample app, one per zone, answering through the balancer,
 #   2. a replica killed with `docker kill` leaving routing at once and being replaced,
 #   3. the daemon restarted: the same containers keep serving, none added,
 #   4. a load step scaling the service out over the three zones, and back in when it stops, with the decisions,
 #   5. `bollard rollout start web --image bollard-sample:v2`: a canary moving traffic in steps under load, no errors,
 #   6. a bad version (half its answers 500) rolled back by itself.
-# Every wait and every load is bounded. At the end the agent stops, the demo's containers are removed and the engines
-# it started are stopped (KEEP=1 keeps all of it).
+# Every wait and every load is bounded. The demo uses the embedded catalog: no Consul is started. At the end the agent
+# stops, the demo's containers are removed, and the engines it started are stopped, the default Docker engine too when
+# this demo started it (KEEP=1 keeps all of it running).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# shellcheck source=require-dotnet.sh
+. "$ROOT/scripts/require-dotnet.sh"
+require_dotnet_sdk
 OUT="$ROOT/artifacts/demo"
+# deps.sh records here what it starts (by PID), so that the end of the demo stops exactly that.
+export BOLLARD_STATE_DIR="$OUT/deps"
 BALANCER=http://127.0.0.1:8080
 AGENT_PID=""
 ENGINES=(h2 h3)
@@ -59,6 +65,8 @@ cleanup() {
       [ -z "$ids" ] || docker $(engine_args "$engine") rm -f $ids >/dev/null || true
     done
     [ "${#STARTED_ENGINES[@]}" -eq 0 ] || scripts/engines.sh stop "${STARTED_ENGINES[@]}" || true
+    # The Docker engine, if this demo started it (an engine that was already running is left alone).
+    scripts/deps.sh stop || true
   fi
 }
 trap cleanup EXIT
@@ -108,8 +116,8 @@ stop_load() { # stop_load FILE: ends the load (wrk prints its summary on SIGINT)
   echo "load: ${requests:-0} requests, ${non2xx:-0} answered with an error${socket:+, socket errors: $socket}"
 }
 
-say "Setting up: Docker engine, Consul agent, sample images, bollard"
-scripts/deps.sh
+say "Setting up: Docker engine, sample images, bollard (the demo's catalog is embedded: no Consul)"
+scripts/deps.sh docker
 scripts/build-images.sh
 for engine in "${ENGINES[@]}"; do
   docker $(engine_args "$engine") info >/dev/null 2>&1 || STARTED_ENGINES+=("$engine")
@@ -179,9 +187,11 @@ start_load 120 2 "$OUT/load-bad.txt"
 bollard apply -f examples/demo/bad-version/web.yaml
 timeout 150 "$OUT/bin/bollard" rollout status web --watch && fail "the bad version was not rolled back" || true
 stop_load "$OUT/load-bad.txt"
-echo "(the errors are the requests that reached the bad version before its first failed analysis)"
-echo "Why (bollard decisions web):"
-bollard decisions web | grep -i -E "analysis|rollback|rolled" | tail -n 4 || true
+echo "(the errors are the requests that reached the bad version before it was rolled back: its analysis allows 2 failed checks)"
+echo "Why: its failed analysis checks and the rollback (bollard decisions web):"
+bollard decisions web | awk 'NR == 1 || / rollout analysis .* Fail / || /rolling back after|rolled back:/' | cut -c1-220
+echo
+echo "bollard status web: the rolled-back version is desired but serves nothing"
 bollard status web
 
 say "Demo complete"

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs and starts what Bollard's development, demo and tests need on a fresh Debian machine:
 # the Docker engine (Debian's docker.io), a Consul 1.8.7 dev agent on loopback (unpacked from Debian
-# bullseye), and wrk; and, for the tests that pull images, an image registry on loopback (Debian's
-# docker-registry, unpacked: installing the package would start a system service on :5000).
+# bullseye), wrk, and promtool (unpacked from Debian's prometheus package, to check the alerting rules);
+# and, for the tests that pull images, an image registry on loopback (Debian's docker-registry, unpacked:
+# installing the package would start a system service on :5000).
 # Idempotent: what is installed is not installed again, what answers is not started again. Only what
 # this script started is recorded (by PID) and stopped by `deps.sh stop`.
 #
-#   scripts/deps.sh [install|start|stop|status]     (default: install + start Docker and Consul)
+#   scripts/deps.sh [install|start|stop|status]     (default: install + start Docker and Consul, unpack promtool)
 #   scripts/deps.sh registry                        install + start the registry (the tests need it; the demo does not)
+#   scripts/deps.sh docker                          install + start the Docker engine and wrk only (the demo)
 #
 # Environment:
 #   BOLLARD_STATE_DIR   where PIDs and logs go (default /tmp/bollard-dev)
@@ -16,6 +18,7 @@
 set -euo pipefail
 
 STATE_DIR="${BOLLARD_STATE_DIR:-/tmp/bollard-dev}"
+PROMETHEUS_DIR=/opt/prometheus
 CONSUL_DIR=/opt/consul
 CONSUL_BIN="$CONSUL_DIR/usr/bin/consul"
 CONSUL_HTTP_PORT="${CONSUL_HTTP_PORT:-8500}"
@@ -71,6 +74,19 @@ install_consul() {
   as_root dpkg-deb -x "$tmp"/consul_*.deb "$CONSUL_DIR"
   rm -rf "$tmp"
   "$CONSUL_BIN" version | head -1 >&2
+}
+
+install_promtool() {
+  [ -x "$PROMETHEUS_DIR/usr/bin/promtool" ] && return 0
+  log "installing promtool from Debian's prometheus package into $PROMETHEUS_DIR (the server is not installed)"
+  apt_update_once
+  local tmp
+  tmp="$(mktemp -d)"
+  chmod 755 "$tmp" # apt downloads as the _apt user
+  (cd "$tmp" && apt-get download -qq prometheus >/dev/null)
+  as_root mkdir -p "$PROMETHEUS_DIR"
+  as_root dpkg-deb -x "$tmp"/prometheus_*.deb "$PROMETHEUS_DIR"
+  rm -rf "$tmp"
 }
 
 install_registry() {
@@ -154,7 +170,8 @@ stop_one() { # stop_one NAME
 }
 
 case "${1:-all}" in
-  install) install_packages; install_consul ;;
+  install) install_packages; install_consul; install_promtool ;;
+  docker) install_packages; start_docker ;;
   start) start_docker; start_consul ;;
   stop)
     if [ -f "$STATE_DIR/registry.pid" ]; then stop_one registry; rm -rf "$STATE_DIR/registry"; fi
@@ -164,6 +181,6 @@ case "${1:-all}" in
     consul_answers && echo "consul: up" || echo "consul: down"
     registry_answers && echo "registry: up ($REGISTRY_ADDR)" || echo "registry: down ($REGISTRY_ADDR)" ;;
   registry) install_packages; install_registry; start_registry ;;
-  all) install_packages; install_consul; start_docker; start_consul ;;
-  *) echo "usage: $0 [install|start|stop|status|registry]" >&2; exit 2 ;;
+  all) install_packages; install_consul; install_promtool; start_docker; start_consul ;;
+  *) echo "usage: $0 [install|start|stop|status|registry|docker]" >&2; exit 2 ;;
 esac

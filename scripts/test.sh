@@ -9,6 +9,9 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# shellcheck source=require-dotnet.sh
+. "$ROOT/scripts/require-dotnet.sh"
+require_dotnet_sdk
 export BOLLARD_TEST_RUN_ID="${BOLLARD_TEST_RUN_ID:-t$(date +%s)$$}"
 # deps.sh records (and later stops) only what it starts itself: a Docker engine or Consul agent that was already
 # running before this run is used and left alone.
@@ -69,9 +72,11 @@ dotnet build Bollard.slnx -c Release -nologo -v:q
 log "running the tests (run id $BOLLARD_TEST_RUN_ID)"
 rm -rf "$RESULTS" "$RESULTS.deploy.log" && mkdir -p "$RESULTS"
 status=0
+# A line per finished test (normal verbosity): the integration tests take minutes, and a quiet terminal would look like
+# a hang.
 dotnet test Bollard.slnx -c Release --no-build -nologo \
   --blame-hang-timeout 10m \
-  --logger "console;verbosity=minimal" \
+  --logger "console;verbosity=normal" \
   --logger "trx" --results-directory "$RESULTS" \
   2>&1 | tee "$RESULTS.log" || status=$?
 
@@ -83,8 +88,9 @@ for check in test-systemd.sh test-daemon-image.sh; do
   "$ROOT/scripts/$check" 2>&1 | tee -a "$RESULTS.deploy.log" || deploy_status=1
 done
 
-# One closing line over all test projects and the deployment checks.
-count() { { grep -E '^(Passed|Failed)!' "$RESULTS.log" || true; } | { grep -oE "$1: +[0-9]+" || true; } | awk '{ s += $2 } END { print s + 0 }'; }
+# One closing line over all test projects (each ends with "Passed: N", "Failed: N", "Skipped: N" lines at normal
+# verbosity) and the deployment checks.
+count() { { grep -E "^ +$1: +[0-9]+ *\$" "$RESULTS.log" || true; } | awk '{ s += $2 } END { print s + 0 }'; }
 deploy_count() { { grep -oE "\] [0-9]+ passed, [0-9]+ failed$" "$RESULTS.deploy.log" || true; } | awk -v field="$1" '{ s += $field } END { print s + 0 }'; }
 passed=$(( $(count Passed) + $(deploy_count 2) ))
 failed=$(( $(count Failed) + $(deploy_count 4) ))

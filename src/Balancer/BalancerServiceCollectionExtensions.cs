@@ -53,6 +53,7 @@ public static class BalancerServiceCollectionExtensions
         services.AddBalancerLoadBalancing().AddBalancerVersionWeights();
         services.AddHostedService<CatalogRoutingWatcher>();
         services.AddHostedService<RoutingSnapshotPersister>();
+        services.AddHostedService<BalancerSeriesRetention>();
         return services;
     }
 }

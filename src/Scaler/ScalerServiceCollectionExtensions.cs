@@ -22,9 +22,10 @@ public static class ScalerServiceCollectionExtensions
         services.AddOptions<ScalerOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScalerOptions>, ScalerOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new Metrics.ScalerMetrics(Prometheus.Metrics.DefaultFactory, sp.GetRequiredService<IOptions<ScalerOptions>>().Value.Cluster));
         services.TryAddLoopHealth();
         // Persisted when the state store is added too (AddStateStore: its outbox and store), in memory only otherwise.
-        services.TryAddSingleton(sp => new DecisionLog(DecisionLog.DefaultCapacity, sp.GetService<DecisionOutbox>(), sp.GetService<DecisionStore>()));
+        services.TryAddSingleton(sp => new DecisionLog(DecisionLog.DefaultCapacity, sp.GetService<DecisionOutbox>(), sp.GetService<DecisionStore>(), sp.GetService<Metrics.ScalerMetrics>()));
         services.AddHttpClient(nameof(HttpReplicaProber));
         services.TryAddSingleton<IReplicaProber>(sp =>
             new HttpReplicaProber(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(HttpReplicaProber))));

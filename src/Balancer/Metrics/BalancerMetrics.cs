@@ -7,7 +7,7 @@ namespace Bollard.Balancer.Metrics;
 /// Per-request metrics the scaler and rollout analysis read. Labels are bounded by configuration (services,
 /// versions, zones, five status classes), never by replicas: a container id as a label would grow without end.
 /// </summary>
-internal sealed class BalancerMetrics
+internal sealed partial class BalancerMetrics
 {
     /// <summary>Version and zone label of a request that reached no replica (e.g. 503: none healthy).</summary>
     public const string None = "none";

@@ -120,6 +120,19 @@ public sealed record AgentConfig
     /// controller for every host of the cluster (<see cref="ControllerMode.Cluster"/>, needs Consul).
     /// </summary>
     public ControllerMode Controller { get; init; } = ControllerMode.Local;
+
+    /// <summary>What the agent logs (<c>log: {level, format}</c>): information and up, as text, by default.</summary>
+    public LogConfig Log { get; init; } = new();
+}
+
+/// <summary>The agent's logging: the lowest level written, and text (systemd's journal format under systemd) or one
+/// JSON object a line (for a log shipper).</summary>
+public sealed record LogConfig(Microsoft.Extensions.Logging.LogLevel Level = Microsoft.Extensions.Logging.LogLevel.Information, LogFormat Format = LogFormat.Text);
+
+public enum LogFormat
+{
+    Text,
+    Json,
 }
 
 public enum ControllerMode

@@ -2,6 +2,7 @@ using System.Net;
 using Bollard.Agent.Listeners;
 using Bollard.Discovery.Consul;
 using Bollard.Scaler.Specs;
+using Microsoft.Extensions.Logging;
 using YamlDotNet.RepresentationModel;
 
 namespace Bollard.Agent;
@@ -50,6 +51,10 @@ public static class AgentConfigLoader
         return config;
     }
 
+    /// <summary>The JSON Schema of agent.yaml, recorded from this loader's own reading of it (no CONSUL_* variables).</summary>
+    public static System.Text.Json.Nodes.JsonObject Schema() =>
+        Bollard.Scaler.Specs.Schema.SchemaRecorder.Record("Bollard agent config (agent.yaml)", yaml => Read(yaml, "agent.yaml", _ => null, []));
+
     private static AgentConfig Read(YamlMappingReader yaml, string file, Func<string, string?> environment, List<SpecError> errors)
     {
         var defaults = new AgentConfig();
@@ -97,6 +102,7 @@ public static class AgentConfigLoader
             ConsulKeyFile = consul?.KeyFile,
             Balancer = BalancerConfigReader.Read(yaml.Mapping("balancer")),
             Controller = ControllerOf(yaml, consul is not null) ?? defaults.Controller,
+            Log = LogOf(yaml.Mapping("log")),
         };
         ListenerConfigReader.CheckAdmin(yaml, admin, config);
         TokenFilePermissions.Check(admin, "tokenFile", config.AdminTokenFile);
@@ -109,9 +115,44 @@ public static class AgentConfigLoader
         return config;
     }
 
+    private static readonly Dictionary<string, LogLevel> LogLevels = new(StringComparer.Ordinal)
+    {
+        ["trace"] = LogLevel.Trace,
+        ["debug"] = LogLevel.Debug,
+        ["info"] = LogLevel.Information,
+        ["warning"] = LogLevel.Warning,
+        ["error"] = LogLevel.Error,
+    };
+
+    private static LogConfig LogOf(YamlMappingReader? log)
+    {
+        if (log is null)
+        {
+            return new LogConfig();
+        }
+
+        var defaults = new LogConfig();
+        var level = log.Choice("level", [.. LogLevels.Keys]);
+        var format = log.Choice("format", ["text", "json"]);
+        log.RejectUnknownFields();
+        if (level is not null && !LogLevels.ContainsKey(level))
+        {
+            log.Error("level", $"'{level}' is not a log level (allowed: {string.Join(", ", LogLevels.Keys)})");
+        }
+
+        if (format is not null && format is not ("text" or "json"))
+        {
+            log.Error("format", $"'{format}' is not a log format (text: readable lines, the journal's format under systemd; json: one JSON object a line)");
+        }
+
+        return new LogConfig(
+            level is not null && LogLevels.TryGetValue(level, out var chosen) ? chosen : defaults.Level,
+            format == "json" ? LogFormat.Json : defaults.Format);
+    }
+
     private static ControllerMode? ControllerOf(YamlMappingReader yaml, bool hasConsul)
     {
-        switch (yaml.Text("controller"))
+        switch (yaml.Choice("controller", ["local", "cluster"]))
         {
             case null:
                 return null;

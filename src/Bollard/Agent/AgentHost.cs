@@ -79,6 +79,8 @@ public static class AgentHost
 
         overrides?.Invoke(builder.Services);
         AgentSystemd.Add(builder.Services, config);
+        // After systemd's choice of the journal's format: json asked for in the config wins under systemd too.
+        AgentLogging.Configure(builder, config.Log);
 
         // Loaded now, not when first resolved: a key that cannot be read stops the start with its own message. The
         // specs of the files get their environment digested with it before anything reads their version.
@@ -170,6 +172,7 @@ public static class AgentHost
         });
 
         var app = builder.Build();
+        BuildInfoMetric.Publish(Prometheus.Metrics.DefaultFactory);
         AdminEndpoints.Prepare(app, config);
 
         // WebApplication puts authentication and authorization in front of the whole pipeline by itself when their

@@ -121,7 +121,7 @@ internal static class BalancerConfigReader
 
     private static ZoneMode? ZoneModeOf(YamlMappingReader balancer)
     {
-        switch (balancer.Text("zones"))
+        switch (balancer.Choice("zones", ["preferLocal", "spread"]))
         {
             case null:
                 return null;
@@ -137,7 +137,7 @@ internal static class BalancerConfigReader
 
     private static DestinationPicking? PickingOf(YamlMappingReader balancer)
     {
-        switch (balancer.Text("picking"))
+        switch (balancer.Choice("picking", ["leastRequest", "roundRobin"]))
         {
             case null:
                 return null;

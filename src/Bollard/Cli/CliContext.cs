@@ -8,5 +8,15 @@ namespace Bollard.Cli;
 internal sealed record CliContext(TextWriter Out, TextWriter Error, Func<string, string?> Environment, TimeProvider Time)
 {
     public static CliContext Console { get; } =
-        new(System.Console.Out, System.Console.Error, System.Environment.GetEnvironmentVariable, TimeProvider.System);
+        new(System.Console.Out, System.Console.Error, System.Environment.GetEnvironmentVariable, TimeProvider.System)
+        {
+            In = System.Console.In,
+            InputIsTerminal = !System.Console.IsInputRedirected,
+        };
+
+    /// <summary>Standard input: specs given as <c>-</c>, and the answer to a confirmation.</summary>
+    public TextReader In { get; init; } = TextReader.Null;
+
+    /// <summary>Whether someone can answer a question on <see cref="In"/> (a terminal, not a pipe or /dev/null).</summary>
+    public bool InputIsTerminal { get; init; }
 }

@@ -1,45 +1,38 @@
-using Bollard.Agent;
-using Bollard.Scaler.Admin;
-using Bollard.Scaler.Secrets;
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using Bollard.Scaler.Specs;
-using Bollard.Scaler.State;
-using Microsoft.Extensions.Options;
 
 namespace Bollard.Cli;
 
 /// <summary>
-/// The verbs of the bollard executable. Exit codes scripts can rely on: 0 success, 1 failed, invalid or refused,
-/// 2 wrong usage, 3 the daemon cannot be reached, 4 authentication failed.
+/// The bollard executable's command line (System.CommandLine). Exit codes scripts can rely on: 0 success, 1 failed,
+/// invalid or refused, 2 wrong usage (for <c>plan --detailed-exitcode</c>: changes pending, and wrong usage 1), 3 the daemon cannot
+/// be reached, 4 authentication failed, 78 a configuration error (<c>bollard agent</c>: the unit's
+/// RestartPreventExitStatus).
 /// </summary>
 internal static class CommandLine
 {
     public const int Ok = 0;
     public const int Failed = 1;
     public const int Usage = 2;
+    public const int ChangesPending = 2;
     public const int Unreachable = 3;
     public const int AuthFailed = 4;
 
-    public const string UsageText = """
-        usage:
-          bollard agent --config FILE                 run the daemon (scaler, catalog and balancer of this host)
-          bollard validate [-f] PATH...               check spec files or directories locally; prints every problem
-          bollard plan -f PATH...                     show what apply would change (services, containers, routes, weights)
-          bollard apply -f PATH...                    make these specs the desired state (services not in them are removed)
-          bollard status [SERVICE]                    services, or one service: replicas per zone and version, health
-          bollard rollout start SERVICE --image IMAGE start a rollout of a new image
-          bollard rollout status SERVICE [--watch]    where the rollout is (--watch: follow it until it ends, Ctrl+C stops)
-          bollard rollout pause|resume|promote|abort|undo SERVICE
-          bollard decisions [SERVICE]                 recent decisions and why they were taken
-          bollard audit [SERVICE]                     who changed what, when, and the outcome
-          bollard version                             print the version
+    /// <summary>EX_CONFIG from sysexits.h: restarting cannot help until the configuration is fixed.</summary>
+    public const int ConfigError = Agent.AgentExitCodes.InvalidConfig;
 
-        options of the verbs that talk to the daemon:
-          --server URL        the admin API (default http://127.0.0.1:9901, or BOLLARD_SERVER)
-          --token-file PATH   the admin token (default /var/lib/bollard/admin.token, or BOLLARD_TOKEN_FILE;
-                              BOLLARD_TOKEN may hold the token itself)
-          --json              print JSON instead of tables
-
-        exit codes: 0 ok, 1 failed/invalid/refused, 2 usage, 3 daemon unreachable, 4 authentication failed
+    public const string ExitCodes = """
+        Exit codes:
+          0   ok (plan --detailed-exitcode: no changes)
+          1   failed, invalid or refused
+          2   wrong usage (plan --detailed-exitcode: changes pending, and wrong usage is 1)
+          3   the daemon cannot be reached (or is not a bollard daemon)
+          4   authentication failed
+        bollard agent: 0 stopped as asked, 70 crashed (a bug; restarting may help), 75 cannot start now (address taken,
+          state directory locked, token unreadable; restarting later may work), 78 configuration error (restarting
+          cannot help until it is fixed)
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -57,113 +50,96 @@ internal static class CommandLine
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(context);
+        var root = CliCommands.Create(context);
+        var parsed = root.Parse(args);
+        // With plan --detailed-exitcode, 2 means "changes pending": a usage error must not read as one (1, as terraform).
+        var usage = parsed.Tokens.Any(t => t.Type == TokenType.Option && t.Value == SpecVerbs.DetailedExitCode) ? Failed : Usage;
+        if (parsed.Errors.Count > 0 && parsed.Action is ParseErrorAction)
+        {
+            ReportUsage(parsed, context);
+            return usage;
+        }
+
+        // No termination timeout: the agent shuts down gracefully on SIGTERM (it drains), however long that takes.
+        var invocation = new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
         try
         {
-            return args switch
-            {
-                ["agent", "--config" or "-c", var file] => await RunAgentAsync(file, context),
-                ["validate", .. var rest] => SpecVerbs.Validate(CliArguments.Parse(rest), context),
-                ["plan", .. var rest] => await SpecVerbs.PlanAsync(CliArguments.Parse(rest), context, apply: false, cancellationToken),
-                ["apply", .. var rest] => await SpecVerbs.PlanAsync(CliArguments.Parse(rest), context, apply: true, cancellationToken),
-                ["status", .. var rest] => await StatusVerbs.StatusAsync(AtMostOne(rest, "status"), context, cancellationToken),
-                ["decisions", .. var rest] => await StatusVerbs.DecisionsAsync(AtMostOne(rest, "decisions"), context, cancellationToken),
-                ["audit", .. var rest] => await StatusVerbs.AuditAsync(AtMostOne(rest, "audit"), context, cancellationToken),
-                ["rollout", .. var rest] => await RolloutVerbs.RunAsync(CliArguments.Parse(rest), context, cancellationToken),
-                ["version" or "--version"] => PrintVersion(context),
-                ["help" or "--help" or "-h"] => PrintUsage(context.Out, Ok),
-                _ => PrintUsage(context.Error, Usage),
-            };
+            return await parsed.InvokeAsync(invocation, cancellationToken);
         }
         catch (CliException e)
         {
             await context.Error.WriteLineAsync(e.Message);
-            return e.ExitCode;
+            return e.ExitCode == Usage ? usage : e.ExitCode;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return Failed;
+        }
+        catch (Exception e) when (context.Environment("BOLLARD_DEBUG") is null or "" or "0")
+        {
+            // The last resort: a message, never a stack trace (BOLLARD_DEBUG=1 shows it).
+            await context.Error.WriteLineAsync($"bollard: unexpected error: {e.Message} (set BOLLARD_DEBUG=1 to see where)");
+            return Failed;
         }
     }
 
-    private static CliArguments AtMostOne(string[] rest, string verb)
+    public static CliException UsageError(string message) => new(Usage, $"bollard: {message} (see `bollard --help`)");
+
+    /// <summary>Every usage problem on its own line, an unknown word with the known one it is closest to.</summary>
+    private static void ReportUsage(ParseResult parsed, CliContext context)
     {
-        var parsed = CliArguments.Parse(rest);
-        return parsed.Positionals.Count <= 1 ? parsed : throw CliArguments.Usage($"{verb} takes at most one SERVICE");
+        var command = parsed.CommandResult.Command;
+        var unmatched = parsed.UnmatchedTokens.ToList();
+        var expectsVerb = command.Subcommands.Any(c => !c.Hidden);
+        if (expectsVerb && parsed.Tokens.FirstOrDefault(t => unmatched.Contains(t.Value)) is { Type: not TokenType.Option } verb && !verb.Value.StartsWith('-'))
+        {
+            // `bollard aply -f x`: the words after an unknown verb are its arguments, not more mistakes.
+            context.Error.WriteLine($"bollard: unknown verb '{verb.Value}'{DidYouMean(verb.Value, command)}");
+        }
+        else
+        {
+            foreach (var token in unmatched)
+            {
+                var what = token.StartsWith('-') ? "option" : expectsVerb ? "verb" : "argument";
+                context.Error.WriteLine($"bollard: unknown {what} '{token}'{DidYouMean(token, command)}");
+            }
+
+            foreach (var error in parsed.Errors.Where(e => !unmatched.Any(t => e.Message.Contains($"'{t}'", StringComparison.Ordinal))))
+            {
+                context.Error.WriteLine($"bollard: {error.Message}");
+            }
+        }
+
+        context.Error.WriteLine($"Run '{string.Join(' ', Path(command))} --help' for how to use it.");
     }
 
-    private static async Task<int> RunAgentAsync(string configFile, CliContext context)
+    /// <summary>"; did you mean 'apply'?" for a word close to a verb or option of <paramref name="command"/>.</summary>
+    public static string DidYouMean(string token, Command command)
     {
-        RuntimeTuning.Apply();
-        AgentConfig config;
-        IReadOnlyList<ServiceSpec> specs;
-        try
-        {
-            config = AgentConfigLoader.Load(configFile);
-            specs = SpecLoader.LoadPath(config.ServicesPath);
-        }
-        catch (SpecValidationException e)
-        {
-            // The first load fails fast: running on half a configuration would be worse than not starting.
-            await context.Error.WriteLineAsync($"bollard: cannot start: {e.Message}");
-            return AgentExitCodes.InvalidConfig;
-        }
-
-        try
-        {
-            // Bollard's own series are what operators need; prometheus-net's default listeners on every .NET meter and
-            // event counter would add work to each proxied request (Kestrel's and HttpClient's per-request instruments).
-            Prometheus.Metrics.SuppressDefaultMetrics(new Prometheus.SuppressDefaultMetricOptions { SuppressEventCounters = true, SuppressMeters = true });
-            // Exemplars come from trace context, which the agent does not create: looking for one costs every request.
-            Prometheus.Metrics.DefaultFactory.ExemplarBehavior = Prometheus.ExemplarBehavior.NoExemplars();
-            using var stateLock = StateDirectoryLock.Acquire(config.StateDirectory);
-            await using var app = AgentHost.Build(config, specs);
-
-            // Not RunAsync: it disposes the services, and the loops are asked below whether one of them crashed.
-            await app.StartAsync();
-            await app.WaitForShutdownAsync();
-            return AgentHost.CrashedLoops(app) is { Count: > 0 } crashed
-                ? await CrashedAsync(context, $"a background service failed: {string.Join("; ", crashed)}")
-                : AgentExitCodes.Stopped;
-        }
-        catch (OptionsValidationException e)
-        {
-            await context.Error.WriteLineAsync($"bollard: cannot start: invalid settings in {configFile}: {string.Join("; ", e.Failures)}");
-            return AgentExitCodes.InvalidConfig;
-        }
-        catch (Exception e) when (e is AdminTokenException or StateStoreUnavailableException)
-        {
-            await context.Error.WriteLineAsync($"bollard: cannot start: {e.Message}; check 'admin.tokenFile' and 'stateDir' in {configFile}");
-            return AgentExitCodes.CannotStartNow;
-        }
-        catch (SecretKeyException e)
-        {
-            await context.Error.WriteLineAsync($"bollard: cannot start: {e.Message}; check 'secrets.keyFile' and 'stateDir' in {configFile}");
-            return AgentExitCodes.InvalidConfig;
-        }
-        catch (IOException e) when (e.InnerException is System.Net.Sockets.SocketException || e.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
-        {
-            await context.Error.WriteLineAsync($"bollard: cannot start: cannot listen ({e.Message}); check 'listen' and 'admin' in {configFile}");
-            return AgentExitCodes.CannotStartNow;
-        }
-#pragma warning disable CA1031 // The last line of defence: say what happened and exit with a code systemd restarts on.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            return await CrashedAsync(context, e.ToString());
-        }
+        ArgumentNullException.ThrowIfNull(command);
+        IEnumerable<string> known = token.StartsWith('-')
+            ? command.Options.Concat(command.Parents.OfType<Command>().SelectMany(p => p.Options).Where(o => o.Recursive)).Where(o => !o.Hidden).SelectMany(o => o.Aliases.Prepend(o.Name))
+            : command.Subcommands.Where(c => !c.Hidden).SelectMany(c => c.Aliases.Prepend(c.Name));
+        var names = known.Where(n => !n.StartsWith('/')).Distinct().ToList();
+        var close = Spelling.Closest(token, names, maxDistance: token.TrimStart('-').Length > 4 ? 2 : 1)
+            ?? (names.Where(n => n.StartsWith(token, StringComparison.Ordinal)).ToList() is [var only] ? only : null);
+        return close is null ? "" : $"; did you mean '{close}'?";
     }
 
-    private static async Task<int> CrashedAsync(CliContext context, string what)
+    /// <summary>A mistyped option would otherwise be taken for the argument's value: it is refused, with what was meant.</summary>
+    public static Argument<T> RejectOptionLike<T>(Argument<T> argument, Command verb)
     {
-        await context.Error.WriteLineAsync($"bollard: stopped by an unexpected error (exit code {AgentExitCodes.Crashed}; systemd restarts it): {what}");
-        return AgentExitCodes.Crashed;
+        ArgumentNullException.ThrowIfNull(argument);
+        argument.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens.Select(t => t.Value).Where(t => t.StartsWith('-') && t != SpecFiles.Stdin))
+            {
+                result.AddError($"unknown option '{token}'{DidYouMean(token, verb)}");
+            }
+        });
+        return argument;
     }
 
-    private static int PrintVersion(CliContext context)
-    {
-        context.Out.WriteLine($"bollard {typeof(CommandLine).Assembly.GetName().Version}");
-        return Ok;
-    }
-
-    private static int PrintUsage(TextWriter writer, int code)
-    {
-        writer.WriteLine(UsageText);
-        return code;
-    }
+    private static IEnumerable<string> Path(Command command) =>
+        command.Parents.OfType<Command>().FirstOrDefault() is { } parent ? Path(parent).Append(command.Name) : ["bollard"];
 }

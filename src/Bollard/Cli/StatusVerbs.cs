@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Bollard.Scaler.Admin;
@@ -9,55 +10,108 @@ namespace Bollard.Cli;
 /// <summary>status, decisions and audit: read-only views of the daemon.</summary>
 internal static class StatusVerbs
 {
-    public static async Task<int> StatusAsync(CliArguments args, CliContext context, CancellationToken cancellationToken)
+    public static Verb Status(CliOptions options, CliContext context)
     {
-        using var client = AdminClient.Create(args, context);
-        if (args.Positionals is [var service])
+        var verb = new Verb("status", "Services, or one service: replicas per zone and version, health, weights, rollout")
         {
-            var status = await client.GetAsync<ServiceStatus>($"v1/services/{Uri.EscapeDataString(service)}", cancellationToken);
-            context.Out.Write(args.Json ? SpecVerbs.Json(status) : FormatService(status));
+            Examples = ["bollard status", "bollard status web", "bollard status web -o json | jq .healthyReplicas"],
+        };
+        var service = CommandLine.RejectOptionLike(ServiceArgument(), verb);
+        verb.Arguments.Add(service);
+        options.AddTo(verb, daemon: true);
+        verb.SetAction(async (result, cancellationToken) =>
+        {
+            var settings = options.Read(result);
+            using var client = AdminClient.Create(settings, context);
+            if (result.GetValue(service) is { } name)
+            {
+                var status = await client.GetAsync<ServiceStatus>($"v1/services/{Uri.EscapeDataString(name)}", cancellationToken);
+                context.Out.Write(settings.Json ? SpecVerbs.Json(status) : FormatService(status));
+                return CommandLine.Ok;
+            }
+
+            var all = await client.GetAsync<List<ServiceStatus>>("v1/services", cancellationToken);
+            context.Out.Write(settings.Json ? SpecVerbs.Json(all) : FormatServices(all));
             return CommandLine.Ok;
-        }
-
-        var all = await client.GetAsync<List<ServiceStatus>>("v1/services", cancellationToken);
-        context.Out.Write(args.Json ? SpecVerbs.Json(all) : FormatServices(all));
-        return CommandLine.Ok;
+        });
+        return verb;
     }
 
-    public static async Task<int> DecisionsAsync(CliArguments args, CliContext context, CancellationToken cancellationToken)
+    public static Verb Decisions(CliOptions options, CliContext context)
     {
-        using var client = AdminClient.Create(args, context);
-        var path = args.Positionals is [var service] ? $"v1/services/{Uri.EscapeDataString(service)}/decisions" : "v1/decisions";
-        var decisions = await client.GetAsync<List<Decision>>(path, cancellationToken);
-        context.Out.Write(args.Json ? SpecVerbs.Json(decisions) : CliTable.Format(
-            ["TIME", "SERVICE", "ACTION", "SUBJECT", "OUTCOME", "REASON"],
-            decisions.Select(d => (IReadOnlyList<string>)[CliTable.Time(d.At), d.Service, d.Action, d.Subject ?? "-", d.Outcome, d.Reason])));
-        return CommandLine.Ok;
+        var verb = new Verb("decisions", "Recent decisions of the scaler (scaling, placement, rollouts) and why they were taken")
+        {
+            Examples = ["bollard decisions", "bollard decisions web", "bollard decisions web -o json"],
+        };
+        var service = CommandLine.RejectOptionLike(ServiceArgument(), verb);
+        verb.Arguments.Add(service);
+        options.AddTo(verb, daemon: true);
+        verb.SetAction(async (result, cancellationToken) =>
+        {
+            var settings = options.Read(result);
+            using var client = AdminClient.Create(settings, context);
+            var path = result.GetValue(service) is { } name ? $"v1/services/{Uri.EscapeDataString(name)}/decisions" : "v1/decisions";
+            var decisions = await client.GetAsync<List<Decision>>(path, cancellationToken);
+            context.Out.Write(settings.Json ? SpecVerbs.Json(decisions) : CliTable.Format(
+                ["TIME", "SERVICE", "ACTION", "SUBJECT", "OUTCOME", "REASON"],
+                decisions.Select(d => (IReadOnlyList<string>)[CliTable.Time(d.At), d.Service, d.Action, d.Subject ?? "-", d.Outcome, d.Reason])));
+            return CommandLine.Ok;
+        });
+        return verb;
     }
 
-    public static async Task<int> AuditAsync(CliArguments args, CliContext context, CancellationToken cancellationToken)
+    public static Verb Audit(CliOptions options, CliContext context)
     {
-        using var client = AdminClient.Create(args, context);
-        var query = args.Positionals is [var service] ? $"?service={Uri.EscapeDataString(service)}" : "";
-        var entries = await client.GetAsync<List<AuditEntry>>("v1/audit" + query, cancellationToken);
-        context.Out.Write(args.Json ? SpecVerbs.Json(entries) : CliTable.Format(
-            ["TIME", "ACTOR", "ACTION", "SERVICE", "OUTCOME", "DETAILS"],
-            entries.Select(e => (IReadOnlyList<string>)[CliTable.Time(e.At), e.Actor, e.Action, e.Service ?? "-", e.Outcome, e.Details])));
-        return CommandLine.Ok;
+        var verb = new Verb("audit", "Who changed what (applies, rollout commands), when, and the outcome")
+        {
+            Examples = ["bollard audit", "bollard audit web -o json"],
+        };
+        var service = CommandLine.RejectOptionLike(ServiceArgument(), verb);
+        verb.Arguments.Add(service);
+        options.AddTo(verb, daemon: true);
+        verb.SetAction(async (result, cancellationToken) =>
+        {
+            var settings = options.Read(result);
+            using var client = AdminClient.Create(settings, context);
+            var query = result.GetValue(service) is { } name ? $"?service={Uri.EscapeDataString(name)}" : "";
+            var entries = await client.GetAsync<List<AuditEntry>>("v1/audit" + query, cancellationToken);
+            context.Out.Write(settings.Json ? SpecVerbs.Json(entries) : CliTable.Format(
+                ["TIME", "ACTOR", "ACTION", "SERVICE", "OUTCOME", "DETAILS"],
+                entries.Select(e => (IReadOnlyList<string>)[CliTable.Time(e.At), e.Actor, e.Action, e.Service ?? "-", e.Outcome, e.Details])));
+            return CommandLine.Ok;
+        });
+        return verb;
     }
+
+    public static Argument<string?> ServiceArgument() => new("SERVICE") { Arity = ArgumentArity.ZeroOrOne, Description = "One service (all when left out)" };
 
     public static string FormatServices(IReadOnlyList<ServiceStatus> services) => CliTable.Format(
         ["SERVICE", "VERSION", "REPLICAS", "HEALTHY", "HEALTH", "ROUTE"],
-        services.Select(s => (IReadOnlyList<string>)[s.Name, CliTable.Short(s.Version), s.Replicas, CliTable.Number(s.HealthyReplicas), s.Health, Route(s)]));
+        services.Select(s => (IReadOnlyList<string>)[s.Name, Version(s), s.Replicas, CliTable.Number(s.HealthyReplicas), s.Health, Route(s)]));
+
+    /// <summary>The serving version; a rolled-back desired one is named as such, not as the one serving.</summary>
+    private static string Version(ServiceStatus s) =>
+        s.RolledBack is null ? CliTable.Short(s.Version) : $"{CliTable.Short(s.ServingVersion)} ({CliTable.Short(s.Version)} rolled back)";
 
     public static string FormatService(ServiceStatus s)
     {
         ArgumentNullException.ThrowIfNull(s);
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"service:       {s.Name}\n");
-        text.Append(CultureInfo.InvariantCulture, $"image:         {s.Image}\n");
-        text.Append(CultureInfo.InvariantCulture, $"pinned to:     {s.PinnedImage ?? "not pinned yet"}\n");
-        text.Append(CultureInfo.InvariantCulture, $"version:       {s.Version}\n");
+        if (s.RolledBack is { } rolledBack)
+        {
+            // The desired version serves nothing: say so before its image, which would otherwise read as live.
+            text.Append(CultureInfo.InvariantCulture, $"serving:       {s.ServingVersion} ({s.ServingImage})\n");
+            text.Append(CultureInfo.InvariantCulture, $"rolled back:   {rolledBack}\n");
+            text.Append(CultureInfo.InvariantCulture, $"desired:       {s.Version} ({s.PinnedImage ?? s.Image}), not serving\n");
+        }
+        else
+        {
+            text.Append(CultureInfo.InvariantCulture, $"image:         {s.Image}\n");
+            text.Append(CultureInfo.InvariantCulture, $"pinned to:     {s.PinnedImage ?? "not pinned yet"}\n");
+            text.Append(CultureInfo.InvariantCulture, $"version:       {s.Version}\n");
+        }
+
         text.Append(CultureInfo.InvariantCulture, $"replicas:      {s.Replicas} desired, {CliTable.Number(s.HealthyReplicas)} healthy ({s.Health})\n");
         text.Append(CultureInfo.InvariantCulture, $"route:         {Route(s)}\n");
         text.Append(CultureInfo.InvariantCulture, $"weights:       {(s.Weights is null ? "not known" : string.Join(" ", s.Weights.Select(w => $"{CliTable.Short(w.Version)}={CliTable.Percent(w.Percent)}")))}\n");

@@ -62,7 +62,29 @@ internal sealed class ControlPlaneStatusReader(IServiceCatalog catalog, Deployme
             spec.Route,
             rollout is null ? null : RolloutStatuses.Of(rollout),
             spec.PinnedImage,
-            MissingImagesOf(spec.Name));
+            MissingImagesOf(spec.Name),
+            deployment?.Stable.Version ?? spec.Version,
+            deployment is null ? spec.PinnedImage ?? spec.Image : deployment.Stable.PinnedImage ?? deployment.Stable.Image,
+            RolledBack(spec, deployment));
+    }
+
+    /// <summary>
+    /// Why the desired version serves nothing: its rollout rolled back (or was aborted) and it stays desired until a new
+    /// version is applied. Without saying so, its image and id next to a 100% weight read as if it were live.
+    /// </summary>
+    private static string? RolledBack(ServiceSpec spec, Deployments.Deployment? deployment)
+    {
+        if (deployment is not { Rollout: { } rollout } || rollout.NewVersion != spec.Version || spec.Version == deployment.Stable.Version || !rollout.Phase.IsBackward())
+        {
+            return null;
+        }
+
+        var limit = rollout.Spec.Analysis.FailureLimit;
+        var why = rollout.Phase == Rollouts.RolloutPhase.Aborted ? $"aborted ({rollout.Reason})"
+            : rollout.FailedChecks >= limit && rollout.RecentChecks.LastOrDefault(c => c.Result.Verdict == AnalysisVerdict.Fail) is { } last
+                ? $"rolled back after {rollout.FailedChecks} failed check{(rollout.FailedChecks == 1 ? "" : "s")} (limit {limit}; the last one {last.Result.Reason})"
+                : $"rolled back ({rollout.Reason})";
+        return $"version {spec.Version} was {why}; {deployment.Stable.Version} serves every request until a new version is applied";
     }
 
     private List<HostImageStatus> MissingImagesOf(string service) =>

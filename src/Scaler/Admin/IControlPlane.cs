@@ -13,10 +13,13 @@ public interface IControlPlane
     Task<ValidationResult> ValidateAsync(IReadOnlyList<SpecFile> files, CancellationToken cancellationToken);
 
     /// <summary>What <see cref="ApplyAsync"/> would change, without changing anything.</summary>
-    Task<PlanResult> PlanAsync(IReadOnlyList<SpecFile> files, CancellationToken cancellationToken);
+    Task<PlanResult> PlanAsync(IReadOnlyList<SpecFile> files, ApplyOptions options, CancellationToken cancellationToken);
 
-    /// <summary>Makes <paramref name="files"/> the whole desired state (services missing from them are removed).</summary>
-    Task<ApplyResult> ApplyAsync(IReadOnlyList<SpecFile> files, string actor, CancellationToken cancellationToken);
+    /// <summary>
+    /// Makes the services of <paramref name="files"/> desired as they say; services missing from them are removed with
+    /// <see cref="ApplyOptions.Prune"/> only, else left as they are.
+    /// </summary>
+    Task<ApplyResult> ApplyAsync(IReadOnlyList<SpecFile> files, ApplyOptions options, string actor, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<ServiceStatus>> GetServicesAsync(CancellationToken cancellationToken);
 
@@ -30,3 +33,9 @@ public interface IControlPlane
 
     Task<RolloutStatus> CommandRolloutAsync(string service, RolloutCommand command, string actor, CancellationToken cancellationToken);
 }
+
+/// <summary>How an apply (or its plan) treats what the files do not say.</summary>
+/// <param name="Prune">Remove the desired services that are not in the files (kubectl's word); without it they stay.</param>
+/// <param name="PlanId">The id of the plan the apply was confirmed on: refused (409) when the desired state has moved
+/// since (<see cref="PlanResult.PlanId"/>).</param>
+public sealed record ApplyOptions(bool Prune = false, string? PlanId = null);

@@ -19,6 +19,10 @@ namespace Bollard.Scaler.Admin;
 /// <param name="MissingImages">Reachable hosts lacking the image of a version the service runs: being pulled there, or
 /// not obtainable there (the version is then not placed on that host). Empty when every host has it (or before the
 /// first reconcile pass of this agent, or on an agent that is not the cluster's controller).</param>
+/// <param name="ServingVersion">The version that serves when no rollout moves traffic (the stable one): differs from
+/// <paramref name="Version"/> while a rollout runs, and after the desired version was rolled back or aborted.</param>
+/// <param name="ServingImage">The image of <paramref name="ServingVersion"/> (its pin when it has one).</param>
+/// <param name="RolledBack">Why the desired version does not serve: it was rolled back or aborted (null otherwise).</param>
 public sealed record ServiceStatus(
     string Name,
     string Version,
@@ -32,7 +36,10 @@ public sealed record ServiceStatus(
     RouteSpec? Route,
     RolloutStatus? Rollout,
     string? PinnedImage = null,
-    IReadOnlyList<HostImageStatus>? MissingImages = null);
+    IReadOnlyList<HostImageStatus>? MissingImages = null,
+    string? ServingVersion = null,
+    string? ServingImage = null,
+    string? RolledBack = null);
 
 /// <summary>A host lacking the image of one of the service's versions.</summary>
 /// <param name="Host">The host.</param>

@@ -28,7 +28,7 @@ internal sealed partial class SpecControlPlane
         };
 
         // The image is resolved again even under the same reference: starting a rollout is how a moved tag is taken up.
-        await ApplyAsync(next, actor, fresh: service, cancellationToken);
+        await ApplyAsync(next, new ApplyOptions(Prune: true), actor, fresh: service, cancellationToken);
         var target = specs.Current.First(s => s.Name == service);
         if (target.Version == current.Version)
         {

@@ -38,29 +38,41 @@ internal sealed partial class SpecControlPlane(
         return Task.FromResult(new ValidationResult([.. loaded.Select(s => new ValidatedService(s.Name, s.Source, s.Version, SpecFacts.ReplicasText(s)))]));
     }
 
-    public async Task<PlanResult> PlanAsync(IReadOnlyList<SpecFile> files, CancellationToken cancellationToken)
+    public async Task<PlanResult> PlanAsync(IReadOnlyList<SpecFile> files, ApplyOptions options, CancellationToken cancellationToken)
     {
-        var next = await PinAsync(Load(files), fresh: null, cancellationToken);
-        await images.CheckAsync(next, specs.Current, cancellationToken);
-        return ApplyPlanner.Plan(specs.Current, next, await RunningAsync(cancellationToken));
+        ArgumentNullException.ThrowIfNull(options);
+        var loaded = Load(files);
+        _ = await WithKeptAsync(files, loaded, options.Prune, cancellationToken);
+        var given = await PinAsync(loaded, fresh: null, cancellationToken);
+        await images.CheckAsync(given, specs.Current, cancellationToken);
+        return ApplyPlanner.Plan(specs.Current, given, await RunningAsync(cancellationToken), options.Prune);
     }
 
-    public Task<ApplyResult> ApplyAsync(IReadOnlyList<SpecFile> files, string actor, CancellationToken cancellationToken) =>
-        ApplyAsync(files, actor, fresh: null, cancellationToken);
+    public Task<ApplyResult> ApplyAsync(IReadOnlyList<SpecFile> files, ApplyOptions options, string actor, CancellationToken cancellationToken) =>
+        ApplyAsync(files, options, actor, fresh: null, cancellationToken);
 
     /// <param name="files">The spec files to apply.</param>
+    /// <param name="options">Whether services missing from the files go, and the plan the apply was confirmed on.</param>
     /// <param name="actor">Who applies them (audit).</param>
     /// <param name="fresh">A service whose image is resolved again even if its reference did not change (a rollout start).</param>
     /// <param name="cancellationToken">Cancels the apply.</param>
-    private async Task<ApplyResult> ApplyAsync(IReadOnlyList<SpecFile> files, string actor, string? fresh, CancellationToken cancellationToken)
+    private async Task<ApplyResult> ApplyAsync(IReadOnlyList<SpecFile> files, ApplyOptions options, string actor, string? fresh, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var loaded = Load(files);
         await _oneApply.WaitAsync(cancellationToken);
         try
         {
-            var next = await PinAsync(loaded, fresh, cancellationToken);
-            await images.CheckAsync(next, specs.Current, cancellationToken);
-            var plan = ApplyPlanner.Plan(specs.Current, next, await RunningAsync(cancellationToken));
+            if (options.PlanId is { } planned && ApplyPlanner.PlanId(specs.Current) is var now && planned != now)
+            {
+                throw new ControlPlaneException(ControlPlaneError.Conflict, $"the desired state has changed since plan {planned} was made (it is now at {now}): run `bollard plan` again and check it");
+            }
+
+            var (stored, kept) = await WithKeptAsync(files, loaded, options.Prune, cancellationToken);
+            var given = await PinAsync(loaded, fresh, cancellationToken);
+            await images.CheckAsync(given, specs.Current, cancellationToken);
+            var plan = ApplyPlanner.Plan(specs.Current, given, await RunningAsync(cancellationToken), options.Prune);
+            IReadOnlyList<ServiceSpec> next = [.. given, .. kept];
             var summary = Summarize(plan);
 
             // Saved and made the desired state as one step with respect to the restores that follow the store. Every
@@ -72,7 +84,7 @@ internal sealed partial class SpecControlPlane(
                     ulong version;
                     try
                     {
-                        version = await desired.SaveAsync(files, next.Where(s => s.PinnedImage is not null).ToDictionary(s => s.Name, s => Deployments.ImagePin.Of(s)!, StringComparer.Ordinal), cancellationToken);
+                        version = await desired.SaveAsync(stored, next.Where(s => s.PinnedImage is not null).ToDictionary(s => s.Name, s => Deployments.ImagePin.Of(s)!, StringComparer.Ordinal), cancellationToken);
                     }
                     catch (StateStoreUnavailableException e)
                     {
@@ -100,6 +112,27 @@ internal sealed partial class SpecControlPlane(
 
     public async Task<ServiceStatus?> GetServiceAsync(string service, CancellationToken cancellationToken) =>
         specs.Current.FirstOrDefault(s => s.Name == service) is { } spec ? await status.ReadAsync(spec, cancellationToken) : null;
+
+    /// <summary>
+    /// Without prune: the desired services the files do not name stay as they are. Returns the files to store (the
+    /// given ones, plus the documents of the kept services from the applied files) and the kept specs as they are
+    /// desired now. The whole set is validated together: a given service may not take a kept one's route.
+    /// </summary>
+    private async Task<(IReadOnlyList<SpecFile> Files, IReadOnlyList<ServiceSpec> Kept)> WithKeptAsync(
+        IReadOnlyList<SpecFile> files, IReadOnlyList<ServiceSpec> loaded, bool prune, CancellationToken cancellationToken)
+    {
+        var names = loaded.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        var kept = prune ? [] : specs.Current.Where(s => !names.Contains(s.Name)).ToList();
+        if (kept.Count == 0)
+        {
+            return (files, kept);
+        }
+
+        var applied = (await desired.LoadAsync(cancellationToken))?.Files ?? [.. FilesFromDisk()];
+        List<SpecFile> all = [.. files, .. SpecImages.Only(applied, kept.Select(s => s.Name).ToHashSet(StringComparer.Ordinal))];
+        Load(all);
+        return (all, kept);
+    }
 
     private IReadOnlyList<ServiceSpec> Load(IReadOnlyList<SpecFile> files) => Load(files, key);
 

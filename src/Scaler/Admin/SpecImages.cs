@@ -18,6 +18,45 @@ internal static class SpecImages
         return edited;
     }
 
+    /// <summary>
+    /// The documents of <paramref name="services"/> out of the applied files: a file they fill alone is kept as it was
+    /// sent, a file shared with other services is cut down to theirs.
+    /// </summary>
+    /// <exception cref="ControlPlaneException">A service is in no file (409).</exception>
+    public static List<SpecFile> Only(IReadOnlyList<SpecFile> files, IReadOnlySet<string> services)
+    {
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        var result = new List<SpecFile>();
+        foreach (var file in files)
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(file.Text));
+            var documents = stream.Documents.Select(d => (Document: d, Name: NameOf(d))).ToList();
+            var keep = documents.Where(d => d.Name is not null && services.Contains(d.Name)).ToList();
+            found.UnionWith(keep.Select(d => d.Name!));
+            if (keep.Count == documents.Count)
+            {
+                result.Add(file);
+            }
+            else if (keep.Count > 0)
+            {
+                var text = new StringWriter();
+                new YamlStream(keep.Select(d => d.Document)).Save(text, assignAnchors: false);
+                result.Add(file with { Text = text.ToString() });
+            }
+        }
+
+        if (services.Except(found).FirstOrDefault() is { } missing)
+        {
+            throw new ControlPlaneException(ControlPlaneError.Conflict, $"service '{missing}' is desired but no applied spec file declares it; apply it again, or apply with --prune to remove it");
+        }
+
+        return result;
+    }
+
+    private static string? NameOf(YamlDocument document) =>
+        document.RootNode is YamlMappingNode root && root.Children.TryGetValue(new YamlScalarNode("name"), out var name) ? (name as YamlScalarNode)?.Value : null;
+
     private static List<SpecFile> Edit(IReadOnlyList<SpecFile> files, string service, Action<YamlDocument> change, bool remove = false)
     {
         var found = false;

@@ -15,7 +15,8 @@ internal static class DecisionInputs
         inputs["max"] = input.Range.Max;
         if (input.Load is { } load)
         {
-            inputs["metrics-age-s"] = (input.Now - load.ObservedAt).TotalSeconds;
+            // A reading taken a hair after the pass's clock read is fresh, not negative (it printed as "-0").
+            inputs["metrics-age-s"] = Math.Round(Math.Max(0, (input.Now - load.ObservedAt).TotalSeconds), 3);
             inputs["metrics-replicas"] = load.Replicas;
         }
 

@@ -14,9 +14,11 @@ internal sealed class ClusterControlPlane(SpecControlPlane local, LeaderGate gat
 {
     public Task<ValidationResult> ValidateAsync(IReadOnlyList<SpecFile> files, CancellationToken cancellationToken) => local.ValidateAsync(files, cancellationToken);
 
-    public Task<PlanResult> PlanAsync(IReadOnlyList<SpecFile> files, CancellationToken cancellationToken) => local.PlanAsync(files, cancellationToken);
+    public Task<PlanResult> PlanAsync(IReadOnlyList<SpecFile> files, ApplyOptions options, CancellationToken cancellationToken) =>
+        local.PlanAsync(files, options, cancellationToken);
 
-    public Task<ApplyResult> ApplyAsync(IReadOnlyList<SpecFile> files, string actor, CancellationToken cancellationToken) => local.ApplyAsync(files, actor, cancellationToken);
+    public Task<ApplyResult> ApplyAsync(IReadOnlyList<SpecFile> files, ApplyOptions options, string actor, CancellationToken cancellationToken) =>
+        local.ApplyAsync(files, options, actor, cancellationToken);
 
     public Task<IReadOnlyList<ServiceStatus>> GetServicesAsync(CancellationToken cancellationToken) => local.GetServicesAsync(cancellationToken);
 

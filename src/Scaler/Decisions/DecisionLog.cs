@@ -14,6 +14,7 @@ public sealed class DecisionLog
     private readonly int _capacity;
     private readonly DecisionOutbox? _outbox;
     private readonly DecisionStore? _store;
+    private readonly Metrics.ScalerMetrics? _metrics;
 
     /// <summary>A log in memory only (tests, tools).</summary>
     public DecisionLog(int capacity = DefaultCapacity)
@@ -21,15 +22,22 @@ public sealed class DecisionLog
     {
     }
 
-    internal DecisionLog(int capacity, DecisionOutbox? outbox, DecisionStore? store)
+    /// <summary>A log in memory only that counts every decision in <paramref name="metrics"/> (bollard_decisions_total).</summary>
+    public DecisionLog(Metrics.ScalerMetrics metrics)
+        : this(DefaultCapacity, null, null, metrics)
+    {
+    }
+
+    internal DecisionLog(int capacity, DecisionOutbox? outbox, DecisionStore? store, Metrics.ScalerMetrics? metrics = null)
     {
         _capacity = capacity;
-        (_outbox, _store) = (outbox, store);
+        (_outbox, _store, _metrics) = (outbox, store, metrics);
     }
 
     public void Record(Decision decision)
     {
         ArgumentNullException.ThrowIfNull(decision);
+        _metrics?.Decided(decision);
         lock (_lock)
         {
             _entries.Enqueue(decision);

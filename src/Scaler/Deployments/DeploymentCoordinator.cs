@@ -20,7 +20,7 @@ namespace Bollard.Scaler.Deployments;
 /// commands from the admin API go through <see cref="CommandAsync"/>, serialised with them. A step is saved with a
 /// check-and-set on the record it was decided from, so a command that landed in between wins and the pass decides again.
 /// </remarks>
-public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic traffic, ImagePinner pinner, DecisionLog decisions) : IDisposable
+public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic traffic, ImagePinner pinner, DecisionLog decisions, Metrics.ScalerMetrics? metrics = null) : IDisposable
 {
     // The last record saved or read, per service, with its store version.
     private readonly Dictionary<string, StoredDeployment> _deployments = new(StringComparer.Ordinal);
@@ -108,7 +108,13 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
                 decisions.Record(decision);
             }
 
+            if (step.Next.Rollout?.Phase == RolloutPhase.RollingBack && step.From?.Record.Rollout?.Phase != RolloutPhase.RollingBack)
+            {
+                metrics?.RolledBack(step.Service);
+            }
+
             await PublishAsync(step, cancellationToken);
+            metrics?.Rollout(step.Service, step.Next.Rollout, StepsOf(step.Next.Rollout), PercentOf(step));
         }
         finally
         {
@@ -172,6 +178,28 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
             total,
             traffic.Read(rollout.Service, rollout.StableVersion, window),
             traffic.Read(rollout.Service, rollout.NewVersion, window));
+    }
+
+    private static int StepsOf(RolloutState? rollout) => rollout?.Spec.Strategy is CanarySpec canary ? canary.Steps.Count : 1;
+
+    /// <summary>
+    /// The split of the service's requests in percent: by the weights published, else by the replicas each version
+    /// gets (a rolling update's traffic follows its ready replicas; a steady service's stable version has it all).
+    /// </summary>
+    private static Dictionary<string, double> PercentOf(DeploymentStep step)
+    {
+        List<(string Version, double Share)> shares = step.Weights?.PerMille is { } perMille
+            ? [.. perMille.Select(w => (w.Key, (double)w.Value))]
+            : [.. step.Target.Versions.Select(v => (v.Version, (double)v.Replicas))];
+        var total = shares.Sum(s => s.Share);
+        var percent = new Dictionary<string, double>(StringComparer.Ordinal);
+        for (var i = 0; i < shares.Count; i++)
+        {
+            // Nothing running yet: the first (stable) version is the one that gets the requests once something does.
+            percent[shares[i].Version] = total == 0 ? (i == 0 ? 100 : 0) : Math.Round(100.0 * shares[i].Share / total, 1);
+        }
+
+        return percent;
     }
 
     private async Task PublishAsync(DeploymentStep step, CancellationToken cancellationToken)

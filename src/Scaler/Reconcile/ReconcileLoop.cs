@@ -29,7 +29,8 @@ internal sealed partial class ReconcileLoop(
     IOptions<ScalerOptions> options,
     LoopHealth health,
     TimeProvider time,
-    ILogger<ReconcileLoop> logger) : SupervisedBackgroundService("reconcile", health)
+    ILogger<ReconcileLoop> logger,
+    Metrics.ScalerMetrics? metrics = null) : SupervisedBackgroundService("reconcile", health)
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
 
@@ -49,8 +50,10 @@ internal sealed partial class ReconcileLoop(
                 TimeSpan next;
                 try
                 {
+                    metrics?.Leading(gate.IsOpen);
                     // Waiting at a closed gate (an agent that is not the controller) is not a pass, however long.
                     await gate.WaitOpenAsync(stoppingToken);
+                    metrics?.Leading(true);
                     Status.BeginPass();
                     foreach (var precondition in preconditions)
                     {
@@ -94,6 +97,7 @@ internal sealed partial class ReconcileLoop(
     /// <summary>Records a failed pass, logs it when it is news, and says when to try again.</summary>
     private TimeSpan PassFailed(Exception error)
     {
+        metrics?.ReconcileFailed(error);
         var news = Status.Failed(error);
         var next = Status.Backoff(FirstRetry, options.Value.MaxBackoff);
         if (!news)

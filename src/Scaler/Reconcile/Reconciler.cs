@@ -4,6 +4,7 @@ using Bollard.Scaler.Decisions;
 using Bollard.Scaler.Deployments;
 using Bollard.Scaler.Health;
 using Bollard.Scaler.Hosts;
+using Bollard.Scaler.Metrics;
 using Bollard.Scaler.Traffic;
 using Bollard.Scaler.Placement;
 using Bollard.Scaler.Runtime;
@@ -29,6 +30,7 @@ public sealed partial class Reconciler : IDisposable
     private readonly ScalerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<Reconciler> _logger;
+    private readonly ScalerMetrics? _metrics;
     private readonly ScaleController _controller;
     private readonly DeploymentCoordinator _deployments;
     private readonly IReconcileGate _gate;
@@ -52,11 +54,12 @@ public sealed partial class Reconciler : IDisposable
         IReconcileGate gate,
         IOptions<ScalerOptions> options,
         TimeProvider time,
-        ILogger<Reconciler> logger)
+        ILogger<Reconciler> logger,
+        ScalerMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        (_specs, _hosts, _catalog, _prober, _drain, _decisions, _options, _time, _logger) =
-            (specs, hosts, new CatalogRegistrar(catalog), prober, drain, decisions, options.Value, time, logger);
+        (_specs, _hosts, _catalog, _prober, _drain, _decisions, _options, _time, _logger, _metrics) =
+            (specs, hosts, new CatalogRegistrar(catalog), prober, drain, decisions, options.Value, time, logger, metrics);
         _deployments = deployments;
         _gate = gate;
         _controller = new ScaleController(load, new ReplicaCpu(hosts), deployments, decisions);
@@ -86,16 +89,19 @@ public sealed partial class Reconciler : IDisposable
     public async Task<ReconcilePlan> ReconcileOnceAsync(CancellationToken cancellationToken)
     {
         await _onePass.WaitAsync(cancellationToken);
+        var started = _time.GetTimestamp();
         try
         {
             var observed = await HostObservation.ObserveAsync(_hosts, _options.Cluster, cancellationToken);
             LastObservation = observed;
+            _metrics?.Hosts(observed.Select(o => (o.Host.Name, o.Host.Zone, o.Available)));
             if (observed.All(o => !o.Available))
             {
                 throw new RuntimeUnavailableException(string.Join("; ", observed.Select(o => o.Unreachable)));
             }
 
             var specs = _specs.Current;
+            _metrics?.Ranges(specs.Select(s => (s.Name, s.Replicas.Min, s.Replicas.Max)));
             var views = await ObserveReplicasAsync(observed, specs, cancellationToken);
             var now = _time.GetUtcNow();
             var steps = await _controller.DecideAsync(specs, views, now, cancellationToken);
@@ -107,12 +113,13 @@ public sealed partial class Reconciler : IDisposable
             var plan = ReconcilePlanner.Plan(input) with { Deployments = steps };
             NoteMissingImages(plan.MissingImages, now);
             await ApplyAsync(plan, observed.ToDictionary(o => o.Host.Name, o => o.Host, StringComparer.Ordinal), cancellationToken);
-            ScalerMetrics.Publish(plan.Counts);
+            _metrics?.Publish(plan.Counts);
             LastPlan = plan;
             return plan;
         }
         finally
         {
+            _metrics?.PassTook(_time.GetElapsedTime(started));
             _onePass.Release();
         }
     }

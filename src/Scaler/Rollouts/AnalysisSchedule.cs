@@ -31,7 +31,7 @@ internal static class AnalysisSchedule
 
         if (result.Verdict == AnalysisVerdict.Fail && failed >= spec.FailureLimit)
         {
-            var reason = $"rolling back: analysis {result.Reason} ({failed} of {spec.FailureLimit} failed checks allowed); the new version's weight goes to 0 now";
+            var reason = $"rolling back after {failed} failed check{(failed == 1 ? "" : "s")} (limit {spec.FailureLimit}): analysis {result.Reason}; the new version's weight goes to 0 now";
             return (next with
             {
                 Phase = RolloutPhase.RollingBack,
@@ -42,7 +42,7 @@ internal static class AnalysisSchedule
             }, reason, check);
         }
 
-        var counted = result.Verdict == AnalysisVerdict.Fail ? $" ({failed} of {spec.FailureLimit} failed checks)" : "";
+        var counted = result.Verdict == AnalysisVerdict.Fail ? $" (failed check {failed}; it rolls back at {spec.FailureLimit})" : "";
         return (next, $"analysis {result.Reason}{counted}", check);
     }
 

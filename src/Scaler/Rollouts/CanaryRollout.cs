@@ -41,11 +41,11 @@ internal static class CanaryRollout
                 var stableNeeded = weight < state.CanaryWeight ? Weights.ReplicasFor(total, Weights.Total - weight) : 0;
                 if (seen.NewReady < newNeeded || seen.StableReady < stableNeeded)
                 {
-                    return new(state, $"{at}: waiting for {newNeeded} new replicas ready (have {seen.NewReady}) and {stableNeeded} stable (have {seen.StableReady}) before moving the weight");
+                    return new(state, $"{at}: waiting for {Count(newNeeded, "new replica")} ready (have {seen.NewReady}) and {stableNeeded} stable (have {seen.StableReady}) before moving the weight");
                 }
 
                 var weighted = state with { CanaryWeight = weight, NextCheckAt = weight > 0 ? now + state.Spec.Analysis.Interval : null };
-                return Move(NextStep(weighted, spec, now), $"{at}: new version's weight {Weights.Percent(state.CanaryWeight)} -> {Weights.Percent(weight)} ({seen.NewReady} new replicas ready)");
+                return Move(NextStep(weighted, spec, now), $"{at}: new version's weight {Weights.Percent(state.CanaryWeight)} -> {Weights.Percent(weight)} ({Count(seen.NewReady, "new replica")} ready)");
             case PauseStep { Duration: { } duration } when now - state.StepStartedAt >= duration:
                 return Move(NextStep(state, spec, now), $"{at}: pause over");
             case PauseStep { Duration: { } duration }:
@@ -97,4 +97,6 @@ internal static class CanaryRollout
     private static int StableReplicas(int total, int newWeight) => Weights.ReplicasFor(total, Weights.Total - newWeight);
 
     private static RolloutEngine.Transition Move(RolloutState state, string reason) => new(state with { Reason = reason }, reason);
+
+    private static string Count(int count, string what) => count == 1 ? $"1 {what}" : $"{count} {what}s";
 }

@@ -55,7 +55,7 @@ internal static class AutoscalingSpecParser
         var metrics = ImmutableArray.CreateBuilder<MetricTarget>();
         foreach (var item in items)
         {
-            var type = item.Text("type", required: true);
+            var type = item.Choice("type", [.. Kinds.Keys], required: true);
             if (type is null)
             {
                 continue;

@@ -29,10 +29,9 @@ internal static class RolloutSpecParser
             yaml.Error(key, $"choose one strategy: rolling, canary or blueGreen (already {chosen[0].Item1})");
         }
 
-        StrategySpec strategy = chosen.Count == 0 ? new RollingSpec()
-            : canary is not null ? ParseCanary(canary)
-            : blueGreen is not null ? ParseBlueGreen(blueGreen)
-            : ParseRolling(rolling!);
+        // Every strategy given is read (and its problems reported), then the first one wins: one too many is an error anyway.
+        var strategies = new StrategySpec?[] { canary is null ? null : ParseCanary(canary), blueGreen is null ? null : ParseBlueGreen(blueGreen), rolling is null ? null : ParseRolling(rolling) };
+        var strategy = strategies.FirstOrDefault(s => s is not null) ?? new RollingSpec();
         if (analysisYaml is not null && strategy is RollingSpec)
         {
             yaml.Error("analysis", "only canary and blueGreen rollouts are analysed (a rolling update has no traffic split to judge); choose one of them or remove it");
@@ -58,12 +57,7 @@ internal static class RolloutSpecParser
     private static BlueGreenSpec ParseBlueGreen(YamlMappingReader yaml)
     {
         var window = yaml.Duration("rollbackWindow", TimeSpan.Zero, TimeSpan.FromHours(24)) ?? RolloutDefaults.RollbackWindow;
-        var verify = false;
-        if (yaml.Text("verify") is { } text && !bool.TryParse(text, out verify))
-        {
-            yaml.Error("verify", $"must be true or false, got '{text}'");
-        }
-
+        var verify = yaml.Flag("verify") ?? false;
         yaml.RejectUnknownFields();
         return new BlueGreenSpec(window, verify);
     }
@@ -106,7 +100,7 @@ internal static class RolloutSpecParser
     private static CanaryStep? ParseStep(YamlMappingReader item)
     {
         var found = new List<(string Key, CanaryStep? Step)>();
-        if (item.Text("setWeight") is { } weight)
+        if (item.NumberText("setWeight") is { } weight)
         {
             found.Add(("setWeight", ParseWeight(item, weight)));
         }
@@ -127,9 +121,9 @@ internal static class RolloutSpecParser
             item.Mapping("analysis")!.RejectUnknownFields();
             found.Add(("analysis", new AnalysisStep()));
         }
-        else if (item.Text("analysis") is { } analysis)
+        else if (item.Has("analysis"))
         {
-            found.Add(("analysis", Invalid(item, "analysis", $"must be {{}} (one check with the rollout's analysis settings), got '{analysis}'")));
+            found.Add(("analysis", Invalid(item, "analysis", "must be {} (one check with the rollout's analysis settings)")));
         }
 
         item.RejectUnknownFields();

@@ -13,8 +13,13 @@ internal static partial class ServiceSpecParser
     public static ServiceSpec? Parse(string file, YamlMappingNode root, List<SpecError> errors)
     {
         var before = errors.Count;
-        var yaml = new YamlMappingReader(file, "", root, errors);
+        var spec = Read(new YamlMappingReader(file, "", root, errors));
+        return errors.Count > before ? null : spec;
+    }
 
+    /// <summary>Reads every field of a spec document (also in recording mode, for the JSON Schema: see Schema/).</summary>
+    internal static ServiceSpec? Read(YamlMappingReader yaml)
+    {
         var name = yaml.Text("name", required: true);
         if (name is not null && !ServiceName().IsMatch(name))
         {
@@ -50,7 +55,7 @@ internal static partial class ServiceSpecParser
         var rollout = RolloutSpecParser.Parse(yaml.Mapping("rollout"));
         yaml.RejectUnknownFields();
 
-        if (errors.Count > before || name is null || image is null || port is null)
+        if (name is null || image is null || port is null)
         {
             return null;
         }
@@ -71,7 +76,7 @@ internal static partial class ServiceSpecParser
             DrainTimeout = drain,
             StopGracePeriod = grace,
             Rollout = rollout,
-            Source = file,
+            Source = yaml.File,
         };
     }
 

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
+using Bollard.Scaler.Specs.Schema;
 using YamlDotNet.RepresentationModel;
 
 namespace Bollard.Scaler.Specs;
@@ -6,13 +8,18 @@ namespace Bollard.Scaler.Specs;
 /// <summary>
 /// Reads the fields of one YAML mapping with their positions, collecting every problem instead of stopping at
 /// the first: an operator fixing a spec wants the whole list. Unknown fields are errors (a typo such as
-/// <c>replica:</c> must not silently fall back to a default).
+/// <c>replica:</c> must not silently fall back to a default; one a single edit away from a known field is named).
+/// In recording mode (<see cref="SchemaRecorder"/>) it reads no document: every field asked for is recorded with its
+/// shape instead, which is how the JSON Schemas of the files come from the parsers themselves.
 /// </summary>
 public sealed class YamlMappingReader
 {
+    private const string DurationPattern = "^[0-9]+(ms|s|m|h)$";
     private readonly YamlMappingNode _node;
     private readonly List<SpecError> _errors;
     private readonly HashSet<string> _known = new(StringComparer.Ordinal);
+    private readonly SchemaRecorder? _recorder;
+    private readonly SchemaObject? _schema;
 
     public YamlMappingReader(string file, string path, YamlMappingNode node, List<SpecError> errors)
     {
@@ -22,17 +29,42 @@ public sealed class YamlMappingReader
         _errors = errors;
     }
 
+    private YamlMappingReader(SchemaRecorder recorder, SchemaObject schema, string path)
+        : this("", path, new YamlMappingNode(), [])
+    {
+        _recorder = recorder;
+        _schema = schema;
+    }
+
     public string File { get; }
+
+    /// <summary>A reader of no document that records the fields asked of it into <paramref name="schema"/>.</summary>
+    internal static YamlMappingReader Recording(SchemaRecorder recorder, SchemaObject schema, string path = "") => new(recorder, schema, path);
 
     /// <summary>The dotted path of this mapping ("" for a document root).</summary>
     public string Path { get; }
 
     public string? Text(string key, bool required = false) =>
-        Scalar(key, required) is { } scalar ? scalar.Value : null;
+        Scalar(key, required, new JsonObject { ["type"] = "string" }) is { } scalar ? scalar.Value : null;
+
+    /// <summary>A number as written, for a field whose own rules need its text (a percent with at most one decimal).</summary>
+    public string? NumberText(string key) =>
+        Scalar(key, required: false, new JsonObject { ["type"] = "number" }) is { } scalar ? scalar.Value : null;
+
+    /// <summary>
+    /// A field that takes one of <paramref name="allowed"/>, as written: the caller says what is wrong with another
+    /// value (with what each allowed one means). Recorded as an enumeration.
+    /// </summary>
+    public string? Choice(string key, IReadOnlyList<string> allowed, bool required = false)
+    {
+        ArgumentNullException.ThrowIfNull(allowed);
+        var text = Scalar(key, required, new JsonObject { ["type"] = "string", ["enum"] = new JsonArray([.. allowed.Select(a => (JsonNode)a)]) })?.Value;
+        return _recorder is null ? text : _recorder.Choose(allowed);
+    }
 
     public int? WholeNumber(string key, int min, int max, bool required = false)
     {
-        if (Scalar(key, required) is not { } scalar)
+        if (Scalar(key, required, new JsonObject { ["type"] = "integer", ["minimum"] = min, ["maximum"] = max }) is not { } scalar)
         {
             return null;
         }
@@ -48,7 +80,7 @@ public sealed class YamlMappingReader
 
     public double? Number(string key, double min, double max)
     {
-        if (Scalar(key, required: false) is not { } scalar)
+        if (Scalar(key, required: false, new JsonObject { ["type"] = "number", ["minimum"] = min, ["maximum"] = max }) is not { } scalar)
         {
             return null;
         }
@@ -65,16 +97,16 @@ public sealed class YamlMappingReader
     /// <summary>A yes/no field: <c>true</c> or <c>false</c> (YAML 1.2's spelling; "yes", "on" and the like are refused).</summary>
     public bool? Flag(string key)
     {
-        if (Scalar(key, required: false) is not { } scalar)
+        if (Scalar(key, required: false, new JsonObject { ["type"] = "boolean" }) is not { } scalar)
         {
             return null;
         }
 
         switch (scalar.Value)
         {
-            case "true":
+            case "true" or "True" or "TRUE":
                 return true;
-            case "false":
+            case "false" or "False" or "FALSE":
                 return false;
             default:
                 Error(scalar, key, $"must be true or false, got '{scalar.Value}'");
@@ -85,7 +117,13 @@ public sealed class YamlMappingReader
     /// <summary>A duration such as <c>500ms</c>, <c>2s</c>, <c>1m</c> or <c>1h</c>, within [min, max].</summary>
     public TimeSpan? Duration(string key, TimeSpan min, TimeSpan max)
     {
-        if (Scalar(key, required: false) is not { } scalar)
+        var shape = new JsonObject
+        {
+            ["type"] = "string",
+            ["pattern"] = DurationPattern,
+            ["description"] = $"a duration from {Durations.Format(min)} to {Durations.Format(max)} (e.g. 500ms, 2s, 1m, 1h)",
+        };
+        if (Scalar(key, required: false, shape) is not { } scalar)
         {
             return null;
         }
@@ -101,6 +139,12 @@ public sealed class YamlMappingReader
 
     public YamlMappingReader? Mapping(string key, bool required = false)
     {
+        if (_schema is not null)
+        {
+            _known.Add(key);
+            return new YamlMappingReader(_recorder!, _schema.Object(key, required), Join(key));
+        }
+
         var node = Node(key, required);
         if (node is null)
         {
@@ -117,11 +161,25 @@ public sealed class YamlMappingReader
     }
 
     /// <summary>True when the field is present and is a mapping (for fields that take a value or a mapping).</summary>
-    public bool HasMapping(string key) => _node.Children.TryGetValue(new YamlScalarNode(key), out var value) && value is YamlMappingNode;
+    public bool HasMapping(string key) =>
+        _recorder?.WantsMapping ?? (_node.Children.TryGetValue(new YamlScalarNode(key), out var value) && value is YamlMappingNode);
+
+    /// <summary>True when the field is present, whatever its value (nothing is recorded for a schema).</summary>
+    public bool Has(string key)
+    {
+        _known.Add(key);
+        return _node.Children.ContainsKey(new YamlScalarNode(key));
+    }
 
     /// <summary>A list of mappings (e.g. <c>metrics:</c> entries), each read with its own position and path.</summary>
     public IReadOnlyList<YamlMappingReader>? MappingList(string key)
     {
+        if (_schema is not null)
+        {
+            _known.Add(key);
+            return [new YamlMappingReader(_recorder!, _schema.ListOf(key), $"{Join(key)}[0]")];
+        }
+
         var node = Node(key, required: false);
         if (node is null)
         {
@@ -156,6 +214,12 @@ public sealed class YamlMappingReader
     /// </summary>
     public IReadOnlyList<(string Name, YamlValue Value)>? Fields(string key)
     {
+        if (_schema is not null)
+        {
+            _known.Add(key);
+            return [("NAME", YamlValue.Recording(_recorder!, _schema.FreeMap(key), $"{Join(key)}.NAME"))];
+        }
+
         if (Mapping(key) is not { } reader)
         {
             return null;
@@ -180,6 +244,12 @@ public sealed class YamlMappingReader
     /// <summary>The entries of a list, each a plain value or a mapping with its position. Null when the field is absent.</summary>
     public IReadOnlyList<YamlValue>? Items(string key)
     {
+        if (_schema is not null)
+        {
+            _known.Add(key);
+            return [YamlValue.Recording(_recorder!, _schema.ValueList(key), $"{Join(key)}[0]")];
+        }
+
         var node = Node(key, required: false);
         if (node is null)
         {
@@ -198,6 +268,13 @@ public sealed class YamlMappingReader
     /// <summary>A mapping of string to string (e.g. environment variables).</summary>
     public IReadOnlyDictionary<string, string>? StringMap(string key)
     {
+        if (_schema is not null)
+        {
+            _known.Add(key);
+            _schema.Scalar(key, new JsonObject { ["type"] = "object", ["additionalProperties"] = new JsonObject { ["type"] = new JsonArray("string", "number", "boolean") } }, required: false);
+            return null;
+        }
+
         if (Mapping(key) is not { } reader)
         {
             return null;
@@ -244,13 +321,21 @@ public sealed class YamlMappingReader
             if (!_known.Contains(name))
             {
                 var allowed = string.Join(", ", _known.Order(StringComparer.Ordinal));
-                _errors.Add(new SpecError(File, key.Start.Line, key.Start.Column, Join(name), $"unknown field (allowed here: {allowed})"));
+                var meant = Spelling.Closest(name, _known.Order(StringComparer.Ordinal)) is { } close ? $"; did you mean '{close}'?" : "";
+                _errors.Add(new SpecError(File, key.Start.Line, key.Start.Column, Join(name), $"unknown field{meant} (allowed here: {allowed})"));
             }
         }
     }
 
-    private YamlScalarNode? Scalar(string key, bool required)
+    private YamlScalarNode? Scalar(string key, bool required, JsonObject shape)
     {
+        if (_schema is not null)
+        {
+            _known.Add(key);
+            _schema.Scalar(key, shape, required);
+            return null;
+        }
+
         var node = Node(key, required);
         if (node is null)
         {

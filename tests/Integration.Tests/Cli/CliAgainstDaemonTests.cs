@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using System.Net.Sockets;
 using System.Text.Json;
 using Bollard.Cli;
@@ -20,6 +21,7 @@ public sealed class CliAgainstDaemonTests(CliDaemonFixture daemon) : IClassFixtu
 
         Assert.Equal(CommandLine.Ok, (await daemon.RunAsync("validate", good)).Code);
         var (code, _, error) = await daemon.RunAsync("validate", "-f", bad);
+        Assert.DoesNotContain("daemon", error, StringComparison.Ordinal);
 
         Assert.Equal(CommandLine.Failed, code);
         Assert.Matches(@"bad\.yaml:3:\d+: port:", error);
@@ -65,25 +67,61 @@ public sealed class CliAgainstDaemonTests(CliDaemonFixture daemon) : IClassFixtu
     public async Task A_wrong_token_exits_4()
     {
         var wrong = Write("token", "not-the-token-0123456789");
-        var (output, error) = (new StringWriter(), new StringWriter());
 
-        var code = await CommandLine.RunAsync(["status", "--server", daemon.Server, "--token-file", wrong], new CliContext(output, error, _ => null, TimeProvider.System), default);
+        var run = (await BollardExecutable.RunAsync(["status", "--server", daemon.Server, "--token-file", wrong])).WithoutStackTrace();
 
-        Assert.Equal(CommandLine.AuthFailed, code);
-        Assert.Contains("the daemon refused the token (401): check --token-file", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal(CommandLine.AuthFailed, run.Code);
+        Assert.Contains("the daemon refused the token (401): check --token-file", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_token_that_cannot_be_read_exits_4_when_the_daemon_answers_and_3_when_it_does_not()
+    {
+        var missing = Path.Combine(_directory, "no-such-token");
+
+        var answering = (await BollardExecutable.RunAsync(["status", "--server", daemon.Server, "--token-file", missing])).WithoutStackTrace();
+        var stopped = (await BollardExecutable.RunAsync(["status", "--token-file", missing], environment: new Dictionary<string, string> { ["BOLLARD_SERVER"] = $"http://127.0.0.1:{FreePort()}" })).WithoutStackTrace();
+
+        Assert.Equal(CommandLine.AuthFailed, answering.Code);
+        Assert.Contains($"cannot read the admin token from {missing}", answering.Error, StringComparison.Ordinal);
+        Assert.Equal(CommandLine.Unreachable, stopped.Code);
+        Assert.Contains("cannot reach the bollard daemon at http://127.0.0.1:", stopped.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("token", stopped.Error[..stopped.Error.IndexOf('(', StringComparison.Ordinal)], StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task An_unreachable_daemon_exits_3()
     {
         var port = FreePort();
-        var (output, error) = (new StringWriter(), new StringWriter());
-        var env = new Dictionary<string, string> { ["BOLLARD_SERVER"] = $"http://127.0.0.1:{port}", ["BOLLARD_TOKEN"] = "whatever-token-value" };
+        var environment = new Dictionary<string, string> { ["BOLLARD_SERVER"] = $"http://127.0.0.1:{port}", ["BOLLARD_TOKEN"] = "whatever-token-value" };
 
-        var code = await CommandLine.RunAsync(["status"], new CliContext(output, error, n => env.GetValueOrDefault(n), TimeProvider.System), default);
+        var run = (await BollardExecutable.RunAsync(["status"], environment: environment)).WithoutStackTrace();
 
-        Assert.Equal(CommandLine.Unreachable, code);
-        Assert.Contains($"cannot reach the bollard daemon at http://127.0.0.1:{port} (connection refused); is `bollard agent` running?", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal(CommandLine.Unreachable, run.Code);
+        Assert.Contains($"cannot reach the bollard daemon at http://127.0.0.1:{port} (connection refused); is `bollard agent` running?", run.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.OK, "text/html", "<html><body>It works!</body></html>")]
+    [InlineData(HttpStatusCode.NotFound, "text/plain", "404 page not found")]
+    [InlineData(HttpStatusCode.OK, "application/json", "{\"hello\": \"world\"}")]
+    public async Task A_server_that_is_not_bollard_is_named_as_such(HttpStatusCode status, string type, string body)
+    {
+        using var other = new OtherServer(status, type, body);
+
+        var run = (await BollardExecutable.RunAsync(["status", "--server", other.Url, "--token-file", daemon.TokenFile])).WithoutStackTrace();
+
+        Assert.Equal(CommandLine.Unreachable, run.Code);
+        Assert.Contains($"no bollard admin API at {other.Url}", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Options_take_their_value_after_an_equals_sign_too()
+    {
+        var run = (await BollardExecutable.RunAsync(["status", $"--server={daemon.Server}", $"--token-file={daemon.TokenFile}", "--output=json"])).WithoutStackTrace();
+
+        Assert.True(run.Code == CommandLine.Ok, run.ToString());
+        Assert.Equal(JsonValueKind.Array, JsonDocument.Parse(run.Out).RootElement.ValueKind);
     }
 
     [Fact]
@@ -126,5 +164,49 @@ public sealed class CliAgainstDaemonTests(CliDaemonFixture daemon) : IClassFixtu
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>An HTTP server that is not bollard (what --server pointed at the wrong port reaches): the same answer to everything.</summary>
+    private sealed class OtherServer : IDisposable
+    {
+        private readonly HttpListener _listener = new();
+        private readonly Task _serving;
+
+        public OtherServer(HttpStatusCode status, string type, string body)
+        {
+            Url = $"http://127.0.0.1:{FreePort()}";
+            _listener.Prefixes.Add(Url + "/");
+            _listener.Start();
+            _serving = Task.Run(async () =>
+            {
+                while (_listener.IsListening)
+                {
+                    HttpListenerContext context;
+                    try
+                    {
+                        context = await _listener.GetContextAsync();
+                    }
+                    catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+                    {
+                        return;
+                    }
+
+                    context.Response.StatusCode = (int)status;
+                    context.Response.ContentType = type;
+                    var bytes = Encoding.UTF8.GetBytes(body);
+                    await context.Response.OutputStream.WriteAsync(bytes);
+                    context.Response.Close();
+                }
+            });
+        }
+
+        public string Url { get; }
+
+        public void Dispose()
+        {
+            _listener.Stop();
+            _listener.Close();
+            _serving.Wait(TimeSpan.FromSeconds(5));
+        }
     }
 }

@@ -1,4 +1,3 @@
-using Bollard.Cli;
 using Bollard.IntegrationTests.Agent;
 using Bollard.Scaler.Admin;
 
@@ -17,13 +16,15 @@ public sealed class CliDaemonFixture : IAsyncLifetime
 
     public async Task DisposeAsync() => await Agent.DisposeAsync();
 
-    /// <summary>Runs the CLI against this daemon; returns the exit code and what it printed.</summary>
-    public async Task<(int Code, string Out, string Error)> RunAsync(params string[] args)
+    /// <summary>Runs the real bollard executable against this daemon (--server and --token-file added, except for the
+    /// offline verbs); returns the exit code and what it printed, after checking that no stack trace reached it.</summary>
+    public async Task<(int Code, string Out, string Error)> RunAsync(params string[] args) => await RunWithAsync(null, args);
+
+    /// <summary>As <see cref="RunAsync"/>, with <paramref name="stdin"/> on standard input (a pipe, never a terminal).</summary>
+    public async Task<(int Code, string Out, string Error)> RunWithAsync(string? stdin, params string[] args)
     {
-        var (output, error) = (new StringWriter(), new StringWriter());
-        var context = new CliContext(output, error, _ => null, TimeProvider.System);
-        string[] all = args is ["validate", ..] ? args : [.. args, "--server", Server, "--token-file", TokenFile];
-        var code = await CommandLine.RunAsync(all, context, CancellationToken.None);
-        return (code, output.ToString(), error.ToString());
+        string[] all = args is ["validate", ..] or ["version", ..] or ["schema", ..] or ["completion", ..] ? args : [.. args, "--server", Server, "--token-file", TokenFile];
+        var run = (await BollardExecutable.RunAsync(all, stdin)).WithoutStackTrace();
+        return (run.Code, run.Out, run.Error);
     }
 }

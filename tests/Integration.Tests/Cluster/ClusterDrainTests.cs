@@ -55,7 +55,7 @@ public sealed class ClusterDrainTests
             await Eventually.TrueAsync(() => Task.FromResult(busy.Busy().Count == 2), "requests in flight to both replicas through the other agent's balancer", TimeSpan.FromSeconds(10));
 
             // The controller scales in to one replica while those requests are still running.
-            var applied = await leader.Services.GetRequiredService<IControlPlane>().ApplyAsync([new SpecFile($"{service}.yaml", Spec(service, 1))], "test", CancellationToken.None);
+            var applied = await leader.Services.GetRequiredService<IControlPlane>().ApplyAsync([new SpecFile($"{service}.yaml", Spec(service, 1))], new ApplyOptions(), "test", CancellationToken.None);
             Assert.Single(applied.Plan.Services);
 
             foreach (var response in await Task.WhenAll(requests))

@@ -55,7 +55,7 @@ public sealed class ClusterImageTests(EmptyEngine empty) : IAsyncLifetime
 
             // A rollout to v2 through the controller: pinned by the registry's digest, pulled on the new host too.
             var control = controller.Services.GetRequiredService<IControlPlane>();
-            await control.ApplyAsync([new SpecFile($"{service}.yaml", Spec(service, v1))], "test", CancellationToken.None);
+            await control.ApplyAsync([new SpecFile($"{service}.yaml", Spec(service, v1))], new ApplyOptions(), "test", CancellationToken.None);
             await control.StartRolloutAsync(service, new RolloutRequest(v2, null), "test", CancellationToken.None);
             Assert.Equal(v2Pin, (await control.GetServiceAsync(service, CancellationToken.None))!.PinnedImage);
             var v2Id = await ImageIdAsync(v2Pin);

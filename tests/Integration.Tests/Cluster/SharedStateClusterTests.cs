@@ -76,12 +76,12 @@ public sealed class SharedStateClusterTests
                     && web.GetProperty("replicaGroups").EnumerateArray().Select(g => g.GetProperty("zone").GetString()).Order().SequenceEqual(["zone-a", "zone-b"]),
                 "status through the other agent counts both hosts' replicas",
                 TimeSpan.FromSeconds(30));
-            // (A plan without web would remove its containers on both hosts: as many as both engines run, not this one's.)
+            // (A plan without web, with prune, would remove its containers on both hosts: as many as both engines run, not this one's.)
             await Eventually.TrueAsync(
                 async () =>
                 {
                     var running = (await WebContainersAsync(controller), await WebContainersAsync(other));
-                    using var plan = await PostJsonAsync(other, "v1/plan", Files(Api("api2.test")));
+                    using var plan = await PostJsonAsync(other, "v1/plan?prune=true", Files(Api("api2.test")));
                     var web = (await plan.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("services").EnumerateArray().Single(s => s.GetProperty("service").GetString() == "web");
                     return web.GetProperty("change").GetString() == "Removed"
                         && running.Item1 > 0 && running.Item2 > 0

@@ -1,4 +1,5 @@
 using Bollard.IntegrationTests.Agent;
+using Bollard.IntegrationTests.Cli;
 using Bollard.IntegrationTests.Load;
 using Bollard.Scaler.Admin;
 using Bollard.Scaler.Deployments;
@@ -76,6 +77,18 @@ public sealed class CanaryRolloutTests
         var failedShare = (double)load.Failed / (load.Failed + load.Succeeded);
         Assert.True(failedShare < 0.2, $"{failedShare:P1} of requests failed");
         Assert.DoesNotContain(await agent.AskAsync(20), id => id.StartsWith("error", StringComparison.Ordinal));
+
+        // `bollard status` says that the desired version was rolled back and which one serves, not the bad image at 100%.
+        var deployment = coordinator.Current(agent.Service)!;
+        var status = (await BollardExecutable.RunAsync(["status", agent.Service, "--server", agent.Admin.ToString(), "--token-file", Path.Combine(agent.Config.StateDirectory, AdminToken.DefaultFileName)])).WithoutStackTrace();
+        Assert.True(status.Code == 0, status.ToString());
+        Assert.Contains($"serving:       {deployment.Stable.Version} (", status.Out, StringComparison.Ordinal);
+        Assert.Contains($"rolled back:   version {deployment.Rollout!.NewVersion} was rolled back after 1 failed check (limit 1; the last one failed: ", status.Out, StringComparison.Ordinal);
+        Assert.Contains($"desired:       {deployment.Rollout.NewVersion} (", status.Out, StringComparison.Ordinal);
+        Assert.Contains("), not serving", status.Out, StringComparison.Ordinal);
+        Assert.Contains($"weights:       {deployment.Stable.Version[..12]}=100%", status.Out, StringComparison.Ordinal);
+        var table = (await BollardExecutable.RunAsync(["status", "--server", agent.Admin.ToString(), "--token-file", Path.Combine(agent.Config.StateDirectory, AdminToken.DefaultFileName)])).WithoutStackTrace();
+        Assert.Contains($"{deployment.Stable.Version[..12]} ({deployment.Rollout.NewVersion[..12]} rolled back)", table.Out, StringComparison.Ordinal);
     }
 
     /// <summary>On a timeout, shows what the agent decided: the quickest way to see why a rollout did not finish.</summary>

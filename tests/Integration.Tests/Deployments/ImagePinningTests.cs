@@ -28,14 +28,14 @@ public sealed class ImagePinningTests
 
             // The same content under another tag is the same version: no rollout, the running replica stays.
             var before = (await control.GetServiceAsync(agent.Service, CancellationToken.None))!;
-            var applied = await control.ApplyAsync([Spec(agent, image, replicas: 1)], "test", CancellationToken.None);
+            var applied = await control.ApplyAsync([Spec(agent, image, replicas: 1)], new ApplyOptions(), "test", CancellationToken.None);
             Assert.Equal(before.Version, applied.Plan.Services.Single().ToVersion);
             Assert.Equal(v1.ID, applied.Plan.Services.Single().PinnedImage);
             await Eventually.TrueAsync(async () => (await agent.RunningContainersAsync()).Count == 1, "one replica of v1");
 
             // The tag now names v2's image; a scale-out of the applied spec still adds replicas of v1's image.
             await Tag($"{TestEnvironment.SampleImage}:v2", tag);
-            var scaled = await control.ApplyAsync([Spec(agent, image, replicas: 3)], "test", CancellationToken.None);
+            var scaled = await control.ApplyAsync([Spec(agent, image, replicas: 3)], new ApplyOptions(), "test", CancellationToken.None);
             Assert.Equal(before.Version, scaled.Plan.Services.Single().ToVersion);
             await Eventually.TrueAsync(async () => (await agent.RunningContainersAsync()).Count == 3, "three replicas");
             var running = await agent.RunningContainersAsync();

@@ -1,4 +1,5 @@
 using Bollard.Scaler.Admin;
+using Bollard.Scaler.Rollouts;
 using Bollard.Scaler.Specs;
 
 namespace Bollard.Scaler.Tests.Admin;
@@ -54,7 +55,7 @@ public sealed class ApplyPlannerTests
         var service = Assert.Single(ApplyPlanner.Plan([routed], [tuned], Running(("web", Web.Version, 3))).Services);
 
         Assert.Equal((0, 0), (service.ContainersToCreate, service.ContainersToRemove));
-        Assert.Contains("route: host *, pathPrefix /api -> host *, pathPrefix /api, timeout 5s, maxConcurrentRequests 200", service.Changes);
+        Assert.Equal(["route.timeout: none -> 5s", "route.maxConcurrentRequests: none -> 200"], service.Changes);
     }
 
     [Fact]
@@ -85,6 +86,62 @@ public sealed class ApplyPlannerTests
 
         Assert.False(plan.HasChanges);
         Assert.Equal((0, 0), (plan.Services[0].ContainersToCreate, plan.Services[0].ContainersToRemove));
+    }
+
+    [Fact]
+    public void Without_prune_a_service_missing_from_the_files_is_kept_and_the_plan_says_so()
+    {
+        var api = Web with { Name = "api" };
+
+        var kept = ApplyPlanner.Plan([api, Web], [Web], Running(("api", api.Version, 2), ("web", Web.Version, 3)), prune: false);
+        var pruned = ApplyPlanner.Plan([api, Web], [Web], Running(("api", api.Version, 2), ("web", Web.Version, 3)), prune: true);
+
+        var service = kept.Services.Single(s => s.Service == "api");
+        Assert.Equal((PlanChange.Kept, 0, 0), (service.Change, service.ContainersToCreate, service.ContainersToRemove));
+        Assert.Contains("apply --prune removes it", Assert.Single(service.Changes), StringComparison.Ordinal);
+        Assert.False(kept.HasChanges);
+        Assert.Empty(kept.Cautions);
+        Assert.Equal((PlanChange.Removed, 2), (pruned.Services[0].Change, pruned.Services[0].ContainersToRemove));
+        Assert.Equal(["api: removes the service and its 2 replica(s)"], pruned.Cautions);
+    }
+
+    [Theory]
+    [InlineData(10, 4, true)]
+    [InlineData(3, 1, true)]
+    [InlineData(2, 1, false)]
+    [InlineData(4, 2, false)]
+    [InlineData(3, 5, false)]
+    public void Cutting_the_replicas_by_more_than_half_asks_for_a_second_look(int now, int next, bool caution)
+    {
+        var plan = ApplyPlanner.Plan([Web with { Replicas = ReplicaRange.Fixed(now) }], [Web with { Replicas = ReplicaRange.Fixed(next) }], Running(("web", Web.Version, now)));
+
+        Assert.Equal(caution ? [$"web: lowers the replicas from {now} to {next}"] : [], plan.Cautions);
+    }
+
+    [Fact]
+    public void A_canary_shows_its_first_weight_step_not_all_traffic_on_the_new_version()
+    {
+        var canary = Web with
+        {
+            Image = "app:v2",
+            Rollout = new RolloutSpec { Strategy = new CanarySpec([new PauseStep(TimeSpan.FromSeconds(5)), new SetWeightStep(25), new SetWeightStep(500)]) },
+        };
+
+        var service = Assert.Single(ApplyPlanner.Plan([Web], [canary], Running(("web", Web.Version, 3))).Services);
+
+        Assert.Equal([new VersionWeight(Web.Version, 97.5), new VersionWeight(canary.Version, 2.5)], service.Weights);
+        Assert.Contains("rollout: canary, the new version starts with 2.5% of the requests", service.Changes);
+    }
+
+    [Fact]
+    public void The_plan_id_is_that_of_the_desired_state_it_was_computed_against()
+    {
+        var plan = ApplyPlanner.Plan([Web], [Web with { Replicas = ReplicaRange.Fixed(5) }], null);
+
+        Assert.Equal(ApplyPlanner.PlanId([Web]), plan.PlanId);
+        Assert.Matches("^[0-9a-f]{16}$", plan.PlanId);
+        Assert.Equal(ApplyPlanner.PlanId([Web, Web with { Name = "api" }]), ApplyPlanner.PlanId([Web with { Name = "api" }, Web]));
+        Assert.NotEqual(ApplyPlanner.PlanId([Web]), ApplyPlanner.PlanId([]));
     }
 
     private static Dictionary<string, IReadOnlyDictionary<string, int>> Running(params (string Service, string Version, int Count)[] groups) =>

@@ -12,10 +12,10 @@ internal sealed class FakeControlPlane : IControlPlane
     public Task<ValidationResult> ValidateAsync(IReadOnlyList<SpecFile> files, CancellationToken cancellationToken) =>
         Task.FromResult(new ValidationResult([.. SpecControlPlane.Load(files, Key).Select(s => new ValidatedService(s.Name, s.Source, s.Version, SpecFacts.ReplicasText(s)))]));
 
-    public Task<PlanResult> PlanAsync(IReadOnlyList<SpecFile> files, CancellationToken cancellationToken) =>
-        Task.FromResult(ApplyPlanner.Plan([], SpecControlPlane.Load(files, Key), null));
+    public Task<PlanResult> PlanAsync(IReadOnlyList<SpecFile> files, ApplyOptions options, CancellationToken cancellationToken) =>
+        Task.FromResult(ApplyPlanner.Plan([], SpecControlPlane.Load(files, Key), null, options.Prune));
 
-    public Task<ApplyResult> ApplyAsync(IReadOnlyList<SpecFile> files, string actor, CancellationToken cancellationToken) =>
+    public Task<ApplyResult> ApplyAsync(IReadOnlyList<SpecFile> files, ApplyOptions options, string actor, CancellationToken cancellationToken) =>
         throw new ControlPlaneException(ControlPlaneError.Conflict, "another apply is running");
 
     public Task<IReadOnlyList<ServiceStatus>> GetServicesAsync(CancellationToken cancellationToken) =>

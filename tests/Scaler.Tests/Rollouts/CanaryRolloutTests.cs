@@ -126,7 +126,7 @@ public sealed class CanaryRolloutTests
         var first = world.Converge();
         Assert.Equal((200, 1, RolloutPhase.Progressing), (first.NewWeight, first.State.FailedChecks, first.State.Phase));
         Assert.Equal(AnalysisVerdict.Fail, first.Check!.Result.Verdict);
-        Assert.Contains("success rate 92% (80 errors of 1000) below 99% (1 of 2 failed checks)", first.Reason, StringComparison.Ordinal);
+        Assert.Contains("success rate 92% (80 errors of 1000) below 99% (failed check 1; it rolls back at 2)", first.Reason, StringComparison.Ordinal);
 
         world.Now += TimeSpan.FromSeconds(5);
         Assert.Null(world.Converge().Check); // not due before the interval
@@ -134,7 +134,7 @@ public sealed class CanaryRolloutTests
         world.Now += TimeSpan.FromSeconds(5);
         var second = world.Advance();
         Assert.Equal(RolloutPhase.RollingBack, second.State.Phase);
-        Assert.StartsWith("rolling back: analysis failed: success rate 92%", second.Reason, StringComparison.Ordinal);
+        Assert.StartsWith("rolling back after 2 failed checks (limit 2): analysis failed: success rate 92%", second.Reason, StringComparison.Ordinal);
 
         // No weight at once; its replicas stay (the balancer's fallback) until the stable set is whole again.
         Assert.Equal((0, 1000, 2, 10, null), (second.NewWeight, second.StableWeight, second.NewReplicas, second.StableReplicas, second.RemovableVersion));

@@ -69,7 +69,7 @@ public sealed class RolloutSpecParserTests
     [InlineData("rollout:\n  canary:\n    steps:\n      - setWeight: 0\n", "web.yaml:7:20: rollout.canary.steps[0].setWeight: must be a percent from 0.1")]
     [InlineData("rollout:\n  canary:\n    steps:\n      - setWeight: 5\n      - pause: soon\n", "web.yaml:8:16: rollout.canary.steps[1].pause: must be a duration from 1s to 24h (e.g. 30s, 5m), or {} to wait until promoted by hand, got 'soon'")]
     [InlineData("rollout:\n  canary:\n    steps:\n      - setWeight: 5\n        pause: 30s\n", "web.yaml:8:16: rollout.canary.steps[0].pause: a step does one thing; setWeight and pause need a '- ' each")]
-    [InlineData("rollout:\n  canary:\n    steps:\n      - setWieght: 5\n", "web.yaml:7:9: rollout.canary.steps[0].setWieght: unknown field (allowed here: analysis, pause, setWeight)")]
+    [InlineData("rollout:\n  canary:\n    steps:\n      - setWieght: 5\n", "web.yaml:7:9: rollout.canary.steps[0].setWieght: unknown field; did you mean 'setWeight'? (allowed here: analysis, pause, setWeight)")]
     [InlineData("rollout:\n  canary:\n    steps:\n      - analysis: {}\n", "web.yaml:7:19: rollout.canary.steps[0].analysis: needs traffic to judge: put a setWeight step before it")]
     [InlineData("rollout:\n  canary:\n    steps:\n      - setWeight: 5\n      - analysis: {count: 2}\n", "web.yaml:8:20: rollout.canary.steps[1].analysis.count: unknown field")]
     [InlineData("rollout:\n  canary:\n    steps:\n      - 5\n", "web.yaml:7:9: rollout.canary.steps[0]: must be a mapping of fields")]

@@ -57,7 +57,7 @@ public sealed class SpecLoaderTests
     [InlineData("name: Web_1\nimage: app:1\nport: 80\n", "web.yaml:1:7: name: 'Web_1' is not a valid service name")]
     [InlineData("name: bollard-agent\nimage: app:1\nport: 80\n", "web.yaml:1:7: name: 'bollard-agent' is reserved")]
     [InlineData("name: web\nport: 80\n", "web.yaml:1:1: image: is required")]
-    [InlineData("name: web\nimage: app:1\nport: 80\nreplica: 3\n", "web.yaml:4:1: replica: unknown field (allowed here: ")]
+    [InlineData("name: web\nimage: app:1\nport: 80\nreplica: 3\n", "web.yaml:4:1: replica: unknown field; did you mean 'replicas'? (allowed here: ")]
     [InlineData("name: web\nimage: app:1\nport: 80\nhealth:\n  interval: soon\n", "web.yaml:5:13: health.interval: must be a duration")]
     [InlineData("name: web\nimage: app:1\nport: 80\nroute:\n  pathPrefix: api\n", "web.yaml:5:15: route.pathPrefix: must start with '/'")]
     [InlineData("name: web\nimage: app:1\nport: 80\nroute: {}\n", "route.pathPrefix: a route needs a host, a pathPrefix, or both")]
@@ -133,8 +133,10 @@ public sealed class SpecLoaderTests
             ("b.yaml", "name: web\nimage: app:2\nport: 80\n---\nname: api\nimage: app:1\nport: 80\nroute:\n  pathPrefix: /\n"),
         ]));
 
-        Assert.Contains("service 'web' is declared more than once", error.Message, StringComparison.Ordinal);
-        Assert.Contains("declare the same route", error.Message, StringComparison.Ordinal);
+        // Each at its own place, pointing at the first declaration.
+        Assert.Contains(error.Errors, e => e.ToString() == "b.yaml:1:7: name: service 'web' is declared more than once (first at a.yaml:1:7)");
+        Assert.Contains(error.Errors, e => e.ToString().StartsWith("b.yaml:9:3: route: services web and api declare the same route (host '', pathPrefix '/'; first at a.yaml:5:3)", StringComparison.Ordinal));
+        Assert.Equal(2, error.Errors.Count);
     }
 
     [Fact]
