@@ -58,9 +58,20 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
         }
     }
 
-    public async Task<ServiceTarget> TargetAsync(ServiceSpec desired, int total, IReadOnlyList<ReplicaView> replicas, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<ServiceTarget> TargetAsync(ServiceSpec desired, int total, IReadOnlyList<ReplicaView> replicas, DateTimeOffset now, CancellationToken cancellationToken) =>
+        TargetAsync(desired, total, replicas, now, static _ => 0, cancellationToken);
+
+    /// <param name="desired">The desired spec.</param>
+    /// <param name="total">The autoscaler's total.</param>
+    /// <param name="replicas">The service's live replicas.</param>
+    /// <param name="now">The pass's time.</param>
+    /// <param name="failedStarts">Failed starts in a row of a version (the crash back-off's count), by version.</param>
+    /// <param name="cancellationToken">Cancels the pass.</param>
+    public async Task<ServiceTarget> TargetAsync(
+        ServiceSpec desired, int total, IReadOnlyList<ReplicaView> replicas, DateTimeOffset now, Func<string, int> failedStarts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(desired);
+        ArgumentNullException.ThrowIfNull(failedStarts);
         await _gate.WaitAsync(cancellationToken);
         try
         {
@@ -83,7 +94,7 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
                 return ServiceTarget.Steady(deployment.Stable, total);
             }
 
-            var step = RolloutEngine.Advance(deployment.Rollout!, Observe(deployment, total, replicas), now);
+            var step = RolloutEngine.Advance(deployment.Rollout!, Observe(deployment, total, replicas) with { NewFailedStarts = failedStarts(deployment.Rollout!.NewVersion) }, now);
             var next = Finish(deployment with { Rollout = step.State }, step);
             Describe(desired.Name, deployment.Rollout!, step, now, decided);
 

@@ -41,5 +41,8 @@ public sealed partial class DockerContainerRuntime
 
         [LoggerMessage(3111, LogLevel.Warning, "Pull of {Image} on {Endpoint} failed: {Error}")]
         public static partial void PullFailed(ILogger logger, string image, string endpoint, string error);
+
+        [LoggerMessage(3112, LogLevel.Warning, "Could not read how stopped container {Id} ended: {Error}")]
+        public static partial void ExitUnreadable(ILogger logger, string id, string error);
     }
 }

@@ -51,7 +51,7 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
         };
         var entries = await CallAsync(
             "the container list", options.RequestTimeout, ct => client.Containers.ListContainersAsync(parameters, ct), cancellationToken);
-        return [.. entries.Select(DockerContainerMapper.FromListEntry)];
+        return await WithExitsAsync([.. entries.Select(DockerContainerMapper.FromListEntry)], cancellationToken);
     }
 
     public async Task<ObservedContainer> CreateAndStartAsync(ContainerCreateRequest request, CancellationToken cancellationToken)

@@ -22,6 +22,7 @@ public sealed partial class Reconciler
             switch (action)
             {
                 case RemoveReplica remove when _tracker.TryBeginRemoval(remove.Container.Id):
+                    NoteFailure(remove);
                     Track(RemoveAsync(remove, hosts[remove.Host], _tracker.IsRegistered(remove.Container.Id)));
                     break;
                 case RegisterReplica register:
@@ -75,13 +76,13 @@ public sealed partial class Reconciler
         try
         {
             var created = await host.Runtime.CreateAndStartAsync(ReplicaRequests.Create(action.Spec, host, _options.Cluster, suffix), cancellationToken);
-            _tracker.RecordCreateSuccess(action.Service);
+            _tracker.RecordCreateSuccess(action.Service, action.Host);
             Decide(action, "create", created.ShortId, "ok");
             WatchStartup(action.Spec, host, created, cancellationToken);
         }
         catch (Exception e) when (e is ContainerOperationException or RuntimeUnavailableException)
         {
-            var wait = _tracker.RecordCreateFailure(action.Service, _time.GetUtcNow(), _options.MaxBackoff);
+            var wait = _tracker.RecordCreateFailure(action.Service, action.Host, _time.GetUtcNow(), _options.MaxBackoff);
             Decide(action, "create", null, $"failed, retrying in {Durations.Format(wait)}: {e.Message}");
         }
     }

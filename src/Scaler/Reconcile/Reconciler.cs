@@ -31,6 +31,8 @@ public sealed partial class Reconciler : IDisposable
     private readonly ILogger<Reconciler> _logger;
     private readonly ScaleController _controller;
     private readonly ReplicaTracker _tracker = new();
+    private readonly CrashLoops _crashLoops = new(Random.Shared.NextDouble);
+    private Dictionary<string, ServiceSpec> _passSpecs = new(StringComparer.Ordinal);
     private readonly ImagePulls _pulls = new();
     private HashSet<(string Service, string Version, string Host)> _leftOutForImage = [];
     private readonly SemaphoreSlim _onePass = new(1, 1);
@@ -54,7 +56,7 @@ public sealed partial class Reconciler : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         (_specs, _hosts, _catalog, _prober, _drain, _decisions, _options, _time, _logger) =
             (specs, hosts, new CatalogRegistrar(catalog), prober, drain, decisions, options.Value, time, logger);
-        _controller = new ScaleController(load, new ReplicaCpu(hosts), deployments, decisions);
+        _controller = new ScaleController(load, new ReplicaCpu(hosts), deployments, decisions, _crashLoops);
     }
 
     /// <summary>Raised when a background removal finished or a new replica passed its first check, so the loop runs a pass soon.</summary>
@@ -93,11 +95,14 @@ public sealed partial class Reconciler : IDisposable
             var specs = _specs.Current;
             var views = await ObserveReplicasAsync(observed, specs, cancellationToken);
             var now = _time.GetUtcNow();
+            _passSpecs = specs.ToDictionary(s => s.Name, StringComparer.Ordinal);
+            NoteRecovered(_crashLoops.ClearRecovered(views, _passSpecs, now), now);
             var targets = await _controller.TargetsAsync(specs, views, now, cancellationToken);
             var slots = observed.Select(o => new HostSlot(o.Host.Name, o.Host.Zone, o.Available)).ToList();
             var input = new ReconcileInput(targets, slots, views, FrozenServices(observed, specs), now, _tracker.CreateBlocked(now))
             {
                 Images = ImagesOf(observed, now),
+                CrashBackoff = _crashLoops.Blocked(now),
             };
             var plan = ReconcilePlanner.Plan(input);
             NoteMissingImages(plan.MissingImages, now);
@@ -132,6 +137,9 @@ public sealed partial class Reconciler : IDisposable
             _onePass.Release();
         }
     }
+
+    /// <summary>The versions of a service whose replicas keep failing at start, with their back-off (for status).</summary>
+    public IReadOnlyList<CrashLoop> CrashLoopsOf(string service) => _crashLoops.Of(service);
 
     /// <summary>Waits for the image pulls under way to end (tests).</summary>
     public Task WhenPullsDoneAsync() => _pulls.WhenDoneAsync();
