@@ -9,6 +9,9 @@ namespace Bollard.Scaler.Reconcile;
 /// the exits metric, and the count of its version's crash loop.</summary>
 public sealed partial class Reconciler
 {
+    /// <summary>The decision action of a replica found failed (status lists them as recent failures).</summary>
+    public const string ExitAction = "exit";
+
     /// <summary>Records a replica removed for failing, once (its removal has just begun).</summary>
     private void NoteFailure(RemoveReplica remove)
     {
@@ -37,7 +40,7 @@ public sealed partial class Reconciler
             reason += $"\nlast log lines:\n{logged.LogTail}";
         }
 
-        _decisions.Record(new Decision(now, container.Service, "exit", container.ShortId, reason, outcome));
+        _decisions.Record(new Decision(now, container.Service, ExitAction, container.ShortId, reason, outcome));
     }
 
     /// <summary>Clears the crash loops of versions that recovered, saying so.</summary>
