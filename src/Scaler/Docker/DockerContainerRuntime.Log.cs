@@ -44,5 +44,8 @@ public sealed partial class DockerContainerRuntime
 
         [LoggerMessage(3112, LogLevel.Warning, "Could not read how stopped container {Id} ended: {Error}")]
         public static partial void ExitUnreadable(ILogger logger, string id, string error);
+
+        [LoggerMessage(3113, LogLevel.Warning, "Container {Name} ({Id}) did not start in time; left for the engine to finish (the next pass counts it): {Error}")]
+        public static partial void StartSlowLeftToLoop(ILogger logger, string name, string id, string error);
     }
 }

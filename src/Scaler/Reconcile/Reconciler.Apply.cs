@@ -75,7 +75,10 @@ public sealed partial class Reconciler
         var suffix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
         try
         {
-            var created = await host.Runtime.CreateAndStartAsync(ReplicaRequests.Create(action.Spec, host, _options.Cluster, suffix), cancellationToken);
+            // Under the engine's adaptive limit: a burst of creates waits its turn instead of making the engine time out.
+            var gate = _engineGates.GetOrAdd(host.Name, _ => new EngineGate(_options.CreateLimit, _time));
+            var request = ReplicaRequests.Create(action.Spec, host, _options.Cluster, suffix);
+            var created = await gate.RunAsync(ct => host.Runtime.CreateAndStartAsync(request, ct), cancellationToken);
             _tracker.RecordCreateSuccess(action.Service, action.Host);
             Decide(action, "create", created.ShortId, "ok");
             WatchStartup(action.Spec, host, created, cancellationToken);

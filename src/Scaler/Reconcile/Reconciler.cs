@@ -32,6 +32,7 @@ public sealed partial class Reconciler : IDisposable
     private readonly ScaleController _controller;
     private readonly ReplicaTracker _tracker = new();
     private readonly CrashLoops _crashLoops = new(Random.Shared.NextDouble);
+    private readonly ConcurrentDictionary<string, EngineGate> _engineGates = new(StringComparer.Ordinal);
     private Dictionary<string, ServiceSpec> _passSpecs = new(StringComparer.Ordinal);
     private readonly ImagePulls _pulls = new();
     private HashSet<(string Service, string Version, string Host)> _leftOutForImage = [];
@@ -140,6 +141,9 @@ public sealed partial class Reconciler : IDisposable
 
     /// <summary>The versions of a service whose replicas keep failing at start, with their back-off (for status).</summary>
     public IReadOnlyList<CrashLoop> CrashLoopsOf(string service) => _crashLoops.Of(service);
+
+    /// <summary>The create limit of each host's engine as it stands (status, tests).</summary>
+    public IReadOnlyDictionary<string, EngineLimit> CreateLimits => _engineGates.ToDictionary(g => g.Key, g => g.Value.Limit, StringComparer.Ordinal);
 
     /// <summary>Waits for the image pulls under way to end (tests).</summary>
     public Task WhenPullsDoneAsync() => _pulls.WhenDoneAsync();
