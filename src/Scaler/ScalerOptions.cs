@@ -48,6 +48,9 @@ public sealed class ScalerOptions
     /// </summary>
     public double ZoneAvailability { get; set; } = 0.99;
 
+    /// <summary>How many creates each engine gets at once, adapted to its answer times (see <see cref="Hosts.EngineLimit"/>).</summary>
+    public Hosts.EngineLimitOptions CreateLimit { get; set; } = new();
+
     /// <summary>Longest wait between retries when Docker cannot be reached or a create keeps failing.</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
 }

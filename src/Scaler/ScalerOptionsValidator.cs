@@ -45,6 +45,11 @@ internal sealed partial class ScalerOptionsValidator : IValidateOptions<ScalerOp
             errors.Add($"the startup probe interval {options.StartupProbeInterval} must be at least 10 ms");
         }
 
+        if (options.CreateLimit is not { Min: >= 1 } limit || limit.Max < limit.Min || limit.Initial < limit.Min || limit.Initial > limit.Max || limit.SlowAnswer <= TimeSpan.Zero)
+        {
+            errors.Add($"the create limit {options.CreateLimit} needs 1 <= min <= initial <= max and a positive slow answer time");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -123,11 +123,31 @@ internal static class StatusVerbs
             text.Append(CultureInfo.InvariantCulture, $"image missing: host {m.Host} lacks {m.Image} ({CliTable.Short(m.Version)}, {m.State}): {m.Why}\n");
         }
 
+        foreach (var loop in s.CrashLoops ?? [])
+        {
+            text.Append(CultureInfo.InvariantCulture, $"crash loop:    {CliTable.Short(loop.Version)} failed to start {loop.FailedStarts} times in a row; next start not before {CliTable.Time(loop.NextStartAt)}\n");
+        }
+
         if (s.ReplicaGroups.Count > 0)
         {
             text.Append('\n').Append(CliTable.Format(
                 ["ZONE", "VERSION", "HEALTHY"],
                 s.ReplicaGroups.Select(g => (IReadOnlyList<string>)[g.Zone, CliTable.Short(g.Version), CliTable.Number(g.Healthy)])));
+        }
+
+        if (s.RecentFailures is { Count: > 0 } failures)
+        {
+            // Newest first: how each replica ended and its last log lines, indented under it.
+            text.Append("\nrecent failures:\n");
+            foreach (var f in failures)
+            {
+                var lines = f.What.Split('\n');
+                text.Append(CultureInfo.InvariantCulture, $"  {CliTable.Time(f.At)}  {f.Replica}  {lines[0]}  ({f.Outcome})\n");
+                foreach (var line in lines.Skip(1))
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"      {line}\n");
+                }
+            }
         }
 
         return text.ToString();

@@ -1,4 +1,5 @@
 using Bollard.Discovery;
+using Bollard.Scaler.Decisions;
 using Bollard.Scaler.Placement;
 using Bollard.Scaler.Rollouts;
 using Bollard.Scaler.Specs;
@@ -12,20 +13,33 @@ namespace Bollard.Scaler.Admin;
 /// image from the last reconcile pass (the controller's). The catalog holds every host's replicas and the deployment
 /// records are shared (<see cref="DeploymentRecords"/>), so any agent of a cluster answers for the whole cluster.
 /// </summary>
-internal sealed class ControlPlaneStatusReader(IServiceCatalog catalog, DeploymentRecords deployments, Reconcile.Reconciler reconciler, IOptions<ScalerOptions> options)
+internal sealed class ControlPlaneStatusReader(IServiceCatalog catalog, DeploymentRecords deployments, Reconcile.Reconciler reconciler, DecisionLog decisions, IOptions<ScalerOptions> options)
 {
     public async Task<IReadOnlyList<ServiceStatus>> ReadAllAsync(IReadOnlyList<ServiceSpec> specs, CancellationToken cancellationToken)
     {
         var statuses = new List<ServiceStatus>(specs.Count);
         foreach (var spec in specs.OrderBy(s => s.Name, StringComparer.Ordinal))
         {
-            statuses.Add(await ReadAsync(spec, cancellationToken));
+            statuses.Add(await ReadSummaryAsync(spec, cancellationToken));
         }
 
         return statuses;
     }
 
+    /// <summary>One service, with its recent failures and crash loops.</summary>
     public async Task<ServiceStatus> ReadAsync(ServiceSpec spec, CancellationToken cancellationToken)
+    {
+        var summary = await ReadSummaryAsync(spec, cancellationToken);
+        var exits = (await decisions.ReadAsync(spec.Name, cancellationToken))
+            .Where(d => d.Action == Reconcile.Reconciler.ExitAction)
+            .OrderByDescending(d => d.At)
+            .Take(FailureStatus.Shown)
+            .Select(d => new FailureStatus(d.At, d.Subject ?? "-", d.Reason, d.Outcome))
+            .ToList();
+        return summary with { RecentFailures = exits, CrashLoops = reconciler.CrashLoopsOf(spec.Name) };
+    }
+
+    private async Task<ServiceStatus> ReadSummaryAsync(ServiceSpec spec, CancellationToken cancellationToken)
     {
         ServiceSnapshot? snapshot;
         try

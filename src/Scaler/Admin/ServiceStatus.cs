@@ -39,7 +39,28 @@ public sealed record ServiceStatus(
     IReadOnlyList<HostImageStatus>? MissingImages = null,
     string? ServingVersion = null,
     string? ServingImage = null,
-    string? RolledBack = null);
+    string? RolledBack = null)
+{
+    /// <summary>
+    /// The last replicas removed for failing (newest first, at most <see cref="FailureStatus.Shown"/>), from the decision
+    /// log: how each ended and its last log lines. Only in the status of one service (null in the list of all).
+    /// </summary>
+    public IReadOnlyList<FailureStatus>? RecentFailures { get; init; }
+
+    /// <summary>Versions whose replicas keep failing at start, and when the next may start (the controller's own knowledge:
+    /// empty on an agent that is not the cluster's controller, and after a restart).</summary>
+    public IReadOnlyList<Reconcile.CrashLoop>? CrashLoops { get; init; }
+}
+
+/// <summary>A replica removed for failing.</summary>
+/// <param name="At">When it was found failed.</param>
+/// <param name="Replica">Its container's short id.</param>
+/// <param name="What">Its version, host and how it ended, then its last log lines (masked).</param>
+/// <param name="Outcome">What was done (replaced, and the crash back-off's wait).</param>
+public sealed record FailureStatus(DateTimeOffset At, string Replica, string What, string Outcome)
+{
+    public const int Shown = 5;
+}
 
 /// <summary>A host lacking the image of one of the service's versions.</summary>
 /// <param name="Host">The host.</param>

@@ -54,7 +54,7 @@ public sealed record HostReport(
 
         // Labels are left out: they never change on a container (record equality would compare the dictionaries by reference).
         public bool Equals(ObservedContainer? x, ObservedContainer? y) =>
-            x is not null && y is not null && x.Id == y.Id && x.State == y.State && x.HostPort == y.HostPort && x.HostAddress == y.HostAddress;
+            x is not null && y is not null && x.Id == y.Id && x.State == y.State && x.HostPort == y.HostPort && x.HostAddress == y.HostAddress && Equals(x.Exit, y.Exit);
 
         public int GetHashCode(ObservedContainer obj) => obj.Id.GetHashCode(StringComparison.Ordinal);
     }

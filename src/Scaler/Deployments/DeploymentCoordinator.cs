@@ -61,9 +61,22 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
     /// versions' traffic, and asks <see cref="DeploymentPolicy"/>. Saves, logs and publishes nothing.
     /// </summary>
     /// <exception cref="State.StateStoreUnavailableException">The record cannot be read.</exception>
-    public async Task<DeploymentStep> DecideAsync(ServiceSpec desired, int total, IReadOnlyList<ReplicaView> replicas, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<DeploymentStep> DecideAsync(ServiceSpec desired, int total, IReadOnlyList<ReplicaView> replicas, DateTimeOffset now, CancellationToken cancellationToken) =>
+        DecideAsync(desired, total, replicas, now, static _ => 0, cancellationToken);
+
+    /// <param name="desired">The desired spec.</param>
+    /// <param name="total">The autoscaler's total.</param>
+    /// <param name="replicas">The service's live replicas.</param>
+    /// <param name="now">The pass's time.</param>
+    /// <param name="failedStarts">Failed starts in a row of a version (the crash back-off's count), by version: the
+    /// rollout rolls back a new version that keeps failing to start (<see cref="RolloutSpec.FailedStartLimit"/>).</param>
+    /// <param name="cancellationToken">Cancels the pass.</param>
+    /// <exception cref="State.StateStoreUnavailableException">The record cannot be read.</exception>
+    public async Task<DeploymentStep> DecideAsync(
+        ServiceSpec desired, int total, IReadOnlyList<ReplicaView> replicas, DateTimeOffset now, Func<string, int> failedStarts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(desired);
+        ArgumentNullException.ThrowIfNull(failedStarts);
         await _gate.WaitAsync(cancellationToken);
         try
         {
@@ -72,7 +85,7 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
             var decided = new List<Decision>();
             var deployment = DeploymentPolicy.Begin(from?.Record, desired, replicas, now, decided);
             return deployment.IsRolling
-                ? DeploymentPolicy.Advance(from, deployment, Observe(deployment, total, replicas), now, decided)
+                ? DeploymentPolicy.Advance(from, deployment, Observe(deployment, total, replicas) with { NewFailedStarts = failedStarts(deployment.Rollout!.NewVersion) }, now, decided)
                 : DeploymentPolicy.Steady(from, deployment, total, _weightsCleared.Contains(desired.Name), decided);
         }
         finally

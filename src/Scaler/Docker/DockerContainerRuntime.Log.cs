@@ -41,5 +41,11 @@ public sealed partial class DockerContainerRuntime
 
         [LoggerMessage(3111, LogLevel.Warning, "Pull of {Image} on {Endpoint} failed: {Error}")]
         public static partial void PullFailed(ILogger logger, string image, string endpoint, string error);
+
+        [LoggerMessage(3112, LogLevel.Warning, "Could not read how stopped container {Id} ended: {Error}")]
+        public static partial void ExitUnreadable(ILogger logger, string id, string error);
+
+        [LoggerMessage(3113, LogLevel.Warning, "Container {Name} ({Id}) did not start in time; left for the engine to finish (the next pass counts it): {Error}")]
+        public static partial void StartSlowLeftToLoop(ILogger logger, string name, string id, string error);
     }
 }

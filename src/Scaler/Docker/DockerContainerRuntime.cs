@@ -51,7 +51,7 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
         };
         var entries = await CallAsync(
             "the container list", options.RequestTimeout, ct => client.Containers.ListContainersAsync(parameters, ct), cancellationToken);
-        return [.. entries.Select(DockerContainerMapper.FromListEntry)];
+        return await WithExitsAsync([.. entries.Select(DockerContainerMapper.FromListEntry)], cancellationToken);
     }
 
     public async Task<ObservedContainer> CreateAndStartAsync(ContainerCreateRequest request, CancellationToken cancellationToken)
@@ -76,6 +76,7 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
             },
             cancellationToken);
 
+        var startBegan = timeProvider.GetTimestamp();
         try
         {
             await CallAsync(
@@ -87,6 +88,14 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
             var observed = DockerContainerMapper.FromInspect(inspect, request.ContainerPort);
             Log.ContainerStarted(logger, observed.Name, observed.ShortId, request.Image, observed.HostAddress, observed.HostPort);
             return observed;
+        }
+        catch (RuntimeUnavailableException e) when (timeProvider.GetElapsedTime(startBegan) >= options.RequestTimeout)
+        {
+            // The engine did not answer in time: a loaded engine may still start it. Tearing it down and creating another
+            // would only add to its load; it is labelled, so the next pass counts it, and the start period's rule
+            // replaces it if it never answers.
+            Log.StartSlowLeftToLoop(logger, request.Name, created.ID, e.Message);
+            throw;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -18,7 +18,11 @@ public sealed record RegisterReplica(ServiceSpec Spec, string Host, ObservedCont
 /// most <paramref name="Drain"/>), stop it with <paramref name="GracePeriod"/> and remove it.
 /// </summary>
 public sealed record RemoveReplica(string Host, ObservedContainer Container, TimeSpan Drain, TimeSpan GracePeriod, string Reason)
-    : ReconcileAction(Container.Service, Host, Reason);
+    : ReconcileAction(Container.Service, Host, Reason)
+{
+    /// <summary>Why it failed, when it is removed for failing (null for a surplus or an old version's replica).</summary>
+    public ReplicaFailure? Failure { get; init; }
+}
 
 /// <summary>
 /// Pull a version's image onto a host that lacks it, before any replica of it is created there (in the background: a

@@ -11,15 +11,19 @@ namespace Bollard.Scaler.Reconcile;
 /// <param name="Frozen">Services that may have replicas on an unreachable host: nothing of theirs is removed for
 /// being surplus (static stability: no decision on missing data); replacements are still started elsewhere.</param>
 /// <param name="Now">The pass's clock reading.</param>
-/// <param name="CreateBlocked">Services whose last create failed and are backing off: no creates this pass.</param>
+/// <param name="CreateBlocked">Services and hosts where the last create failed and is backing off: no creates of that
+/// service on that host this pass (other hosts are not held back by one bad engine).</param>
 public sealed record ReconcileInput(
     IReadOnlyList<ServiceTarget> Targets,
     IReadOnlyList<HostSlot> Hosts,
     IReadOnlyList<ReplicaView> Replicas,
     IReadOnlySet<string> Frozen,
     DateTimeOffset Now,
-    IReadOnlySet<string> CreateBlocked)
+    IReadOnlySet<(string Service, string Host)> CreateBlocked)
 {
+    /// <summary>Versions whose replicas keep failing at start and are backing off (<see cref="CrashLoops"/>): no creates of them this pass.</summary>
+    public IReadOnlySet<(string Service, string Version)> CrashBackoff { get; init; } = new HashSet<(string, string)>();
+
     /// <summary>What each host holds and is pulling, by host name; a host absent here holds every image (not known).</summary>
     public IReadOnlyDictionary<string, HostImages> Images { get; init; } = new Dictionary<string, HostImages>();
 }

@@ -55,9 +55,9 @@ public static class ReconcilePlanner
 
         foreach (var replica in replicas)
         {
-            if (ReplicaFailures.FailureOf(newest.Health, replica, input.Now) is { } failure)
+            if (ReplicaFailures.FailureOf(newest, replica, input.Now) is { } failure)
             {
-                actions.Add(new RemoveReplica(replica.Host, replica.Container, TimeSpan.Zero, newest.StopGracePeriod, failure));
+                actions.Add(new RemoveReplica(replica.Host, replica.Container, TimeSpan.Zero, newest.StopGracePeriod, failure.Reason) { Failure = failure });
                 continue;
             }
 

@@ -35,6 +35,7 @@ public sealed partial class Reconciler
             switch (action)
             {
                 case RemoveReplica remove when _tracker.TryBeginRemoval(remove.Container.Id):
+                    NoteFailure(remove);
                     Track(RemoveAsync(remove, hosts[remove.Host], _tracker.IsRegistered(remove.Container.Id)));
                     break;
                 case RegisterReplica register:
@@ -89,14 +90,17 @@ public sealed partial class Reconciler
         await _gate.EnsureOpenAsync(cancellationToken);
         try
         {
-            var created = await host.Runtime.CreateAndStartAsync(ReplicaRequests.Create(action.Spec, host, _options.Cluster, suffix), cancellationToken);
-            _tracker.RecordCreateSuccess(action.Service);
+            // Under the engine's adaptive limit: a burst of creates waits its turn instead of making the engine time out.
+            var gate = _engineGates.GetOrAdd(host.Name, _ => new EngineGate(_options.CreateLimit, _time));
+            var request = ReplicaRequests.Create(action.Spec, host, _options.Cluster, suffix);
+            var created = await gate.RunAsync(ct => host.Runtime.CreateAndStartAsync(request, ct), cancellationToken);
+            _tracker.RecordCreateSuccess(action.Service, action.Host);
             Decide(action, "create", created.ShortId, "ok");
             WatchStartup(action.Spec, host, created, cancellationToken);
         }
         catch (Exception e) when (e is ContainerOperationException or RuntimeUnavailableException)
         {
-            var wait = _tracker.RecordCreateFailure(action.Service, _time.GetUtcNow(), _options.MaxBackoff);
+            var wait = _tracker.RecordCreateFailure(action.Service, action.Host, _time.GetUtcNow(), _options.MaxBackoff);
             Decide(action, "create", null, $"failed, retrying in {Durations.Format(wait)}: {e.Message}");
         }
     }

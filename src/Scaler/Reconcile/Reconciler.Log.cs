@@ -36,4 +36,7 @@ public sealed partial class Reconciler
 
     [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Host {Host} ({Zone}) answers again")]
     private partial void LogHostBack(string host, string zone);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "{Service}: version {Version} failed to start {FailedStarts} times in a row, its next replica waits {WaitSeconds:0.0} s: {Failure}")]
+    private partial void LogCrashLoop(string service, string version, int failedStarts, double waitSeconds, string failure);
 }

@@ -35,6 +35,9 @@ public sealed partial class Reconciler : IDisposable
     private readonly DeploymentCoordinator _deployments;
     private readonly IReconcileGate _gate;
     private readonly ReplicaTracker _tracker = new();
+    private readonly CrashLoops _crashLoops = new(Random.Shared.NextDouble);
+    private readonly ConcurrentDictionary<string, EngineGate> _engineGates = new(StringComparer.Ordinal);
+    private Dictionary<string, ServiceSpec> _passSpecs = new(StringComparer.Ordinal);
     private readonly ImagePulls _pulls = new();
     private HashSet<(string Service, string Version, string Host)> _leftOutForImage = [];
     private readonly SemaphoreSlim _onePass = new(1, 1);
@@ -62,7 +65,7 @@ public sealed partial class Reconciler : IDisposable
             (specs, hosts, new CatalogRegistrar(catalog), prober, drain, decisions, options.Value, time, logger, metrics);
         _deployments = deployments;
         _gate = gate;
-        _controller = new ScaleController(load, new ReplicaCpu(hosts), deployments, decisions);
+        _controller = new ScaleController(load, new ReplicaCpu(hosts), deployments, decisions, _crashLoops);
     }
 
     /// <summary>Raised when a background removal finished or a new replica passed its first check, so the loop runs a pass soon.</summary>
@@ -104,11 +107,14 @@ public sealed partial class Reconciler : IDisposable
             _metrics?.Ranges(specs.Select(s => (s.Name, s.Replicas.Min, s.Replicas.Max)));
             var views = await ObserveReplicasAsync(observed, specs, cancellationToken);
             var now = _time.GetUtcNow();
+            _passSpecs = specs.ToDictionary(s => s.Name, StringComparer.Ordinal);
+            NoteRecovered(_crashLoops.ClearRecovered(views, _passSpecs, now), now);
             var steps = await _controller.DecideAsync(specs, views, now, cancellationToken);
             var slots = observed.Select(o => new HostSlot(o.Host.Name, o.Host.Zone, o.Available)).ToList();
             var input = new ReconcileInput([.. steps.Select(s => s.Target)], slots, views, FrozenServices(observed, specs), now, _tracker.CreateBlocked(now))
             {
                 Images = ImagesOf(observed, now),
+                CrashBackoff = _crashLoops.Blocked(now),
             };
             var plan = ReconcilePlanner.Plan(input) with { Deployments = steps };
             NoteMissingImages(plan.MissingImages, now);
@@ -144,6 +150,12 @@ public sealed partial class Reconciler : IDisposable
             _onePass.Release();
         }
     }
+
+    /// <summary>The versions of a service whose replicas keep failing at start, with their back-off (for status).</summary>
+    public IReadOnlyList<CrashLoop> CrashLoopsOf(string service) => _crashLoops.Of(service);
+
+    /// <summary>The create limit of each host's engine as it stands (status, tests).</summary>
+    public IReadOnlyDictionary<string, EngineLimit> CreateLimits => _engineGates.ToDictionary(g => g.Key, g => g.Value.Limit, StringComparer.Ordinal);
 
     /// <summary>Waits for the image pulls under way to end (tests).</summary>
     public Task WhenPullsDoneAsync() => _pulls.WhenDoneAsync();

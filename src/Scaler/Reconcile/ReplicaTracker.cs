@@ -15,7 +15,7 @@ internal sealed class ReplicaTracker
     private readonly Dictionary<string, ReplicaHealth> _health = new(StringComparer.Ordinal);
     private readonly HashSet<string> _registered = new(StringComparer.Ordinal);
     private readonly HashSet<string> _removing = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (DateTimeOffset Until, int Failures)> _createBackoff = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Service, string Host), (DateTimeOffset Until, int Failures)> _createBackoff = [];
     private readonly Dictionary<string, IReadOnlySet<string>> _servicesByHost = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string Path, int? Port, Uri Url)> _healthUrls = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
@@ -135,17 +135,35 @@ internal sealed class ReplicaTracker
     /// <summary>The services last seen on a host; null when the host has never been seen (anything may run there).</summary>
     public IReadOnlySet<string>? LastServicesOn(string host) => _servicesByHost.GetValueOrDefault(host);
 
-    public IReadOnlySet<string> CreateBlocked(DateTimeOffset now) =>
-        _createBackoff.Where(kv => kv.Value.Until > now).Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
-
-    /// <summary>Backs off creates of a service exponentially after a failure (1 s, 2 s, 4 s... up to the cap).</summary>
-    public TimeSpan RecordCreateFailure(string service, DateTimeOffset now, TimeSpan cap)
+    /// <summary>The services and hosts whose creates back off at <paramref name="now"/>.</summary>
+    public IReadOnlySet<(string Service, string Host)> CreateBlocked(DateTimeOffset now)
     {
-        var failures = _createBackoff.TryGetValue(service, out var previous) ? previous.Failures + 1 : 1;
-        var wait = TimeSpan.FromSeconds(Math.Min(cap.TotalSeconds, Math.Pow(2, failures - 1)));
-        _createBackoff[service] = (now + wait, failures);
-        return wait;
+        lock (_lock)
+        {
+            return _createBackoff.Where(kv => kv.Value.Until > now).Select(kv => kv.Key).ToHashSet();
+        }
     }
 
-    public void RecordCreateSuccess(string service) => _createBackoff.Remove(service);
+    /// <summary>
+    /// Backs off creates of a service on one host exponentially after a failure there (1 s, 2 s, 4 s... up to the cap).
+    /// Per host: one engine refusing or timing out must not slow the service's creates on the others.
+    /// </summary>
+    public TimeSpan RecordCreateFailure(string service, string host, DateTimeOffset now, TimeSpan cap)
+    {
+        lock (_lock)
+        {
+            var failures = _createBackoff.TryGetValue((service, host), out var previous) ? previous.Failures + 1 : 1;
+            var wait = TimeSpan.FromSeconds(Math.Min(cap.TotalSeconds, Math.Pow(2, failures - 1)));
+            _createBackoff[(service, host)] = (now + wait, failures);
+            return wait;
+        }
+    }
+
+    public void RecordCreateSuccess(string service, string host)
+    {
+        lock (_lock)
+        {
+            _createBackoff.Remove((service, host));
+        }
+    }
 }

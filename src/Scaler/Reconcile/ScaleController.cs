@@ -11,7 +11,7 @@ namespace Bollard.Scaler.Reconcile;
 /// step, which splits it between versions (one version unless a rollout runs). Keeps the autoscaler's history between passes and records
 /// every change of decision in the decision log, with its inputs.
 /// </summary>
-internal sealed class ScaleController(IServiceLoadSource load, ReplicaCpu cpu, DeploymentCoordinator deployments, DecisionLog decisions)
+internal sealed class ScaleController(IServiceLoadSource load, ReplicaCpu cpu, DeploymentCoordinator deployments, DecisionLog decisions, CrashLoops crashLoops)
 {
     private readonly Dictionary<string, AutoscalerHistory> _histories = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ScaleDecision> _last = new(StringComparer.Ordinal);
@@ -34,7 +34,7 @@ internal sealed class ScaleController(IServiceLoadSource load, ReplicaCpu cpu, D
             _histories[spec.Name] = history;
             _ready[spec.Name] = ready;
             Record(spec.Name, decision, now);
-            steps.Add(await deployments.DecideAsync(spec, decision.Desired, mine, now, cancellationToken));
+            steps.Add(await deployments.DecideAsync(spec, decision.Desired, mine, now, version => crashLoops.FailedStarts(spec.Name, version), cancellationToken));
         }
 
         foreach (var gone in _histories.Keys.Except(specs.Select(s => s.Name)).ToList())

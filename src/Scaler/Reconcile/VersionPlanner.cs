@@ -29,9 +29,10 @@ internal static class VersionPlanner
         var (targets, zones) = PlacementPolicy.Targets(version.Replicas, slots, current, spec.Placement);
         var skipped = NoteMissing(version, image, input, missing);
         string? reason = null;
+        var crashing = input.CrashBackoff.Count > 0 && input.CrashBackoff.Contains((spec.Name, version.Version));
         foreach (var host in targets)
         {
-            if (!host.Available || host.Change <= 0 || input.CreateBlocked.Contains(spec.Name))
+            if (!host.Available || host.Change <= 0 || crashing || input.CreateBlocked.Contains((spec.Name, host.Host)))
             {
                 continue;
             }

@@ -10,6 +10,9 @@ public static class RolloutDefaults
     public const int MinRequests = 20;
     public const int FailureLimit = 2;
 
+    /// <summary>Failed starts in a row of the new version, with none of its replicas ready, that roll it back.</summary>
+    public const int FailedStartLimit = 3;
+
     /// <summary>How many analysis checks a <see cref="RolloutState"/> keeps (the decision log keeps them all).</summary>
     public const int RecentChecks = 10;
 

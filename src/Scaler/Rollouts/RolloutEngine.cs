@@ -48,7 +48,11 @@ public static partial class RolloutEngine
         };
 
         var (next, reason, check) = AnalysisSchedule.Run(state, seen, now);
-        if (next.Phase == state.Phase)
+        if (next.Phase == state.Phase && FailedStartRule.Check(next, seen, now) is { } failedStarts)
+        {
+            (next, reason) = (failedStarts, reason is null ? failedStarts.Reason : $"{reason}; {failedStarts.Reason}");
+        }
+        else if (next.Phase == state.Phase)
         {
             // No rollback from the check: the strategy may make its own transition (an analysis step consumes a pass).
             var transition = state.Spec.Strategy switch

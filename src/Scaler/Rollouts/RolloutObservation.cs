@@ -7,12 +7,14 @@ namespace Bollard.Scaler.Rollouts;
 /// this between the versions and never lowers it.</param>
 /// <param name="StableTraffic">The stable version's numbers over the last analysis interval; null when unknown.</param>
 /// <param name="NewTraffic">The new version's numbers over the last analysis interval; null when unknown.</param>
+/// <param name="NewFailedStarts">Failed starts in a row of the new version's replicas (the crash back-off's count).</param>
 public sealed record RolloutObservation(
     int StableReady,
     int NewReady,
     int DesiredTotal,
     TrafficStats? StableTraffic = null,
-    TrafficStats? NewTraffic = null);
+    TrafficStats? NewTraffic = null,
+    int NewFailedStarts = 0);
 
 /// <summary>One version's requests over a window, from the balancer.</summary>
 /// <param name="Requests">Requests answered (or failed) in the window.</param>

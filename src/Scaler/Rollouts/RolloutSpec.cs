@@ -15,6 +15,13 @@ public sealed record RolloutSpec
 
     /// <summary>How canary and blue/green versions are judged; unused by a rolling update.</summary>
     public AnalysisSpec Analysis { get; init; } = new();
+
+    /// <summary>
+    /// Any strategy: this many failed starts in a row of the new version (see the service's <c>crashBackoff</c>) while
+    /// none of its replicas is ready roll it back, whatever the analysis says: a version that cannot start is not
+    /// waited for.
+    /// </summary>
+    public int FailedStartLimit { get; init; } = RolloutDefaults.FailedStartLimit;
 }
 
 /// <summary>One of <see cref="RollingSpec"/>, <see cref="CanarySpec"/> or <see cref="BlueGreenSpec"/>.</summary>

@@ -25,6 +25,9 @@ public sealed record ObservedContainer(
 {
     public ImmutableDictionary<string, string> Labels { get; init; } = ImmutableDictionary<string, string>.Empty;
 
+    /// <summary>How it ended, when it is <see cref="ContainerRunState.Stopped"/> and its engine could tell; null otherwise.</summary>
+    public ContainerExit? Exit { get; init; }
+
     /// <summary>The first 12 characters of the id, as `docker ps` shows it; used as the catalog instance id.</summary>
     public string ShortId => Id.Length > 12 ? Id[..12] : Id;
 }

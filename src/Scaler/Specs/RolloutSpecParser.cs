@@ -21,6 +21,7 @@ internal static class RolloutSpecParser
         var blueGreen = yaml.Mapping("blueGreen");
         var analysisYaml = yaml.Mapping("analysis");
         var analysis = ParseAnalysis(analysisYaml);
+        var failedStartLimit = yaml.WholeNumber("failedStartLimit", 1, 1000) ?? RolloutDefaults.FailedStartLimit;
         yaml.RejectUnknownFields();
 
         var chosen = new[] { ("rolling", rolling), ("canary", canary), ("blueGreen", blueGreen) }.Where(s => s.Item2 is not null).ToList();
@@ -37,7 +38,7 @@ internal static class RolloutSpecParser
             yaml.Error("analysis", "only canary and blueGreen rollouts are analysed (a rolling update has no traffic split to judge); choose one of them or remove it");
         }
 
-        return new RolloutSpec { Strategy = strategy, Analysis = analysis };
+        return new RolloutSpec { Strategy = strategy, Analysis = analysis, FailedStartLimit = failedStartLimit };
     }
 
     private static RollingSpec ParseRolling(YamlMappingReader yaml)

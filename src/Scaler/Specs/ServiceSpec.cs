@@ -58,6 +58,9 @@ public sealed record ServiceSpec
     /// <summary>How a new version replaces the running one (rolling when the spec has no <c>rollout:</c> block).</summary>
     public Rollouts.RolloutSpec Rollout { get; init; } = Rollouts.RolloutSpec.Default;
 
+    /// <summary>How a version whose replicas keep failing at start is backed off (<c>crashBackoff:</c>).</summary>
+    public CrashBackoffSpec CrashBackoff { get; init; } = CrashBackoffSpec.Default;
+
     /// <summary>The file the spec came from, for messages.</summary>
     public string Source { get; init; } = "";
 
@@ -136,6 +139,9 @@ public static class SpecDefaults
     public static readonly TimeSpan HealthStartPeriod = TimeSpan.FromSeconds(60);
     public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan StopGracePeriod = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan CrashBackoffInitial = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan CrashBackoffMax = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan CrashBackoffResetAfter = TimeSpan.FromMinutes(3);
 
     /// <summary>The range a route's <c>timeout</c> may take (the balancer's own setting allows the same).</summary>
     public static readonly TimeSpan MinRouteTimeout = TimeSpan.FromMilliseconds(10);

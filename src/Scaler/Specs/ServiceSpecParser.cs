@@ -53,6 +53,7 @@ internal static partial class ServiceSpecParser
         var drain = yaml.Duration("drainTimeout", TimeSpan.Zero, TimeSpan.FromHours(1)) ?? SpecDefaults.DrainTimeout;
         var grace = yaml.Duration("stopGracePeriod", TimeSpan.Zero, TimeSpan.FromHours(1)) ?? SpecDefaults.StopGracePeriod;
         var rollout = RolloutSpecParser.Parse(yaml.Mapping("rollout"));
+        var crashBackoff = ParseCrashBackoff(yaml.Mapping("crashBackoff"));
         yaml.RejectUnknownFields();
 
         if (name is null || image is null || port is null)
@@ -76,6 +77,7 @@ internal static partial class ServiceSpecParser
             DrainTimeout = drain,
             StopGracePeriod = grace,
             Rollout = rollout,
+            CrashBackoff = crashBackoff,
             Source = yaml.File,
         };
     }
@@ -135,6 +137,25 @@ internal static partial class ServiceSpecParser
         };
         yaml.RejectUnknownFields();
         return spec;
+    }
+
+    private static CrashBackoffSpec ParseCrashBackoff(YamlMappingReader? yaml)
+    {
+        if (yaml is null)
+        {
+            return CrashBackoffSpec.Default;
+        }
+
+        var initial = yaml.Duration("initial", TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)) ?? SpecDefaults.CrashBackoffInitial;
+        var max = yaml.Duration("max", TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(24)) ?? SpecDefaults.CrashBackoffMax;
+        var reset = yaml.Duration("resetAfter", TimeSpan.FromSeconds(1), TimeSpan.FromHours(24)) ?? SpecDefaults.CrashBackoffResetAfter;
+        yaml.RejectUnknownFields();
+        if (max < initial)
+        {
+            yaml.Error("max", $"must be at least initial ({Durations.Format(initial)}), got {Durations.Format(max)}");
+        }
+
+        return new CrashBackoffSpec { Initial = initial, Max = max, ResetAfter = reset };
     }
 
     private static RouteSpec? ParseRoute(YamlMappingReader? yaml)

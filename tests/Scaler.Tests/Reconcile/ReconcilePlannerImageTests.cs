@@ -115,5 +115,5 @@ public sealed class ReconcilePlannerImageTests
         hosts.ToDictionary(h => h.Host, h => new HostImages(new ImageInventory(h.Images), new HashSet<string>(), new Dictionary<string, string>()));
 
     private static ReconcilePlan Plan(IReadOnlyList<ServiceTarget> targets, Dictionary<string, HostImages> images) =>
-        ReconcilePlanner.Plan(new ReconcileInput(targets, ThreeZones, Array.Empty<ReplicaView>(), new HashSet<string>(), Now, new HashSet<string>()) { Images = images });
+        ReconcilePlanner.Plan(new ReconcileInput(targets, ThreeZones, Array.Empty<ReplicaView>(), new HashSet<string>(), Now, new HashSet<(string, string)>()) { Images = images });
 }

@@ -108,11 +108,60 @@ public sealed class ReconcilePlannerTests
     }
 
     [Fact]
-    public void A_service_backing_off_after_a_failed_create_gets_no_create()
+    public void A_service_backing_off_after_a_failed_create_gets_no_create_on_that_host()
     {
-        var plan = ReconcilePlanner.Plan(new ReconcileInput([ServiceTarget.Steady(Web, 3)], OneHost, [], new HashSet<string>(), Now, new HashSet<string> { "web" }));
+        var plan = ReconcilePlanner.Plan(new ReconcileInput([ServiceTarget.Steady(Web, 3)], OneHost, [], new HashSet<string>(), Now, new HashSet<(string, string)> { ("web", "h1") }));
 
         Assert.Empty(plan.Actions);
+    }
+
+    [Fact]
+    public void A_failed_create_on_one_host_does_not_hold_back_creates_on_the_others()
+    {
+        HostSlot[] twoHosts = [new("h1", "z1", true), new("h2", "z1", true)];
+        var plan = ReconcilePlanner.Plan(new ReconcileInput(
+            [ServiceTarget.Steady(Web, 4)], twoHosts, [], new HashSet<string>(), Now, new HashSet<(string, string)> { ("web", "h1") }));
+
+        var creates = plan.Actions.OfType<CreateReplica>().ToList();
+        Assert.Equal(2, creates.Count);
+        Assert.All(creates, c => Assert.Equal("h2", c.Host));
+    }
+
+    [Fact]
+    public void A_version_in_crash_back_off_gets_no_create_and_its_failed_replica_is_still_replaced_later()
+    {
+        var crashed = Replica("dead", ReplicaHealth.Unknown, state: ContainerRunState.Stopped) with
+        {
+            Container = Replica("dead", ReplicaHealth.Unknown, state: ContainerRunState.Stopped).Container with
+            {
+                Exit = new ContainerExit(3, false, TimeSpan.FromMilliseconds(400), null, "starting\nboom: missing file /etc/app.conf"),
+            },
+        };
+        var input = new ReconcileInput([ServiceTarget.Steady(Web, 1)], OneHost, [crashed], new HashSet<string>(), Now, new HashSet<(string, string)>())
+        {
+            CrashBackoff = new HashSet<(string, string)> { ("web", Web.Version) },
+        };
+
+        var plan = ReconcilePlanner.Plan(input);
+
+        var remove = Assert.Single(plan.Actions.OfType<RemoveReplica>());
+        Assert.Empty(plan.Actions.OfType<CreateReplica>());
+        Assert.Equal("error", remove.Failure!.Kind);
+        Assert.True(remove.Failure.FailedStart);
+        Assert.Equal("container stopped: exited with code 3 after 0.4 s; last log: boom: missing file /etc/app.conf", remove.Reason);
+        Assert.NotEmpty(ReconcilePlanner.Plan(input with { CrashBackoff = new HashSet<(string, string)>() }).Actions.OfType<CreateReplica>());
+    }
+
+    [Theory]
+    [InlineData(false, 10, true)]   // never passed: a failed start
+    [InlineData(true, 10, true)]    // passed, but failed within the reset time: still a failed start
+    [InlineData(true, 600, false)]  // ran past the reset time: an ordinary failure
+    public void A_failure_is_a_failed_start_when_the_replica_never_passed_or_died_young(bool everPassed, int ageSeconds, bool failedStart)
+    {
+        var health = everPassed ? new ReplicaHealth(true, 5) : ReplicaHealth.Unknown;
+        var plan = Plan([Web], Replica("r", health, state: ContainerRunState.Stopped, created: Now.AddSeconds(-ageSeconds)));
+
+        Assert.Equal(failedStart, Assert.Single(plan.Actions.OfType<RemoveReplica>()).Failure!.FailedStart);
     }
 
     [Fact]
@@ -143,7 +192,7 @@ public sealed class ReconcilePlannerTests
 
     private static ReconcilePlan Plan(IReadOnlyList<ServiceSpec> specs, params ReplicaView[] replicas) =>
         ReconcilePlanner.Plan(new ReconcileInput(
-            [.. specs.Select(s => ServiceTarget.Steady(s, s.Replicas.Min))], OneHost, replicas, new HashSet<string>(), Now, new HashSet<string>()));
+            [.. specs.Select(s => ServiceTarget.Steady(s, s.Replicas.Min))], OneHost, replicas, new HashSet<string>(), Now, new HashSet<(string, string)>()));
 
     private static ReplicaView Replica(
         string id,

@@ -78,7 +78,7 @@ public sealed class ReconcilePlannerZoneTests
             replicas,
             frozen ? new HashSet<string> { "web" } : new HashSet<string>(),
             Now,
-            new HashSet<string>()));
+            new HashSet<(string, string)>()));
 
     private static ReplicaView Replica(string id, string host, DateTimeOffset? created = null) =>
         new(host, new ObservedContainer(id, id, "web", Web.Version, host[..1], ContainerRunState.Running, "127.0.0.1", 30000, created ?? Now.AddMinutes(-5)), Passing, Registered: true);

@@ -83,7 +83,7 @@ public sealed class RolloutSpecParserTests
     [InlineData("rollout:\n  canary: {}\n  analysis:\n    minSuccessRate: 99\n", "web.yaml:7:21: rollout.analysis.minSuccessRate: must be a number from 0 to 1, got '99'")]
     [InlineData("rollout:\n  canary: {}\n  analysis:\n    maxP99: fast\n", "web.yaml:7:13: rollout.analysis.maxP99: must be a duration from 1ms to 10m")]
     [InlineData("rollout:\n  canary: {}\n  analysis:\n    failureLimit: 0\n", "web.yaml:7:19: rollout.analysis.failureLimit: must be a whole number from 1 to 100, got '0'")]
-    [InlineData("rollout:\n  strategy: canary\n", "web.yaml:5:3: rollout.strategy: unknown field (allowed here: analysis, blueGreen, canary, rolling)")]
+    [InlineData("rollout:\n  strategy: canary\n", "web.yaml:5:3: rollout.strategy: unknown field (allowed here: analysis, blueGreen, canary, failedStartLimit, rolling)")]
     [InlineData("rollout: canary\n", "web.yaml:4:10: rollout: must be a mapping of fields")]
     public void Invalid_rollouts_name_the_line_field_and_what_is_allowed(string rollout, string expected)
     {
