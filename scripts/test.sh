@@ -53,6 +53,8 @@ trap cleanup EXIT
 
 "$ROOT/scripts/deps.sh"
 "$ROOT/scripts/deps.sh" registry
+"$ROOT/scripts/deps.sh" browser
+export BOLLARD_CHROMIUM="${BOLLARD_CHROMIUM:-$(command -v chromium)}"
 "$ROOT/scripts/build-images.sh"
 "$ROOT/scripts/registry-images.sh"
 for engine in "${ZONE_ENGINES[@]}"; do

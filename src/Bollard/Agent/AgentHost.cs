@@ -1,6 +1,7 @@
 using Bollard.Balancer;
 using Bollard.Balancer.Routing;
 using Bollard.Balancer.Weights;
+using Bollard.Dashboard;
 using Bollard.Discovery;
 using Bollard.Scaler;
 using Bollard.Scaler.Admin;
@@ -149,6 +150,7 @@ public static class AgentHost
             admin.TokenFile = config.AdminTokenFile;
             admin.StateDirectory = config.StateDirectory;
         });
+        builder.Services.AddDashboard();
 
         var app = builder.Build();
         AdminEndpoints.Prepare(app, config);
