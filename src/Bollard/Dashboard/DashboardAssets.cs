@@ -56,7 +56,8 @@ internal static class DashboardAssets
             files[name] = (body, TypeOf(name), $"\"{Convert.ToHexStringLower(SHA256.HashData(body))[..16]}\"");
         }
 
-        return files.ToFrozenDictionary(StringComparer.Ordinal);
+        // Routing matches paths whatever their case; so does the file name.
+        return files.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
     }
 
     private static string TypeOf(string name) => Path.GetExtension(name) switch

@@ -38,7 +38,7 @@ internal sealed class DashboardSampler(IControlPlane plane, IServiceCatalog cata
                 c.Version,
                 h.Host.Name,
                 h.Host.Zone,
-                ReplicaStates.Of(c.State, reconciler.IsRemoving(c.Id), healthy.Contains(c.ShortId), reconciler.IsRegistered(c.Id)),
+                ReplicaStates.Of(c.State, reconciler.IsRemoving(c.Id), healthy.Contains(ReplicaRequests.InstanceId(c)), reconciler.IsRegistered(c.Id)),
                 c.Created)))
             .OrderBy(r => r.Service, StringComparer.Ordinal).ThenBy(r => r.Zone, StringComparer.Ordinal).ThenBy(r => r.Id, StringComparer.Ordinal)
             .ToList();
