@@ -25,6 +25,11 @@ internal static class DashboardAssets
     public static IResult Serve(string? asset, HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (string.IsNullOrEmpty(asset) && !context.Request.Path.Value!.EndsWith('/'))
+        {
+            return TypedResults.Redirect($"{context.Request.PathBase}{context.Request.Path}/");
+        }
+
         var name = string.IsNullOrEmpty(asset) ? "index.html" : asset;
         if (!Files.TryGetValue(name, out var file))
         {

@@ -10,7 +10,7 @@ internal static class DashboardEndpoints
     /// </summary>
     public static void Map(RouteGroupBuilder admin)
     {
-        admin.MapGet("/ui", () => TypedResults.Redirect("/ui/")).AllowAnonymous().ExcludeFromDescription();
+        // Also matches /ui itself (an empty catch-all), which Serve redirects to /ui/ so that relative paths resolve.
         admin.MapGet("/ui/{**asset}", (string? asset, HttpContext context) => DashboardAssets.Serve(asset, context)).AllowAnonymous().ExcludeFromDescription();
         admin.MapGet("/v1/events", EventStream.ServeAsync)
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")

@@ -22,10 +22,10 @@ public sealed partial class AdminAuthorizationTests
     /// page, a script and a style sheet holding no data: its sign-in form must load without the token; what it shows
     /// comes from the API with the token).
     /// </summary>
-    private static readonly string[] PublicEndpoints = ["/healthz", "/metrics", "/ui", "/ui/{**asset}"];
+    private static readonly string[] PublicEndpoints = ["/healthz", "/metrics", "/ui/{**asset}"];
 
     /// <summary>Concrete paths of the public endpoints, asked without a token.</summary>
-    private static readonly string[] PublicPaths = ["/healthz", "/metrics", "/ui/", "/ui/app.js", "/ui/app.css"];
+    private static readonly string[] PublicPaths = ["/healthz", "/metrics", "/ui/", "/ui/index.html", "/ui/app.js", "/ui/app.css"];
 
     [Fact]
     public async Task Every_admin_endpoint_in_every_spelling_refuses_a_caller_without_the_token()

@@ -242,7 +242,7 @@ function overviewPage() {
     <div class="table-wrap"><table id="services">
       <caption class="muted">${services.length} service(s); traffic through this agent's balancer, one point a second over the last minute</caption>
       <thead><tr><th scope="col">Service</th><th scope="col">Health</th><th scope="col">Healthy / desired</th><th scope="col">Versions and weights</th>
-        <th scope="col">Req/s</th><th scope="col" class="wide">p95</th><th scope="col" class="wide">Errors</th><th scope="col" class="wide">Expected availability</th></tr></thead>
+        <th scope="col">Req/s</th><th scope="col" class="wide">p95</th><th scope="col" class="wide">Errors</th><th scope="col" class="wide" title="expected availability">Availability</th></tr></thead>
       <tbody>${rows || '<tr><td colspan="8" class="muted">No service is desired.</td></tr>'}</tbody>
     </table></div>
     <h2>Where replicas run</h2>
@@ -324,7 +324,7 @@ function rolloutCard(s) {
     return `<li class="step ${cls}"${n === r.step ? ' aria-current="step"' : ''}>${n}</li>`;
   }).join('');
   const running = !['Succeeded', 'Aborted', 'RolledBack'].includes(r.phase);
-  const button = (command, enabled) => `<button type="button" data-command="${command}" data-service="${esc(s.name)}"${enabled ? '' : ' disabled'}>${command[0].toUpperCase()}${command.slice(1)}</button>`;
+  const button = (command, enabled) => `<button type="button" id="cmd-${command}" data-command="${command}" data-service="${esc(s.name)}"${enabled ? '' : ' disabled'}>${command[0].toUpperCase()}${command.slice(1)}</button>`;
   return `<section class="card" id="rollout" data-phase="${esc(r.phase)}">
     <h2>Rollout ${badge(phase)}</h2>
     <p>${esc(r.strategy)} from <code>${esc(short(r.fromVersion))}</code> to <code>${esc(short(r.toVersion))}</code>, step <span id="rollout-step">${r.step}</span> of ${r.totalSteps}</p>
