@@ -127,7 +127,9 @@ public sealed class DashboardBrowserTests
             Assert.False(string.IsNullOrWhiteSpace(message), "the rollback's reason is shown");
             var reason = (await admin.GetFromJsonAsync<JsonElement>($"/v1/services/{service}/rollout")).GetProperty("message").GetString()!;
             Assert.Equal(reason, message);
-            await browser.UntilAsync("[...document.querySelectorAll('#decisions li')].some(li => /roll/i.test(li.textContent))", "the rollback among the decisions");
+            // Why: the failed analysis (its success rate against the threshold) in the rollout's analysis and the decisions.
+            await browser.UntilAsync("/analysis failed: success rate/.test(document.getElementById('analysis').textContent)", "the failed analysis with its numbers in the rollout");
+            await browser.UntilAsync("[...document.querySelectorAll('#decisions li')].some(li => /rolling back: analysis failed/.test(li.textContent))", "the rollback and its reason among the decisions");
             await browser.ScreenshotAsync("rolled-back");
         }
         finally
@@ -159,7 +161,7 @@ public sealed class DashboardBrowserTests
         route: {"{"}pathPrefix: /{"}"}
         drainTimeout: 1s
         stopGracePeriod: 2s
-        {more.ReplaceLineEndings("\n        ")}
+        {more.ReplaceLineEndings("\n")}
         """;
 
     /// <summary>A page condition: each of the three zones shows exactly <paramref name="count"/> ready replicas of the service.</summary>

@@ -324,12 +324,15 @@ function rolloutCard(s) {
     return `<li class="step ${cls}"${n === r.step ? ' aria-current="step"' : ''}>${n}</li>`;
   }).join('');
   const running = !['Succeeded', 'Aborted', 'RolledBack'].includes(r.phase);
+  const analyses = state.decisions.filter((d) => d.service === s.name && d.subject === r.toVersion && /analysis|rolling back/.test(d.action + ' ' + d.reason));
   const button = (command, enabled) => `<button type="button" id="cmd-${command}" data-command="${command}" data-service="${esc(s.name)}"${enabled ? '' : ' disabled'}>${command[0].toUpperCase()}${command.slice(1)}</button>`;
   return `<section class="card" id="rollout" data-phase="${esc(r.phase)}">
     <h2>Rollout ${badge(phase)}</h2>
     <p>${esc(r.strategy)} from <code>${esc(short(r.fromVersion))}</code> to <code>${esc(short(r.toVersion))}</code>, step <span id="rollout-step">${r.step}</span> of ${r.totalSteps}</p>
     <ol class="steps" aria-label="steps">${steps}</ol>
     <p id="rollout-message">${esc(r.message || '')}</p>
+    <h3>Analysis</h3>
+    <ul class="analysis" id="analysis">${analyses.map((d) => `<li><span class="badge ${d.outcome === 'Fail' || /failed/.test(d.reason) ? 's-unhealthy' : 's-ready'}">${esc(d.outcome === 'ok' ? d.action : d.outcome)}</span> ${esc(new Date(d.at).toLocaleTimeString())} ${esc(d.reason)}</li>`).join('') || '<li class="muted">No analysis result yet.</li>'}</ul>
     <div class="actions">${button('pause', running && r.phase !== 'Paused')}${button('resume', r.phase === 'Paused')}${button('promote', running)}${button('abort', running)}${button('undo', !running)}</div>
     <p id="action-result" role="status"></p>
   </section>`;
