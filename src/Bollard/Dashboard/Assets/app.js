@@ -13,6 +13,8 @@ let lastEventId = null;
 let stream = null;
 let retryTimer = null;
 let renderQueued = false;
+// What changed since the last render: the overview updates traffic and replicas in place when that is all.
+const dirty = { all: true, services: false, traffic: false, replicas: new Set() };
 // Measured by the browser tests: how long each render took.
 window.bollardRender = { count: 0, lastMs: 0, maxMs: 0 };
 
@@ -133,6 +135,9 @@ function handleFrame(frame) {
 }
 
 function apply(type, data) {
+  if (type === 'traffic') dirty.traffic = true;
+  else if (type === 'replica' || type === 'replica-removed') dirty.replicas.add(data.id);
+  else dirty.all = true;
   switch (type) {
     case 'snapshot':
       state.services = new Map(data.services.map((s) => [s.name, s]));
@@ -164,7 +169,7 @@ function apply(type, data) {
 
 // ---- rendering -----------------------------------------------------------------------------------------------
 
-window.addEventListener('hashchange', scheduleRender);
+window.addEventListener('hashchange', () => { dirty.all = true; scheduleRender(); });
 
 function scheduleRender() {
   if (renderQueued) return;
@@ -193,18 +198,63 @@ function render() {
   for (const a of document.querySelectorAll('nav a')) {
     if (a.dataset.page === where.page) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   }
+  const changes = { all: dirty.all, traffic: dirty.traffic, replicas: [...dirty.replicas] };
+  dirty.all = false; dirty.traffic = false; dirty.replicas.clear();
+  if (where.page === 'overview' && !changes.all && $('services') && updateOverviewInPlace(changes)) return;
   const focused = document.activeElement && document.activeElement.id;
   $('app').innerHTML = where.page === 'service' ? servicePage(where.name) : where.page === 'cluster' ? clusterPage() : overviewPage();
   if (focused && $(focused)) $(focused).focus();
 }
 
-function sparkline(points, pick, label, cls = '') {
-  if (!points || points.length < 2) return `<svg class="spark ${cls}" viewBox="0 0 60 20" role="img" aria-label="${esc(label)}: no data yet"></svg>`;
+// Traffic and replica changes on the overview, without rebuilding it: new sparkline points and values, and each
+// changed replica's chip. False when the change does not fit in place (a replica added, removed or moved).
+function updateOverviewInPlace(changes) {
+  const chips = [];
+  for (const id of changes.replicas) {
+    const r = state.replicas.get(id);
+    const li = document.querySelector(`li.replica[data-replica="${CSS.escape(id)}"]`);
+    if (!r || !li || li.closest('.host').dataset.host !== r.host) return false;
+    chips.push([li, r]);
+  }
+  if (changes.traffic) {
+    for (const row of document.querySelectorAll('#services tbody tr[data-service]')) {
+      const points = state.traffic.get(row.dataset.service);
+      const now = latest(points);
+      for (const cell of row.querySelectorAll('td[data-metric]')) {
+        const metric = METRICS[cell.dataset.metric];
+        const line = sparkPoints(points, metric.pick);
+        const svg = cell.querySelector('svg');
+        if (!line) continue;
+        let polyline = svg.querySelector('polyline');
+        if (!polyline) { polyline = document.createElementNS('http://www.w3.org/2000/svg', 'polyline'); svg.appendChild(polyline); }
+        polyline.setAttribute('points', line.coords);
+        svg.setAttribute('aria-label', `${metric.label} over the last ${line.count} s, peak ${line.max.toFixed(1)}`);
+        cell.querySelector('.value').textContent = now ? metric.text(now) : '–';
+      }
+    }
+  }
+  for (const [li, r] of chips) li.outerHTML = chip(r);
+  return true;
+}
+
+const METRICS = {
+  rps: { pick: (p) => p.rps, label: 'requests per second', text: (p) => p.rps.toFixed(1) },
+  p95: { pick: (p) => p.p95Ms, label: 'p95 latency', text: (p) => `${p.p95Ms.toFixed(0)} ms` },
+  errors: { pick: (p) => p.errorRatio, label: 'error ratio', text: (p) => pct(p.errorRatio) },
+};
+
+function sparkPoints(points, pick) {
+  if (!points || points.length < 2) return null;
   const values = points.map(pick);
   const max = Math.max(...values, 1e-9);
   const start = MAX_POINTS - values.length;
-  const coords = values.map((v, i) => `${start + i},${(19 - (v / max) * 18).toFixed(1)}`).join(' ');
-  return `<svg class="spark ${cls}" viewBox="0 0 60 20" preserveAspectRatio="none" role="img" aria-label="${esc(label)} over the last ${values.length} s, peak ${max.toFixed(1)}"><polyline points="${coords}"/></svg>`;
+  return { coords: values.map((v, i) => `${start + i},${(19 - (v / max) * 18).toFixed(1)}`).join(' '), max, count: values.length };
+}
+
+function sparkline(points, pick, label, cls = '') {
+  const line = sparkPoints(points, pick);
+  if (!line) return `<svg class="spark ${cls}" viewBox="0 0 60 20" preserveAspectRatio="none" role="img" aria-label="${esc(label)}: no data yet"></svg>`;
+  return `<svg class="spark ${cls}" viewBox="0 0 60 20" preserveAspectRatio="none" role="img" aria-label="${esc(label)} over the last ${line.count} s, peak ${line.max.toFixed(1)}"><polyline points="${line.coords}"/></svg>`;
 }
 
 function weightBars(service) {
@@ -232,9 +282,7 @@ function overviewPage() {
       <td>${badge(s.health)}${rollout}</td>
       <td class="num" data-testid="replica-count">${esc(s.healthyReplicas ?? '?')} / ${esc(s.replicas)}</td>
       <td>${weightBars(s)}</td>
-      <td class="num">${sparkline(points, (p) => p.rps, 'requests per second')} ${now ? now.rps.toFixed(1) : '–'}</td>
-      <td class="num wide">${sparkline(points, (p) => p.p95Ms, 'p95 latency')} ${now ? `${now.p95Ms.toFixed(0)} ms` : '–'}</td>
-      <td class="num wide">${sparkline(points, (p) => p.errorRatio, 'error ratio', 'errors')} ${now ? pct(now.errorRatio) : '–'}</td>
+      ${['rps', 'p95', 'errors'].map((m) => `<td class="num${m === 'rps' ? '' : ' wide'}" data-metric="${m}">${sparkline(points, METRICS[m].pick, METRICS[m].label, m === 'errors' ? 'errors' : '')} <span class="value">${now ? METRICS[m].text(now) : '–'}</span></td>`).join('')}
       <td class="num wide">${s.expectedAvailability == null ? '–' : pct(s.expectedAvailability, 4)}</td>
     </tr>`;
   }).join('');
@@ -269,12 +317,15 @@ function zoneGrid(replicas) {
       ${[...zones.get(zone).values()].sort((a, b) => a.host.name.localeCompare(b.host.name)).map(({ host, replicas: rs }) => `
         <div class="host" data-host="${esc(host.name)}">
           <header><span>${esc(host.name)}</span>${host.reachable ? '' : badge('unreachable')}</header>
-          <ul class="replicas">${rs.sort((a, b) => (a.service + a.id).localeCompare(b.service + b.id)).map((r) => `
-            <li class="replica ${stateClass(r.state)}" data-replica="${esc(r.id)}" data-state="${esc(r.state)}" data-service="${esc(r.service)}" title="${esc(r.service)} ${esc(r.id)}: ${esc(r.state)}, version ${esc(short(r.version))}">
-              <span aria-hidden="true">${STATE_SYMBOL[r.state] || '?'}</span> ${esc(r.service)} <code>${esc(r.id.slice(0, 6))}</code> ${esc(r.state)}</li>`).join('') || '<li class="muted">no replica</li>'}
+          <ul class="replicas">${rs.sort((a, b) => (a.service + a.id).localeCompare(b.service + b.id)).map(chip).join('') || '<li class="muted">no replica</li>'}
           </ul>
         </div>`).join('')}
     </section>`).join('')}</div>`;
+}
+
+function chip(r) {
+  return `<li class="replica ${stateClass(r.state)}" data-replica="${esc(r.id)}" data-state="${esc(r.state)}" data-service="${esc(r.service)}" title="${esc(r.service)} ${esc(r.id)}: ${esc(r.state)}, version ${esc(short(r.version))}">` +
+    `<span aria-hidden="true">${STATE_SYMBOL[r.state] || '?'}</span> ${esc(r.service)} <code>${esc(r.id.slice(0, 6))}</code> ${esc(r.state)}</li>`;
 }
 
 function age(created) {
