@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test against the real services: installs and starts the Docker engine, a Consul dev agent and an image
 # registry on loopback (scripts/deps.sh), builds the sample images (scripts/build-images.sh) and pushes them to the
-# registry under its name (scripts/registry-images.sh), then runs the unit and integration tests.
+# registry under its name (scripts/registry-images.sh), installs Debian's chromium for the dashboard's browser tests
+# (scripts/deps.sh browser), then runs the unit and integration tests.
 # On exit it removes the containers this run created (by their cluster label) and stops what it started.
 set -euo pipefail
 
