@@ -15,14 +15,18 @@
 #   BENCH_LOAD_CPU [0]  BENCH_PROXY_CPU [1]  BENCH_BACKEND_CPU [0]   cores for wrk, the proxy under test, backends
 #   BENCH_DOTNET_GC [server]  server or workstation, for both .NET proxies (see dotnet_env below)
 #   BENCH_TARGETS [direct bollard yarp nginx haproxy]
+#   BENCH_PROTOCOLS [http1 https h2]  what the clients speak to the proxies: http1 (plain HTTP/1.1, wrk), https (HTTP/1.1
+#                         over TLS 1.3 with keep-alive, wrk), h2 (HTTP/2 over TLS 1.3, ALPN, h2load); the proxies always
+#                         speak plain HTTP/1.1 to the backends; direct is measured on http1 only
+#   BENCH_H2_STREAMS [8]  concurrent streams per h2 connection (h2load -m); connections = BENCH_CONNECTIONS / streams
 #   BENCH_GIT_REF [none]  build Bollard from this commit (git archive) instead of the working tree
 #   BENCH_BOLLARD_ENV [none]  extra NAME=VALUE settings for the bollard process only (to try runtime settings)
 #   BENCH_VARIANTS [none] more bollard agents, each a target of its own measured in the same rounds, with extra
 #                         settings: "NAME:VAR=VALUE[,VAR=VALUE...] ..." adds target bollard-NAME, e.g.
 #                         "noinline:DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 nospin:DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0"
 #
-# Needs: Docker and Consul (scripts/deps.sh starts them), the .NET SDK; wrk, nginx and haproxy are installed with
-# apt-get when missing. Everything started here is stopped on exit (processes by PID, containers by label, the
+# Needs: Docker and Consul (scripts/deps.sh starts them), the .NET SDK; wrk, nginx, haproxy and h2load (nghttp2-client)
+# are installed with apt-get when missing. Everything started here is stopped on exit (processes by PID, containers by label, the
 # Consul registrations by id, the agents' state in Consul KV). All traffic stays on 127.0.0.1.
 set -euo pipefail
 
@@ -42,6 +46,12 @@ BACKEND_CPU="${BENCH_BACKEND_CPU:-0}"
 DOTNET_GC="${BENCH_DOTNET_GC:-server}"
 case "$DOTNET_GC" in server | workstation) ;; *) fail "BENCH_DOTNET_GC must be server or workstation, got '$DOTNET_GC'" ;; esac
 read -r -a TARGETS <<<"${BENCH_TARGETS:-direct bollard yarp nginx haproxy}"
+read -r -a PROTOCOLS <<<"${BENCH_PROTOCOLS:-http1 https h2}"
+TLS=0
+for proto in "${PROTOCOLS[@]}"; do
+  case "$proto" in http1) ;; https | h2) TLS=1 ;; *) fail "BENCH_PROTOCOLS: '$proto' is not http1, https or h2" ;; esac
+done
+H2_STREAMS="${BENCH_H2_STREAMS:-8}"
 # Each variant is one more bollard agent (target bollard-NAME) with its own settings on top of BENCH_BOLLARD_ENV.
 declare -A VARIANT_ENV
 read -r -a variants <<<"${BENCH_VARIANTS:-}"
@@ -66,6 +76,8 @@ command -v wrk >/dev/null || missing+=(wrk)
 command -v nginx >/dev/null || missing+=(nginx)
 command -v haproxy >/dev/null || missing+=(haproxy)
 command -v curl >/dev/null || missing+=(curl)
+command -v openssl >/dev/null || missing+=(openssl)
+[[ " ${PROTOCOLS[*]} " != *" h2 "* ]] || command -v h2load >/dev/null || missing+=(nghttp2-client)
 [ "${#missing[@]}" -eq 0 ] || apt_install "${missing[@]}"
 command -v dotnet >/dev/null || fail "the .NET SDK (dotnet) is not on PATH"
 command -v taskset >/dev/null || fail "taskset is missing (package util-linux)"
@@ -96,12 +108,23 @@ dotnet_env() {
 read -r -a DOTNET_ENV <<<"$(dotnet_env)"
 read -r -a BOLLARD_ENV <<<"${BENCH_BOLLARD_ENV:-}"
 
-log "run $RUN_ID: ${ROUNDS} rounds x ${DURATION}, ${CONNECTIONS} connections, backend: $BACKEND_KIND; wrk on core $LOAD_CPU, proxy on core $PROXY_CPU, backends on core $BACKEND_CPU; logs in ${OUT#"$BENCH_ROOT"/}"
+log "run $RUN_ID: ${ROUNDS} rounds x ${DURATION}, ${CONNECTIONS} connections, protocols: ${PROTOCOLS[*]}, backend: $BACKEND_KIND; wrk on core $LOAD_CPU, proxy on core $PROXY_CPU, backends on core $BACKEND_CPU; logs in ${OUT#"$BENCH_ROOT"/}"
 
 # --- build --------------------------------------------------------------------------------------------------------
 prepare_sources
 BOLLARD_DIR="$(publish_project src/Bollard/Bollard.csproj)"
 YARP_DIR="$(publish_project bench/PlainYarp/PlainYarp.csproj)"
+
+# --- TLS ----------------------------------------------------------------------------------------------------------
+# One certificate for every proxy (ECDSA P-256, what a current certbot issues by default), for bench.test and 127.0.0.1.
+CERT="$OUT/tls/cert.pem" KEY="$OUT/tls/key.pem"
+if [ "$TLS" -eq 1 ]; then
+  mkdir -p "$OUT/tls"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=bench.test \
+    -addext "subjectAltName=DNS:bench.test,IP:127.0.0.1" -keyout "$KEY" -out "$CERT" >"$OUT/tls/openssl.log" 2>&1 \
+    || fail "openssl could not make the test certificate ($OUT/tls/openssl.log)"
+  cat "$CERT" "$KEY" >"$OUT/tls/haproxy.pem"
+fi
 
 # --- backends -----------------------------------------------------------------------------------------------------
 BACKENDS=()
@@ -158,7 +181,7 @@ done
 log "backends ($BACKEND_KIND): ${BACKENDS[*]/#/127.0.0.1:}"
 
 # --- proxies ------------------------------------------------------------------------------------------------------
-declare -A PORT PID
+declare -A PORT TLS_PORT PID
 PORT[direct]="${BACKENDS[0]}"
 
 register_backends() {
@@ -198,10 +221,17 @@ start_bollard() { # start_bollard TARGET (bollard, or bollard-NAME of BENCH_VARI
   mkdir -p "$dir/services"
   free_port "PORT[$target]"
   free_port admin
+  local listen="listen: 127.0.0.1:${PORT[$target]}"
+  if [ "$TLS" -eq 1 ]; then
+    free_port "TLS_PORT[$target]"
+    listen="listeners:
+  - {address: \"127.0.0.1:${PORT[$target]}\"}
+  - {address: \"127.0.0.1:${TLS_PORT[$target]}\", scheme: https, certificates: [{certFile: \"$CERT\", keyFile: \"$KEY\"}]}"
+  fi
   cat >"$dir/agent.yaml" <<YAML
 cluster: $SERVICE${target#bollard}
 zone: bench
-listen: 127.0.0.1:${PORT[$target]}
+$listen
 admin: 127.0.0.1:$admin
 stateDir: $dir/state
 services: services
@@ -223,16 +253,30 @@ YAML
 }
 
 start_yarp() {
+  local tls=()
   free_port "PORT[yarp]"
-  start_bg "$OUT/plain-yarp.log" taskset -c "$PROXY_CPU" env "${DOTNET_ENV[@]}" "$YARP_DIR/plain-yarp" \
+  if [ "$TLS" -eq 1 ]; then
+    free_port "TLS_PORT[yarp]"
+    tls=("PLAIN_YARP_HTTPS=127.0.0.1:${TLS_PORT[yarp]}" "PLAIN_YARP_CERT=$CERT" "PLAIN_YARP_KEY=$KEY")
+  fi
+  start_bg "$OUT/plain-yarp.log" taskset -c "$PROXY_CPU" env "${DOTNET_ENV[@]}" ${tls[@]+"${tls[@]}"} "$YARP_DIR/plain-yarp" \
     "127.0.0.1:${PORT[yarp]}" "${BACKENDS[@]/#/http://127.0.0.1:}"
   PID[yarp]="$STARTED_PID"
 }
 
 start_nginx() {
   # The usual reverse-proxy setup: HTTP/1.1 upstream keepalive pool, "Connection" cleared, one worker (one core).
-  local conf="$OUT/nginx-proxy.conf" servers=""
+  local conf="$OUT/nginx-proxy.conf" servers="" tls=""
   free_port "PORT[nginx]"
+  if [ "$TLS" -eq 1 ]; then
+    # TLS 1.2 and 1.3, HTTP/2 by ALPN, a session cache: the usual nginx TLS front.
+    free_port "TLS_PORT[nginx]"
+    tls="    listen 127.0.0.1:${TLS_PORT[nginx]} ssl http2;
+    ssl_certificate $CERT;
+    ssl_certificate_key $KEY;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_session_cache shared:SSL:10m;"
+  fi
   for port in "${BACKENDS[@]}"; do servers+="    server 127.0.0.1:$port;"$'\n'; done
   cat >"$conf" <<CONF
 worker_processes 1;
@@ -251,6 +295,7 @@ $servers    keepalive 64;
   }
   server {
     listen 127.0.0.1:${PORT[nginx]};
+$tls
     location / {
       proxy_pass http://backends;
       proxy_http_version 1.1;
@@ -268,11 +313,15 @@ start_haproxy() {
   # with http-reuse safe); one thread for one core.
   local conf="$OUT/haproxy.cfg" i=0
   free_port "PORT[haproxy]"
+  [ "$TLS" -eq 0 ] || free_port "TLS_PORT[haproxy]"
   {
-    printf 'global\n  nbthread 1\n  maxconn 4096\n\n'
+    printf 'global\n  nbthread 1\n  maxconn 4096\n  ssl-default-bind-options ssl-min-ver TLSv1.2\n\n'
     printf 'defaults\n  mode http\n  option http-keep-alive\n  http-reuse safe\n'
     printf '  timeout connect 5s\n  timeout client 60s\n  timeout server 60s\n\n'
-    printf 'frontend bench\n  bind 127.0.0.1:%s\n  default_backend backends\n\n' "${PORT[haproxy]}"
+    printf 'frontend bench\n  bind 127.0.0.1:%s\n' "${PORT[haproxy]}"
+    # HTTP/2 by ALPN on the TLS port.
+    [ "$TLS" -eq 0 ] || printf '  bind 127.0.0.1:%s ssl crt %s alpn h2,http/1.1\n' "${TLS_PORT[haproxy]}" "$OUT/tls/haproxy.pem"
+    printf '  default_backend backends\n\n'
     printf 'backend backends\n  balance roundrobin\n'
     for port in "${BACKENDS[@]}"; do i=$((i + 1)); printf '  server b%s 127.0.0.1:%s\n' "$i" "$port"; done
   } >"$conf"
@@ -282,6 +331,7 @@ start_haproxy() {
 }
 
 serves() { curl -fsS -o /dev/null "http://127.0.0.1:$1/"; }
+serves_tls() { curl -fsS --http2 --cacert "$CERT" -o /dev/null "https://127.0.0.1:$1/"; }
 for target in "${TARGETS[@]}"; do
   case "$target" in
     direct) ;;
@@ -295,6 +345,8 @@ done
 for target in "${TARGETS[@]}"; do
   wait_until 60 "$target" serves "${PORT[$target]}" \
     || fail "$target on 127.0.0.1:${PORT[$target]} does not serve / (log in ${OUT#"$BENCH_ROOT"/})"
+  [ -z "${TLS_PORT[$target]:-}" ] || wait_until 30 "$target over TLS" serves_tls "${TLS_PORT[$target]}" \
+    || fail "$target on https://127.0.0.1:${TLS_PORT[$target]} does not serve / (log in ${OUT#"$BENCH_ROOT"/})"
 done
 [ -z "${PID[yarp]:-}" ] || log "$(grep -m1 'plain-yarp:' "$OUT/plain-yarp.log" || true)"
 
@@ -323,102 +375,152 @@ to_us() { # wrk's "85.12us" / "1.20ms" / "2.00s" in microseconds
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) print n; else if (v ~ /ms$/) print n * 1000; else if (v ~ /s$/) print n * 1000000; else print "nan" }'
 }
 
-wrk_load() { # wrk_load TARGET CONNECTIONS DURATION OUTFILE
-  taskset -c "$LOAD_CPU" wrk -t1 -c"$2" -d"$3" --timeout 5s --latency "http://127.0.0.1:${PORT[$1]}/" >"$4" 2>&1 \
-    || fail "wrk against $1 failed: $(tail -3 "$4")"
+url_of() { # url_of TARGET PROTOCOL
+  case "$2" in
+    http1) echo "http://127.0.0.1:${PORT[$1]}/" ;;
+    *) echo "https://127.0.0.1:${TLS_PORT[$1]}/" ;;
+  esac
 }
 
-errors_of() { # non-2xx responses plus socket errors in a wrk output
-  awk '/Non-2xx/ { e += $NF } /Socket errors/ { gsub(/[a-z,]/, ""); for (i = 1; i <= NF; i++) e += $i } END { print e + 0 }' "$1"
+load() { # load TARGET PROTOCOL CONNECTIONS DURATION OUTFILE [LATENCY_LOG]
+  # wrk for HTTP/1.1, plain or over TLS (it negotiates TLS 1.3, keep-alive); h2load for HTTP/2 over TLS (ALPN), with
+  # the same number of requests in flight: CONNECTIONS / BENCH_H2_STREAMS connections of BENCH_H2_STREAMS streams.
+  local url rc=0
+  url="$(url_of "$1" "$2")"
+  if [ "$2" = h2 ]; then
+    local clients=$(($3 / H2_STREAMS)) streams="$H2_STREAMS" log=()
+    [ "$clients" -ge 1 ] || { clients=1; streams="$3"; }
+    [ -z "${6:-}" ] || log=("--log-file=$6")
+    taskset -c "$LOAD_CPU" h2load -t1 -c"$clients" -m"$streams" -D "$(seconds_of "$4")" ${log[@]+"${log[@]}"} "$url" >"$5" 2>&1 || rc=$?
+  else
+    taskset -c "$LOAD_CPU" wrk -t1 -c"$3" -d"$4" --timeout 5s --latency "$url" >"$5" 2>&1 || rc=$?
+  fi
+  [ "$rc" -eq 0 ] || fail "load against $1 ($2) failed: $(tail -3 "$5")"
+}
+
+errors_of() { # non-2xx responses plus socket errors in a wrk output; failed, errored, timed-out and non-2xx in h2load's
+  awk '/Non-2xx/ { e += $NF } /Socket errors/ { gsub(/[a-z,]/, ""); for (i = 1; i <= NF; i++) e += $i }
+       /^requests:/ { e += $10 + $12 + $14 } /^status codes:/ { e += $5 + $7 + $9 }
+       END { print e + 0 }' "$1"
+}
+
+rps_of() { # requests per second in a wrk or h2load output
+  awk '/^Requests\/sec:/ { print $2 } /^finished in/ { gsub(/,/, ""); print $4 }' "$1"
+}
+
+percentile_us() { # percentile_us P FILE: from h2load's --log-file (third column: microseconds until the response ended)
+  awk -F'\t' '{ print $3 }' "$2" | sort -g | awk -v p="$1" '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else { k = int(NR * p / 100); if (k < 1) k = 1; print v[k] } }'
 }
 
 RESULTS="$OUT/results.tsv"
-printf 'round\ttarget\trps\tcpu\tp50_us\tp99_us\trss_kib\terrors\n' >"$RESULTS"
+printf 'round\ttarget\tproto\trps\tcpu\tp50_us\tp99_us\trss_kib\terrors\n' >"$RESULTS"
 ticks_per_s="$(getconf CLK_TCK)"
 seconds_of() { awk -v d="$1" 'BEGIN { n = d + 0; if (d ~ /m$/) n *= 60; else if (d ~ /h$/) n *= 3600; print n }'; }
 
-measure() { # measure ROUND TARGET
-  local round="$1" target="$2" base="$OUT/r$1-$2" pid="${PID[$2]:-}" t0 t1 rps cpu="" rss="" p50 p99 errors
-  wrk_load "$target" "$CONNECTIONS" 2s "$base-settle.txt" # refill connection pools after the other targets ran
+# What is measured: every target with every protocol, except direct (the backends speak plain HTTP/1.1 only).
+UNITS=()
+for proto in "${PROTOCOLS[@]}"; do
+  for target in "${TARGETS[@]}"; do
+    [ "$target" = direct ] && [ "$proto" != http1 ] && continue
+    UNITS+=("$target/$proto")
+  done
+done
+
+measure() { # measure ROUND TARGET PROTOCOL
+  local round="$1" target="$2" proto="$3" base="$OUT/r$1-$2-$3" pid="${PID[$2]:-}" t0 t1 rps cpu="" rss="" p50 p99 errors
+  load "$target" "$proto" "$CONNECTIONS" 2s "$base-settle.txt" # refill connection pools after the other targets ran
   [ -z "$pid" ] || t0="$(cpu_ticks "$pid")"
-  wrk_load "$target" "$CONNECTIONS" "$DURATION" "$base-c$CONNECTIONS.txt"
+  load "$target" "$proto" "$CONNECTIONS" "$DURATION" "$base-c$CONNECTIONS.txt"
   if [ -n "$pid" ]; then
     t1="$(cpu_ticks "$pid")"
     rss="$(rss_kib "$pid")"
     cpu="$(awk -v a="$t0" -v b="$t1" -v hz="$ticks_per_s" -v d="$(seconds_of "$DURATION")" 'BEGIN { printf "%.3f", (b - a) / hz / d }')"
   fi
-  rps="$(awk '/^Requests\/sec:/ { print $2 }' "$base-c$CONNECTIONS.txt")"
-  wrk_load "$target" 1 "$DURATION" "$base-c1.txt"
-  p50="$(to_us "$(awk '$1 == "50%" { print $2 }' "$base-c1.txt")")"
-  p99="$(to_us "$(awk '$1 == "99%" { print $2 }' "$base-c1.txt")")"
+  rps="$(rps_of "$base-c$CONNECTIONS.txt")"
+  load "$target" "$proto" 1 "$DURATION" "$base-c1.txt" "$base-c1.log"
+  if [ "$proto" = h2 ]; then
+    p50="$(percentile_us 50 "$base-c1.log")"
+    p99="$(percentile_us 99 "$base-c1.log")"
+  else
+    p50="$(to_us "$(awk '$1 == "50%" { print $2 }' "$base-c1.txt")")"
+    p99="$(to_us "$(awk '$1 == "99%" { print $2 }' "$base-c1.txt")")"
+  fi
   errors=$(($(errors_of "$base-c$CONNECTIONS.txt") + $(errors_of "$base-c1.txt")))
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$target" "$rps" "${cpu:-nan}" "$p50" "$p99" "${rss:-nan}" "$errors" >>"$RESULTS"
-  log "round $round  $(printf '%-8s' "$target") $(printf '%8.0f' "$rps") req/s  cpu ${cpu:--}  p50 ${p50}us  p99 ${p99}us  errors $errors"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$target" "$proto" "$rps" "${cpu:-nan}" "$p50" "$p99" "${rss:-nan}" "$errors" >>"$RESULTS"
+  log "round $round  $(printf '%-8s %-5s' "$target" "$proto") $(printf '%8.0f' "$rps") req/s  cpu ${cpu:--}  p50 ${p50}us  p99 ${p99}us  errors $errors"
 }
 
 # .NET compiles hot paths again with full optimisation (tiered PGO) only after enough calls: give both .NET proxies
-# the same long warm-up before anything is measured. nginx, HAProxy and the backends get a short one too.
-for target in "${TARGETS[@]}"; do
+# the same long warm-up, with each protocol (TLS and HTTP/2 are code paths of their own), before anything is measured.
+# nginx, HAProxy and the backends get a short one too.
+for unit in "${UNITS[@]}"; do
+  target="${unit%/*}" proto="${unit#*/}"
   case "$target" in
     bollard | bollard-* | yarp) warm="$WARMUP" ;;
     *) warm=3s ;;
   esac
-  log "warming up $target ($warm at $CONNECTIONS connections)"
-  wrk_load "$target" "$CONNECTIONS" "$warm" "$OUT/warmup-$target.txt"
+  log "warming up $target over $proto ($warm at $CONNECTIONS connections)"
+  load "$target" "$proto" "$CONNECTIONS" "$warm" "$OUT/warmup-$target-$proto.txt"
 done
 
 # Interleaved rounds, the order rotated each round, so that a noisy neighbour or thermal drift hits every target.
-n="${#TARGETS[@]}"
+n="${#UNITS[@]}"
 for ((round = 1; round <= ROUNDS; round++)); do
   for ((k = 0; k < n; k++)); do
-    measure "$round" "${TARGETS[$(((k + round - 1) % n))]}"
+    unit="${UNITS[$(((k + round - 1) % n))]}"
+    measure "$round" "${unit%/*}" "${unit#*/}"
   done
 done
 
 # --- report -------------------------------------------------------------------------------------------------------
-med() { awk -F'\t' -v t="$1" -v c="$2" 'NR > 1 && $2 == t && $c != "nan" { print $c }' "$RESULTS" | median; }
+med() { awk -F'\t' -v t="$1" -v p="$2" -v c="$3" 'NR > 1 && $2 == t && $3 == p && $c != "nan" { print $c }' "$RESULTS" | median; }
 declare -A RPS CPU P50 P99 RSS ERR
-for target in "${TARGETS[@]}"; do
-  RPS[$target]="$(med "$target" 3)"; CPU[$target]="$(med "$target" 4)"; P50[$target]="$(med "$target" 5)"
-  P99[$target]="$(med "$target" 6)"; RSS[$target]="$(med "$target" 7)"
-  ERR[$target]="$(awk -F'\t' -v t="$target" 'NR > 1 && $2 == t { e += $8 } END { print e + 0 }' "$RESULTS")"
+for unit in "${UNITS[@]}"; do
+  target="${unit%/*}" proto="${unit#*/}"
+  RPS[$unit]="$(med "$target" "$proto" 4)"; CPU[$unit]="$(med "$target" "$proto" 5)"; P50[$unit]="$(med "$target" "$proto" 6)"
+  P99[$unit]="$(med "$target" "$proto" 7)"; RSS[$unit]="$(med "$target" "$proto" 8)"
+  ERR[$unit]="$(awk -F'\t' -v t="$target" -v p="$proto" 'NR > 1 && $2 == t && $3 == p { e += $9 } END { print e + 0 }' "$RESULTS")"
 done
 ratio() { awk -v a="$1" -v b="${2:-nan}" 'BEGIN { if (b + 0 == 0 || a == "nan" || b == "nan") print "-"; else printf "%.2fx", a / b }'; }
 fmt() { awk -v v="$1" -v f="$2" 'BEGIN { if (v == "nan" || v == "") print "-"; else printf f, v }'; }
 pct() { awk -v v="$1" 'BEGIN { if (v == "nan" || v == "") print "-"; else printf "%.0f%%", v * 100 }'; }
 mib() { awk -v v="$1" 'BEGIN { if (v == "nan" || v == "") print "-"; else printf "%.0f", v / 1024 }'; }
+per_core() { awk -v r="${RPS[$1]:-nan}" -v c="${CPU[$1]:-nan}" 'BEGIN { if (r == "nan" || c == "nan" || c + 0 == 0) print "nan"; else print r / c }'; }
 
 {
   echo
-  echo "Balancer benchmark, run $RUN_ID ($(date -u +%Y-%m-%dT%H:%MZ)), $(nproc --all) cores; medians of $ROUNDS interleaved rounds of $DURATION"
-  echo "wrk -t1 on core $LOAD_CPU; proxy on core $PROXY_CPU; backends: 2 x $BACKEND_KIND on core $BACKEND_CPU; .NET proxies: $(dotnet_env), warm-up $WARMUP"
+  echo "Balancer benchmark, run $RUN_ID ($(date -u +%Y-%m-%dT%H:%MZ)), $(nproc --all) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); medians of $ROUNDS interleaved rounds of $DURATION"
+  echo "wrk / h2load -t1 on core $LOAD_CPU; proxy on core $PROXY_CPU; backends: 2 x $BACKEND_KIND on core $BACKEND_CPU (plain HTTP/1.1); .NET proxies: $(dotnet_env), warm-up $WARMUP per protocol"
+  echo "protocols: http1 = plain HTTP/1.1 (wrk); https = HTTP/1.1 over TLS 1.3, keep-alive (wrk); h2 = HTTP/2 over TLS 1.3 by ALPN (h2load, $H2_STREAMS streams per connection)"
   echo
-  printf '| %-16s | %9s | %6s | %8s | %6s | %12s | %7s | %7s | %8s | %7s | %6s |\n' \
-    target "req/s@$CONNECTIONS" "xYARP" "xHAProxy" "CPU" "req/s per core" "p50 us" "p99 us" "+p50 us" "RSS MiB" errors
-  printf '|%s|\n' "------------------|-----------|--------|----------|--------|----------------|---------|---------|----------|---------|--------"
-  for target in "${TARGETS[@]}"; do
-    per_core="$(awk -v r="${RPS[$target]}" -v c="${CPU[$target]}" 'BEGIN { if (c == "nan" || c + 0 == 0) print "nan"; else print r / c }')"
-    added="$(awk -v a="${P50[$target]}" -v b="${P50[direct]:-nan}" 'BEGIN { if (b == "nan") print "nan"; else print a - b }')"
-    printf '| %-16s | %9s | %6s | %8s | %6s | %14s | %7s | %7s | %8s | %7s | %6s |\n' "$target" \
-      "$(fmt "${RPS[$target]}" '%.0f')" "$(ratio "${RPS[$target]}" "${RPS[yarp]:-}")" "$(ratio "${RPS[$target]}" "${RPS[haproxy]:-}")" \
-      "$(pct "${CPU[$target]}")" "$(fmt "$per_core" '%.0f')" \
-      "$(fmt "${P50[$target]}" '%.0f')" "$(fmt "${P99[$target]}" '%.0f')" "$(fmt "$added" '%.0f')" \
-      "$(mib "${RSS[$target]}")" "${ERR[$target]}"
+  printf '| %-16s | %-5s | %9s | %6s | %8s | %6s | %14s | %7s | %7s | %8s | %7s | %6s |\n' \
+    target proto "req/s@$CONNECTIONS" "xYARP" "xHAProxy" "CPU" "req/s per core" "p50 us" "p99 us" "+p50 us" "RSS MiB" errors
+  printf '|%s|\n' "------------------|-------|-----------|--------|----------|--------|----------------|---------|---------|----------|---------|--------"
+  for unit in "${UNITS[@]}"; do
+    target="${unit%/*}" proto="${unit#*/}"
+    added="$(awk -v a="${P50[$unit]}" -v b="${P50[direct/http1]:-nan}" 'BEGIN { if (b == "nan") print "nan"; else print a - b }')"
+    printf '| %-16s | %-5s | %9s | %6s | %8s | %6s | %14s | %7s | %7s | %8s | %7s | %6s |\n' "$target" "$proto" \
+      "$(fmt "${RPS[$unit]}" '%.0f')" "$(ratio "${RPS[$unit]}" "${RPS[yarp/$proto]:-}")" "$(ratio "${RPS[$unit]}" "${RPS[haproxy/$proto]:-}")" \
+      "$(pct "${CPU[$unit]}")" "$(fmt "$(per_core "$unit")" '%.0f')" \
+      "$(fmt "${P50[$unit]}" '%.0f')" "$(fmt "${P99[$unit]}" '%.0f')" "$(fmt "$added" '%.0f')" \
+      "$(mib "${RSS[$unit]}")" "${ERR[$unit]}"
   done
   echo
-  if [ -n "${RPS[bollard]:-}" ] && [ -n "${RPS[yarp]:-}" ]; then
-    echo "Bollard / plain YARP: throughput $(ratio "${RPS[bollard]}" "${RPS[yarp]}") (target >= 1.00x)," \
-      "req/s per core $(ratio "$(awk -v r="${RPS[bollard]}" -v c="${CPU[bollard]}" 'BEGIN { print r / c }')" "$(awk -v r="${RPS[yarp]}" -v c="${CPU[yarp]}" 'BEGIN { print r / c }')")," \
-      "p50 $(ratio "${P50[bollard]}" "${P50[yarp]}"), p99 $(ratio "${P99[bollard]}" "${P99[yarp]}")," \
-      "RSS $(ratio "${RSS[bollard]}" "${RSS[yarp]}") (target <= 1.5x)"
-  fi
-  for target in "${TARGETS[@]}"; do
-    [[ "$target" == bollard-* && -n "${RPS[bollard]:-}" ]] || continue
-    echo "$target (${VARIANT_ENV[$target]}) / bollard: throughput $(ratio "${RPS[$target]}" "${RPS[bollard]}")," \
-      "CPU $(ratio "${CPU[$target]}" "${CPU[bollard]}"), p50 $(ratio "${P50[$target]}" "${P50[bollard]}"), p99 $(ratio "${P99[$target]}" "${P99[bollard]}")," \
-      "RSS $(ratio "${RSS[$target]}" "${RSS[bollard]}")"
+  for proto in "${PROTOCOLS[@]}"; do
+    if [ -n "${RPS[bollard/$proto]:-}" ] && [ -n "${RPS[yarp/$proto]:-}" ]; then
+      echo "$proto: Bollard / plain YARP: throughput $(ratio "${RPS[bollard/$proto]}" "${RPS[yarp/$proto]}") (target >= 1.00x)," \
+        "req/s per core $(ratio "$(per_core "bollard/$proto")" "$(per_core "yarp/$proto")")," \
+        "p50 $(ratio "${P50[bollard/$proto]}" "${P50[yarp/$proto]}"), p99 $(ratio "${P99[bollard/$proto]}" "${P99[yarp/$proto]}")," \
+        "RSS $(ratio "${RSS[bollard/$proto]}" "${RSS[yarp/$proto]}") (target <= 1.5x); / HAProxy: $(ratio "${RPS[bollard/$proto]}" "${RPS[haproxy/$proto]:-}")"
+    fi
+    for target in "${TARGETS[@]}"; do
+      [[ "$target" == bollard-* && -n "${RPS[bollard/$proto]:-}" ]] || continue
+      echo "$target $proto (${VARIANT_ENV[$target]}) / bollard: throughput $(ratio "${RPS[$target/$proto]}" "${RPS[bollard/$proto]}")," \
+        "CPU $(ratio "${CPU[$target/$proto]}" "${CPU[bollard/$proto]}"), p50 $(ratio "${P50[$target/$proto]}" "${P50[bollard/$proto]}"), p99 $(ratio "${P99[$target/$proto]}" "${P99[bollard/$proto]}")," \
+        "RSS $(ratio "${RSS[$target/$proto]}" "${RSS[bollard/$proto]}")"
+    done
   done
   echo "CPU: the proxy's share of its core during the $CONNECTIONS-connection run (100% = saturated); req/s per core = req/s / CPU."
-  echo "+p50: median latency at 1 connection minus the direct one (what the proxy adds). RSS: at the end of the proxy's last load."
-  echo "Raw wrk output and logs: ${OUT#"$BENCH_ROOT"/}"
+  echo "+p50: median latency at 1 connection minus the direct one (plain HTTP/1.1: what the proxy adds; with TLS also the TLS costs). RSS: at the end of the proxy's last load."
+  echo "Raw load-generator output and logs: ${OUT#"$BENCH_ROOT"/}"
 } | tee "$OUT/table.md"

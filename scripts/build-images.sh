@@ -86,11 +86,17 @@ fi
 [ -x "$publish_dir/$BINARY" ] || fail "dotnet publish did not produce $publish_dir/$BINARY"
 cp "$publish_dir/$BINARY" "$context/rootfs/app/"
 
-# The binary's shared libraries and the dynamic loader, at the same absolute paths as on this machine.
-# Only what ldd lists: globalization is invariant (no ICU) and the app makes no TLS calls (no OpenSSL).
+# The binary's shared libraries and the dynamic loader, at the same absolute paths as on this machine: what ldd lists
+# (globalization is invariant, so no ICU), plus OpenSSL's libcrypto and libssl, which .NET loads at run time rather
+# than links: the WebSocket handshake hashes its key with SHA-1, and without them the process dies at the first upgrade.
 libs="$(ldd "$publish_dir/$BINARY" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }')"
 [ -n "$libs" ] || fail "ldd listed no shared libraries for $BINARY; is it a dynamic linux-x64 binary?"
 case "$libs" in *ld-linux*) ;; *) fail "ldd listed no dynamic loader for $BINARY" ;; esac
+for so in libcrypto.so.3 libssl.so.3; do
+  path="$(ldconfig -p | awk -v so="$so" '$1 == so && /x86-64/ { print $NF; exit }')"
+  [ -n "$path" ] || fail "$so is not installed (package libssl3): the sample's WebSockets need it"
+  libs="$libs $path"
+done
 for lib in $libs; do
   mkdir -p "$context/rootfs$(dirname "$lib")"
   cp -L "$lib" "$context/rootfs$lib"

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Runtime;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.LoadBalancing;
 
@@ -8,11 +10,16 @@ using Yarp.ReverseProxy.LoadBalancing;
 // backends, YARP's default pipeline and forwarder client. It is the baseline Bollard's balancer is compared with.
 //
 //   plain-yarp LISTEN BACKEND [BACKEND...]      e.g. plain-yarp 127.0.0.1:18081 http://127.0.0.1:18091 http://127.0.0.1:18092
+//
+// With PLAIN_YARP_HTTPS=ADDRESS:PORT, PLAIN_YARP_CERT=PEM and PLAIN_YARP_KEY=PEM it also listens with HTTPS there, as
+// Kestrel's documentation shows it (one certificate, HTTP/1.1 and HTTP/2 by ALPN, Kestrel's default TLS settings).
 if (args.Length < 2 || !IPEndPoint.TryParse(args[0], out var listen))
 {
     await Console.Error.WriteLineAsync("usage: plain-yarp LISTEN_ADDRESS:PORT BACKEND_URL [BACKEND_URL...]");
     return 2;
 }
+
+IPEndPoint? httpsListen = Environment.GetEnvironmentVariable("PLAIN_YARP_HTTPS") is { Length: > 0 } https ? IPEndPoint.Parse(https) : null;
 
 var builder = WebApplication.CreateBuilder();
 
@@ -25,6 +32,15 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 {
     kestrel.AddServerHeader = false;
     kestrel.Listen(listen);
+    if (httpsListen is not null)
+    {
+        var certificate = X509Certificate2.CreateFromPemFile(Environment.GetEnvironmentVariable("PLAIN_YARP_CERT")!, Environment.GetEnvironmentVariable("PLAIN_YARP_KEY"));
+        kestrel.Listen(httpsListen, l =>
+        {
+            l.Protocols = HttpProtocols.Http1AndHttp2;
+            l.UseHttps(certificate);
+        });
+    }
 });
 
 var destinations = args.Skip(1)
@@ -42,6 +58,6 @@ app.MapReverseProxy();
 var gc = GC.GetConfigurationVariables();
 Console.WriteLine(string.Create(
     CultureInfo.InvariantCulture,
-    $"plain-yarp: listening on {listen}, {destinations.Count} backends, server GC: {GCSettings.IsServerGC}, GC heaps: {gc.GetValueOrDefault("HeapCount")}, concurrent: {gc.GetValueOrDefault("ConcurrentGCEnabled")}, processors: {Environment.ProcessorCount}"));
+    $"plain-yarp: listening on {listen}{(httpsListen is null ? "" : $" and https://{httpsListen}")}, {destinations.Count} backends, server GC: {GCSettings.IsServerGC}, GC heaps: {gc.GetValueOrDefault("HeapCount")}, concurrent: {gc.GetValueOrDefault("ConcurrentGCEnabled")}, processors: {Environment.ProcessorCount}"));
 await app.RunAsync();
 return 0;

@@ -58,7 +58,7 @@ internal static class LoopBench
         using var deployments = new DeploymentCoordinator(new DeploymentStore(new MemoryStateStore()), new NoVersionTraffic(), new ImagePinner(new NoImageResolver()), decisions);
         using var reconciler = new Reconciler(
             new InMemoryServiceSpecSource(specs), hosts, catalog, new InstantProber(), new TimedDrain(time),
-            new ConstantLoad(RpsTargetPerReplica * replicas, time), deployments, decisions,
+            new ConstantLoad(RpsTargetPerReplica * replicas, time), deployments, decisions, new OpenReconcileGate(),
             Options.Create(new ScalerOptions { Cluster = "bench", HostName = "h1", Zone = "zone-a" }), time, NullLogger<Reconciler>.Instance);
 
         // The hosts already run every replica, spread over the zones as the placement would (as after an agent

@@ -1,8 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Bollard.SampleApp;
+using Bollard.SampleApp.Streams;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 // A stateless HTTP replica for Bollard's demos and tests: it says who it is, costs what it is told to cost, and
 // fails its health check on request. The default host already stops gracefully on SIGTERM.
@@ -10,13 +13,30 @@ var settings = WorkloadSettings.FromEnvironment();
 var port = Environment.GetEnvironmentVariable("PORT") is { Length: > 0 } p ? int.Parse(p, CultureInfo.InvariantCulture) : 8080;
 
 var builder = WebApplication.CreateSlimBuilder(args);
-builder.WebHost.UseUrls(string.Create(CultureInfo.InvariantCulture, $"http://0.0.0.0:{port}"));
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    // One port for HTTP/1.1 and h2c (gRPC, http2 routes): see H2cPriorKnowledge.
+    kestrel.AllowAlternateSchemes = true;
+    kestrel.Listen(IPAddress.Any, port, listen =>
+    {
+        listen.Protocols = HttpProtocols.Http1AndHttp2;
+        listen.Use(H2cPriorKnowledge.Detect);
+    });
+});
 builder.Services.AddSingleton(settings);
+builder.Services.AddGrpc();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, SampleJsonContext.Default));
 
 // Per-request framework logs would drown the container's log under load; startup and errors still show.
 builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+// Kestrel warns at start that a cleartext endpoint allowing HTTP/2 speaks HTTP/1.1 only; H2cPriorKnowledge makes it untrue.
+builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Error);
 var app = builder.Build();
+app.UseWebSockets();
+app.MapGrpcService<EchoService>();
+app.Map(WebSocketEcho.Path, WebSocketEcho.HandleAsync);
+app.MapGet(ServerSentEvents.Path, ServerSentEvents.HandleAsync);
+app.MapGet("/sample/protocol", (HttpContext context) => Results.Text(context.Request.Protocol));
 
 app.MapGet("/health", (WorkloadSettings s) =>
     s.FailHealth ? Results.Text("failing", statusCode: StatusCodes.Status503ServiceUnavailable) : Results.Text("ok"));

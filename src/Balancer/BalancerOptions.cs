@@ -108,6 +108,12 @@ public sealed class BalancerOptions
     public bool StickyVersions { get; set; }
 
     /// <summary>
+    /// The port of the agent's HTTPS listener, where a route with <c>httpsRedirect</c> sends plain HTTP requests (308);
+    /// null: the agent has none, and such routes serve plain HTTP as any other.
+    /// </summary>
+    public int? HttpsRedirectPort { get; set; }
+
+    /// <summary>
     /// Where the last good routing snapshot is kept (e.g. &lt;stateDir&gt;/routing-snapshot.json), loaded at start so
     /// that a balancer restarted during a catalog outage still routes; null keeps none.
     /// </summary>

@@ -18,7 +18,7 @@ public static class DiscoveryServiceCollectionExtensions
 
     /// <summary>
     /// Adds <see cref="IServiceCatalog"/> (the embedded catalog by default, Consul when
-    /// <see cref="DiscoveryOptions.Catalog"/> says so) plus Consul's KV store, its watch and sessions. Everything is added
+    /// <see cref="DiscoveryOptions.Catalog"/> says so) plus Consul's KV store, its watch, sessions and TTL checks. Everything is added
     /// with TryAdd, so a test or the host can register its own piece first. Options are validated at start.
     /// </summary>
     public static IServiceCollection AddDiscovery(this IServiceCollection services, Action<DiscoveryOptions>? configure = null)
@@ -56,6 +56,7 @@ public static class DiscoveryServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILogger<ConsulKeyValueWatch>>()));
         services.TryAddSingleton(sp => new ConsulSessions(ConsulClient(sp), ConsulOptions(sp), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new ConsulTtlCheck(ConsulClient(sp), ConsulOptions(sp), sp.GetRequiredService<TimeProvider>()));
 
         // Resolving the chosen adapter only means the other one is never created (no idle check loop, no HttpClient).
         services.TryAddSingleton<IServiceCatalog>(sp =>

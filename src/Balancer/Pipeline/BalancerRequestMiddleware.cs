@@ -22,23 +22,28 @@ namespace Bollard.Balancer.Pipeline;
 /// (<see cref="ServiceRequestState"/>) instead of three of each; the request that does not retry allocates nothing here.
 /// </summary>
 internal sealed class BalancerRequestMiddleware(
-    RequestDelegate next, ServiceRequestStates states, RetryBudgets budgets, BalancerMetrics metrics, IOptions<BalancerOptions> options)
+    RequestDelegate next, ServiceRequestStates states, RetryBudgets budgets, BalancerMetrics metrics, IOptionsMonitor<BalancerOptions> options)
 {
     private readonly TimeProvider _time = budgets.Time;
-    private readonly RetryOptions _retries = budgets.Options;
-    private readonly string _retryAfter = options.Value.Shedding.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public Task InvokeAsync(HttpContext context)
     {
         var proxy = context.GetReverseProxyFeature();
         var service = states.For(proxy.Cluster);
+        if (service.HttpsRedirectPort is { } httpsPort && !context.Request.IsHttps)
+        {
+            HttpsRedirect.Answer(context, httpsPort);
+            return Task.CompletedTask;
+        }
+
         var started = _time.GetTimestamp();
         service.InFlight.Inc();
         if (!service.Limiter.TryEnter())
         {
             metrics.Shed(service.Service);
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            context.Response.Headers[HeaderNames.RetryAfter] = _retryAfter;
+            // The settings as they are now (a reload may change them); small numbers format to cached strings.
+            context.Response.Headers[HeaderNames.RetryAfter] = options.CurrentValue.Shedding.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             Finish(context, proxy, service, started, completed: true);
             return Task.CompletedTask;
         }
@@ -49,16 +54,17 @@ internal sealed class BalancerRequestMiddleware(
     private async Task ProxyAsync(HttpContext context, IReverseProxyFeature proxy, ServiceRequestState service, long started)
     {
         var completed = false;
+        var retries = budgets.Options;
         try
         {
-            if (_retries.MaxRetries == 0)
+            if (retries.MaxRetries == 0)
             {
                 await next(context);
             }
             else
             {
                 service.Budget.RecordRequest(started);
-                if (RetryAttempts.ShouldBufferBody(context, _retries))
+                if (RetryAttempts.ShouldBufferBody(context, retries))
                 {
                     await RetryAttempts.BufferBodyAsync(context);
                 }
@@ -67,7 +73,7 @@ internal sealed class BalancerRequestMiddleware(
                 {
                     await next(context);
                 }
-                while (RetryAttempts.PrepareRetry(context, proxy, service, _retries, _time, metrics));
+                while (RetryAttempts.PrepareRetry(context, proxy, service, retries, _time, metrics));
             }
 
             completed = true;

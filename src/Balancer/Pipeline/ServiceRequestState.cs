@@ -43,6 +43,9 @@ internal sealed class ServiceRequestState
 
     public Gauge.Child InFlight { get; }
 
+    /// <summary>The HTTPS port plain HTTP requests of this service are redirected to; null (the usual case): none are.</summary>
+    public int? HttpsRedirectPort { get; init; }
+
     /// <summary>Where to record a request answered by <paramref name="destination"/>; null: it reached no replica.</summary>
     public DestinationTraffic TrafficOf(DestinationConfig? destination)
     {

@@ -27,6 +27,15 @@ internal static class BalancerMetadata
     /// <summary>On clusters, when the route sets one: the slow-start window, as ticks (read by the picking policy).</summary>
     public const string SlowStartWindow = "bollard.slowStartWindow";
 
+    /// <summary>On clusters whose replicas speak HTTP/2 or gRPC: "http2" or "grpc" (read by the forwarder's client factory).</summary>
+    public const string Protocol = "bollard.protocol";
+
+    /// <summary>On clusters whose route redirects plain HTTP to HTTPS: "true" (read by the request step).</summary>
+    public const string HttpsRedirect = "bollard.httpsRedirect";
+
+    /// <summary>On clusters: how many times the balancer's settings changed since start (see <see cref="SettingsRevisionConfigFilter"/>).</summary>
+    public const string SettingsRevision = "bollard.settingsRevision";
+
     /// <summary>Route and cluster ids are derived from the service name only, so they survive destination changes.</summary>
     public static string IdFor(string service) => "svc-" + service;
 }

@@ -9,13 +9,21 @@ namespace Bollard.Balancer.Routing;
 /// <param name="HealthPath">Path the active health checks probe; default <c>BalancerOptions.ActiveHealthChecks.Path</c>.</param>
 /// <param name="MaxConcurrentRequests">Concurrency limit; default <c>BalancerOptions.Shedding.MaxConcurrentRequests</c>.</param>
 /// <param name="SlowStartWindow">How long a new replica ramps up (zero: no ramp); default <c>BalancerOptions.SlowStartWindow</c>.</param>
-internal sealed record RouteSettings(TimeSpan? Timeout = null, string? HealthPath = null, int? MaxConcurrentRequests = null, TimeSpan? SlowStartWindow = null)
+/// <param name="Protocol">How the balancer speaks to the replicas; default HTTP/1.1.</param>
+/// <param name="HttpsRedirect">Plain HTTP requests are redirected to HTTPS; default not.</param>
+internal sealed record RouteSettings(
+    TimeSpan? Timeout = null,
+    string? HealthPath = null,
+    int? MaxConcurrentRequests = null,
+    TimeSpan? SlowStartWindow = null,
+    ReplicaProtocol Protocol = ReplicaProtocol.Http1,
+    bool HttpsRedirect = false)
 {
     public static RouteSettings Default { get; } = new();
 
     public static RouteSettings Of(ServiceRoute route)
     {
         ArgumentNullException.ThrowIfNull(route);
-        return new(route.Timeout, string.IsNullOrWhiteSpace(route.HealthPath) ? null : route.HealthPath, route.MaxConcurrentRequests, route.SlowStartWindow);
+        return new(route.Timeout, string.IsNullOrWhiteSpace(route.HealthPath) ? null : route.HealthPath, route.MaxConcurrentRequests, route.SlowStartWindow, route.Protocol, route.HttpsRedirect);
     }
 }

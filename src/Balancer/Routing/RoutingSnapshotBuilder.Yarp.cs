@@ -84,8 +84,25 @@ internal static partial class RoutingSnapshotBuilder
             StringComparer.OrdinalIgnoreCase),
         Metadata = ClusterMetadata(routing),
         // Without a route timeout, RequestTimeoutConfigFilter puts the balancer's default here.
-        HttpRequest = routing.Settings.Timeout is { } timeout ? new ForwarderRequestConfig { ActivityTimeout = timeout } : null,
+        HttpRequest = RequestConfigOf(routing.Settings),
     };
+
+    /// <summary>
+    /// The route's timeout, and for HTTP/2 and gRPC replicas HTTP/2 exactly: over plain HTTP that is h2c with prior
+    /// knowledge (there is no ALPN to negotiate it, and "2.0 or lower", YARP's default, is HTTP/1.1 there).
+    /// </summary>
+    private static ForwarderRequestConfig? RequestConfigOf(RouteSettings settings)
+    {
+        if (settings.Timeout is null && settings.Protocol == ReplicaProtocol.Http1)
+        {
+            return null;
+        }
+
+        var config = new ForwarderRequestConfig { ActivityTimeout = settings.Timeout };
+        return settings.Protocol == ReplicaProtocol.Http1
+            ? config
+            : config with { Version = System.Net.HttpVersion.Version20, VersionPolicy = System.Net.Http.HttpVersionPolicy.RequestVersionExact };
+    }
 
     private static Dictionary<string, string> ClusterMetadata(ServiceRouting routing)
     {
@@ -99,6 +116,16 @@ internal static partial class RoutingSnapshotBuilder
         if (routing.Settings.HealthPath is { } healthPath)
         {
             metadata[BalancerMetadata.HealthPath] = healthPath;
+        }
+
+        if (routing.Settings.Protocol != ReplicaProtocol.Http1)
+        {
+            metadata[BalancerMetadata.Protocol] = routing.Settings.Protocol == ReplicaProtocol.Grpc ? "grpc" : "http2";
+        }
+
+        if (routing.Settings.HttpsRedirect)
+        {
+            metadata[BalancerMetadata.HttpsRedirect] = "true";
         }
 
         if (routing.Settings.SlowStartWindow is { } slowStart)

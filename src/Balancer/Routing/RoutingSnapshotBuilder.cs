@@ -87,6 +87,8 @@ internal static partial class RoutingSnapshotBuilder
             Timeout = s.Settings.Timeout,
             MaxConcurrentRequests = s.Settings.MaxConcurrentRequests,
             SlowStartWindow = s.Settings.SlowStartWindow,
+            Protocol = s.Settings.Protocol,
+            HttpsRedirect = s.Settings.HttpsRedirect,
         })];
 
     /// <summary>Host names compare case-insensitively; null or blank means any host.</summary>

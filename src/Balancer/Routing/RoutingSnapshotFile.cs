@@ -18,14 +18,28 @@ internal static class RoutingSnapshotFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(snapshot);
+        // Private to the agent's user (0700/0600), as everything in its state directory: it names every replica.
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
         if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } directory)
         {
-            Directory.CreateDirectory(directory);
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(directory);
+            }
+            else
+            {
+                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
         // Per process, so that two balancers sharing a state directory by mistake never write the same temp file.
         var temporary = $"{path}.{Environment.ProcessId}.tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        using (var stream = new FileStream(temporary, options))
         {
             JsonSerializer.Serialize(stream, ToDto(snapshot), BalancerJsonContext.Default.RoutingSnapshotDto);
             stream.Flush(flushToDisk: true);
@@ -81,7 +95,9 @@ internal static class RoutingSnapshotFile
             s.Settings.HealthPath,
             s.Settings.MaxConcurrentRequests,
             [.. s.Destinations.Select(d => new RoutingDestinationDto(d.InstanceId, d.Address, d.Zone, d.Version, d.Since))],
-            s.Settings.SlowStartWindow))]);
+            s.Settings.SlowStartWindow,
+            s.Settings.Protocol,
+            s.Settings.HttpsRedirect))]);
 
     private static RoutingSnapshot FromDto(RoutingSnapshotDto dto) => new(
         (dto.Services ?? []).Select(s => new ServiceRouting(
@@ -90,5 +106,5 @@ internal static class RoutingSnapshotFile
             s.PathPrefix,
             (s.Destinations ?? []).Select(d => new RoutingDestination(d.Id, d.Address, d.Zone ?? string.Empty, d.Version ?? string.Empty) { Since = d.Since }),
             s.Weights is null ? null : new VersionWeights(s.Weights),
-            new RouteSettings(s.Timeout, s.HealthPath, s.MaxConcurrentRequests, s.SlowStartWindow))));
+            new RouteSettings(s.Timeout, s.HealthPath, s.MaxConcurrentRequests, s.SlowStartWindow, s.Protocol, s.HttpsRedirect))));
 }

@@ -18,7 +18,9 @@ internal sealed record ServiceRoutingDto(
     string? HealthPath,
     int? MaxConcurrentRequests,
     IReadOnlyList<RoutingDestinationDto> Destinations,
-    TimeSpan? SlowStartWindow = null);
+    TimeSpan? SlowStartWindow = null,
+    ReplicaProtocol Protocol = ReplicaProtocol.Http1,
+    bool HttpsRedirect = false);
 
 internal sealed record RoutingDestinationDto(string Id, string Address, string Zone, string Version, DateTimeOffset Since);
 

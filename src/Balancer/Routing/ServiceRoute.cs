@@ -19,4 +19,10 @@ public sealed record ServiceRoute(string Service, string? Host, string? PathPref
 
     /// <summary>How long a new replica of this service ramps up (zero: no ramp); null uses <c>BalancerOptions.SlowStartWindow</c>.</summary>
     public TimeSpan? SlowStartWindow { get; init; }
+
+    /// <summary>How the balancer speaks to the replicas (HTTP/1.1 by default).</summary>
+    public ReplicaProtocol Protocol { get; init; }
+
+    /// <summary>A request arriving over plain HTTP is answered with a redirect to HTTPS instead of being proxied.</summary>
+    public bool HttpsRedirect { get; init; }
 }

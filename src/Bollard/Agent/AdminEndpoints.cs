@@ -34,7 +34,7 @@ internal static partial class AdminEndpoints
         LoopHealthMetrics.Register(app.Services.GetRequiredService<LoopHealth>(), Prometheus.Metrics.DefaultFactory, Prometheus.Metrics.DefaultRegistry);
         DecisionMetrics.Register(app.Services.GetRequiredService<DecisionOutbox>(), Prometheus.Metrics.DefaultFactory, Prometheus.Metrics.DefaultRegistry);
         LogToken(logger, token.File, token.Generated ? "generated now" : "read");
-        if (!IPAddress.IsLoopback(config.Admin.Address))
+        if (!IPAddress.IsLoopback(config.Admin.Address) && config.AdminTls is null)
         {
             LogNotLoopback(logger, config.Admin.ToString());
         }
@@ -43,6 +43,6 @@ internal static partial class AdminEndpoints
     [LoggerMessage(EventId = 5020, Level = LogLevel.Information, Message = "Admin API token in {File} ({How})")]
     private static partial void LogToken(ILogger logger, string file, string how);
 
-    [LoggerMessage(EventId = 5021, Level = LogLevel.Warning, Message = "The admin listener {Admin} is not on loopback: the admin API is reachable from other hosts, protected by its token only (plain HTTP)")]
+    [LoggerMessage(EventId = 5021, Level = LogLevel.Warning, Message = "The admin listener {Admin} is not on loopback: the admin API is reachable from other hosts, protected by its token only, in clear (plain HTTP, allowed by admin.allowPlainHttp)")]
     private static partial void LogNotLoopback(ILogger logger, string admin);
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Bollard.Agent.Listeners;
 
 namespace Bollard.Agent;
 
@@ -17,11 +18,31 @@ public sealed record AgentConfig
     /// <summary>Zone (rack) of this host.</summary>
     public string Zone { get; init; } = "default";
 
-    /// <summary>Where the balancer accepts traffic.</summary>
+    /// <summary>Where the balancer accepts traffic (<c>listen:</c>, one plain HTTP listener); with <see cref="Listeners"/>, the first one's address.</summary>
     public IPEndPoint Listen { get; init; } = new(IPAddress.Loopback, 8080);
+
+    /// <summary>The balancer's listeners (<c>listeners:</c>: HTTP or HTTPS, their certificates and HTTP versions); empty: <see cref="Listen"/> alone.</summary>
+    public IReadOnlyList<ListenerConfig> Listeners { get; init; } = [];
+
+    /// <summary>The listeners in force: <see cref="Listeners"/>, or a plain HTTP/1.1 one on <see cref="Listen"/>.</summary>
+    public IReadOnlyList<ListenerConfig> EffectiveListeners => Listeners.Count > 0 ? Listeners : [ListenerConfig.Http(Listen)];
 
     /// <summary>The admin listener: /metrics, /healthz and the token-protected API under /v1 (loopback by default).</summary>
     public IPEndPoint Admin { get; init; } = new(IPAddress.Loopback, 9901);
+
+    /// <summary>The admin listener's certificates (<c>admin.certificates</c>): HTTPS when set.</summary>
+    public ListenerTls? AdminTls { get; init; }
+
+    /// <summary>
+    /// <c>admin.allowPlainHttp</c>: the admin listener may be plain HTTP on an address other hosts reach (the token then
+    /// crosses the network in clear). Without it such an address needs <see cref="AdminTls"/>.
+    /// </summary>
+    public bool AdminAllowPlainHttp { get; init; }
+
+    /// <summary>How often the HTTPS listeners' certificate files are read again for a renewal (<c>tls.reloadInterval</c>).</summary>
+    public TimeSpan CertificateReloadInterval { get; init; } = DefaultCertificateReloadInterval;
+
+    public static readonly TimeSpan DefaultCertificateReloadInterval = TimeSpan.FromSeconds(10);
 
     /// <summary>A file holding the admin API's bearer token; null: one is generated into <see cref="StateDirectory"/>.</summary>
     public string? AdminTokenFile { get; init; }

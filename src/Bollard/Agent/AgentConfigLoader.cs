@@ -1,4 +1,5 @@
 using System.Net;
+using Bollard.Agent.Listeners;
 using Bollard.Scaler.Specs;
 using YamlDotNet.RepresentationModel;
 
@@ -54,6 +55,13 @@ public static class AgentConfigLoader
         var consul = yaml.Mapping("consul");
         var admin = yaml.HasMapping("admin") ? yaml.Mapping("admin") : null;
         var secrets = yaml.Mapping("secrets");
+        var listeners = ListenerConfigReader.Read(yaml, baseDir);
+        var listen = EndPoint(yaml, "listen");
+        if (listen is not null && listeners is not null)
+        {
+            yaml.Error("listeners", "listen and listeners both say where the balancer listens: keep one (listen: ADDRESS is the one-line form of a single plain HTTP listener)");
+        }
+
         var config = new AgentConfig
         {
             Source = file,
@@ -62,8 +70,12 @@ public static class AgentConfigLoader
             HostName = yaml.Text("host") ?? defaults.HostName,
             ZoneAvailability = yaml.Number("zoneAvailability", 0.0001, 0.999999) ?? defaults.ZoneAvailability,
             Hosts = ReadHosts(yaml),
-            Listen = EndPoint(yaml, "listen") ?? defaults.Listen,
+            Listen = listeners is { Count: > 0 } ? listeners[0].Address : listen ?? defaults.Listen,
+            Listeners = listeners ?? [],
             Admin = (admin is null ? EndPoint(yaml, "admin") : EndPoint(admin, "listen")) ?? defaults.Admin,
+            AdminTls = admin is null ? null : ListenerConfigReader.ReadTls(admin, baseDir, required: false),
+            AdminAllowPlainHttp = admin?.Flag("allowPlainHttp") ?? false,
+            CertificateReloadInterval = ListenerConfigReader.ReloadInterval(yaml.Mapping("tls")) ?? defaults.CertificateReloadInterval,
             AdminTokenFile = admin?.Text("tokenFile") is { } tokenFile ? Path.GetFullPath(tokenFile, baseDir) : null,
             StateDirectory = yaml.Text("stateDir") is { } stateDir ? Path.GetFullPath(stateDir, baseDir) : defaults.StateDirectory,
             ServicesPath = Path.GetFullPath(yaml.Text("services") ?? defaults.ServicesPath, baseDir),
@@ -78,6 +90,9 @@ public static class AgentConfigLoader
             Balancer = BalancerConfigReader.Read(yaml.Mapping("balancer")),
             Controller = ControllerOf(yaml, consul is not null) ?? defaults.Controller,
         };
+        ListenerConfigReader.CheckAdmin(yaml, admin, config);
+        TokenFilePermissions.Check(admin, "tokenFile", config.AdminTokenFile);
+        TokenFilePermissions.Check(consul, "tokenFile", config.ConsulTokenFile);
         docker?.RejectUnknownFields();
         consul?.RejectUnknownFields();
         admin?.RejectUnknownFields();

@@ -1,6 +1,10 @@
+using Bollard.Agent.Listeners;
+using Bollard.Agent.Tls;
 using Bollard.Balancer;
 using Bollard.Balancer.Routing;
 using Bollard.Balancer.Weights;
+using Bollard.Agent.Reload;
+using Bollard.Agent.Systemd;
 using Bollard.Dashboard;
 using Bollard.Discovery;
 using Bollard.Scaler;
@@ -42,7 +46,6 @@ public static class AgentHost
         }
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.Services.AddSystemd();
         // Per-request framework logs would drown the agent's own decisions; warnings and errors still show.
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
@@ -61,14 +64,22 @@ public static class AgentHost
         // With the runtime's socket completions inline (RuntimeTuning), Kestrel runs its continuations inline as well:
         // the proxy's request path is all asynchronous I/O, so a hop through the thread pool is pure overhead.
         builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = RuntimeTuning.InlineSocketCompletions);
+        // Certificates are loaded now: a file that cannot be used stops the start (the config check read it already).
+        var tls = TlsListeners.Load(config);
+        builder.Services.AddSingleton(tls);
+        if (tls.All.Count > 0)
+        {
+            builder.Services.AddHostedService<CertificateReloader>();
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(config.Listen);
-            kestrel.Listen(config.Admin);
+            KestrelListeners.Bind(kestrel, config, tls);
         });
 
         overrides?.Invoke(builder.Services);
+        AgentSystemd.Add(builder.Services, config);
 
         // Loaded now, not when first resolved: a key that cannot be read stops the start with its own message. The
         // specs of the files get their environment digested with it before anything reads their version.
@@ -126,13 +137,17 @@ public static class AgentHost
             builder.Services.AddClusterController(cluster => cluster.Agent = agent);
         }
 
-        builder.Services.AddBalancer(balancer =>
+        // The balancer's settings follow the config's balancer block, also when a reload (SIGHUP) changes it.
+        var balancerSettings = new BalancerSettingsSource(config);
+        builder.Services.AddSingleton(balancerSettings);
+        builder.Services.AddSingleton<IOptionsChangeTokenSource<BalancerOptions>>(balancerSettings);
+        builder.Services.AddBalancer(balancerSettings.Configure);
+        if (config.Source.Length > 0)
         {
-            balancer.Cluster = config.Cluster;
-            balancer.Zone = config.Zone;
-            config.Balancer.ApplyTo(balancer);
-            balancer.SnapshotFile = Path.Combine(config.StateDirectory, "routing-snapshot.json");
-        });
+            builder.Services.AddSingleton(config);
+            builder.Services.AddHostedService<AgentReload>();
+        }
+
         if (config.ConsulAddress is not null)
         {
             builder.Services.AddConsulVersionWeights();
@@ -164,6 +179,7 @@ public static class AgentHost
         pipeline.Properties["__AuthorizationMiddlewareSet"] = true;
         var adminPort = config.Admin.Port;
         app.MapWhen(context => context.Connection.LocalPort == adminPort, admin => admin.UseAdminApi(AdminEndpoints.Map));
+        AgentSystemd.MapProbe(app, config);
         app.MapBalancer();
         return app;
     }
@@ -204,5 +220,12 @@ public static class AgentHost
             Timeout = s.Route.Timeout,
             MaxConcurrentRequests = s.Route.MaxConcurrentRequests,
             SlowStartWindow = s.Route.SlowStart,
+            Protocol = s.Route.Protocol switch
+            {
+                RouteProtocol.Http2 => ReplicaProtocol.Http2,
+                RouteProtocol.Grpc => ReplicaProtocol.Grpc,
+                _ => ReplicaProtocol.Http1,
+            },
+            HttpsRedirect = s.Route.HttpsRedirect,
         });
 }

@@ -113,7 +113,10 @@ internal static class CommandLine
             Prometheus.Metrics.DefaultFactory.ExemplarBehavior = Prometheus.ExemplarBehavior.NoExemplars();
             using var stateLock = StateDirectoryLock.Acquire(config.StateDirectory);
             await using var app = AgentHost.Build(config, specs);
-            await app.RunAsync();
+
+            // Not RunAsync: it disposes the services, and the loops are asked below whether one of them crashed.
+            await app.StartAsync();
+            await app.WaitForShutdownAsync();
             return AgentHost.CrashedLoops(app) is { Count: > 0 } crashed
                 ? await CrashedAsync(context, $"a background service failed: {string.Join("; ", crashed)}")
                 : AgentExitCodes.Stopped;

@@ -42,6 +42,7 @@ internal sealed class ConsulHttpClient
     /// <summary>Sends one request. <paramref name="query"/> is already escaped ("a=1&amp;b=2") or empty.</summary>
     /// <param name="datacenterScoped">Adds <c>dc=</c>; agent endpoints are local and must not get it.</param>
     /// <param name="notFoundIsAnswer">A 404 is a normal answer (a missing key or session), not a failure.</param>
+    /// <param name="conflictIsAnswer">A 409 is a normal answer (a transaction that was rolled back), not a failure.</param>
     public async Task<ConsulResponse> SendAsync(
         HttpMethod method,
         string path,
@@ -50,7 +51,8 @@ internal sealed class ConsulHttpClient
         CancellationToken cancellationToken,
         bool datacenterScoped = true,
         bool notFoundIsAnswer = false,
-        TimeSpan? timeout = null)
+        TimeSpan? timeout = null,
+        bool conflictIsAnswer = false)
     {
         var limit = timeout ?? Options.RequestTimeout;
         using var request = new HttpRequestMessage(method, BuildUri(path, query, datacenterScoped)) { Content = body };
@@ -65,7 +67,9 @@ internal sealed class ConsulHttpClient
         {
             using var response = await http.SendAsync(request, linked.Token).ConfigureAwait(false);
             var content = await response.Content.ReadAsByteArrayAsync(linked.Token).ConfigureAwait(false);
-            if (response.IsSuccessStatusCode || (notFoundIsAnswer && response.StatusCode == HttpStatusCode.NotFound))
+            if (response.IsSuccessStatusCode
+                || (notFoundIsAnswer && response.StatusCode == HttpStatusCode.NotFound)
+                || (conflictIsAnswer && response.StatusCode == HttpStatusCode.Conflict))
             {
                 return new ConsulResponse(response.StatusCode, content, ReadIndex(response));
             }

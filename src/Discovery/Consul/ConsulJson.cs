@@ -38,7 +38,29 @@ internal sealed record SessionCreateRequest(
     string Name,
     [property: JsonPropertyName("TTL")] string Ttl,
     string LockDelay,
-    string Behavior);
+    string Behavior,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Checks);
+
+internal sealed record TtlServiceRegistration(
+    [property: JsonPropertyName("ID")] string Id,
+    string Name,
+    IReadOnlyDictionary<string, string> Meta,
+    TtlServiceCheck Check);
+
+internal sealed record TtlServiceCheck(
+    [property: JsonPropertyName("CheckID")] string CheckId,
+    string Name,
+    [property: JsonPropertyName("TTL")] string Ttl,
+    string DeregisterCriticalServiceAfter,
+    string Status);
+
+internal sealed record TxnOperation([property: JsonPropertyName("KV")] TxnKeyValue KeyValue);
+
+internal sealed record TxnKeyValue(
+    string Verb,
+    string Key,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] byte[]? Value,
+    string Session);
 
 internal sealed record SessionCreated([property: JsonPropertyName("ID")] string Id);
 
@@ -49,5 +71,7 @@ internal sealed record SessionCreated([property: JsonPropertyName("ID")] string 
 [JsonSerializable(typeof(KeyValueDto[]))]
 [JsonSerializable(typeof(SessionCreateRequest))]
 [JsonSerializable(typeof(SessionCreated))]
+[JsonSerializable(typeof(TtlServiceRegistration))]
+[JsonSerializable(typeof(TxnOperation[]))]
 [JsonSerializable(typeof(bool))]
 internal sealed partial class ConsulJsonContext : JsonSerializerContext;

@@ -59,6 +59,30 @@ public sealed class ConsulKeyValueStore
     public Task<bool> TryAcquireAsync(string key, string sessionId, ReadOnlyMemory<byte> value, CancellationToken cancellationToken) =>
         WriteAsync(key, $"acquire={Uri.EscapeDataString(sessionId)}", value, cancellationToken);
 
+    /// <summary>
+    /// Takes the lock on <paramref name="key"/> for <paramref name="sessionId"/> and writes <paramref name="value"/>,
+    /// in one transaction that holds only while the same session still holds <paramref name="fenceKey"/>: a write
+    /// fenced on a lock (e.g. the controller's commands on the leader lock). False when the session no longer holds
+    /// the fence (it ended, or lost the lock) or another session holds <paramref name="key"/>: nothing was written.
+    /// </summary>
+    public async Task<bool> TryAcquireFencedAsync(string key, string sessionId, ReadOnlyMemory<byte> value, string fenceKey, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        ArgumentException.ThrowIfNullOrEmpty(sessionId);
+        ArgumentException.ThrowIfNullOrEmpty(fenceKey);
+        TxnOperation[] operations =
+        [
+            new(new TxnKeyValue("check-session", fenceKey, null, sessionId)),
+            new(new TxnKeyValue("lock", key, value.ToArray(), sessionId)),
+        ];
+        using var body = ConsulHttpClient.Json(operations, ConsulJsonContext.Default.TxnOperationArray);
+
+        // Consul answers 409 when the transaction was rolled back (a check or the lock failed), with the reasons.
+        var response = await consul.SendAsync(HttpMethod.Put, "/v1/txn", string.Empty, body, cancellationToken, conflictIsAnswer: true)
+            .ConfigureAwait(false);
+        return !response.IsConflict;
+    }
+
     /// <summary>Releases the lock on <paramref name="key"/>; false when <paramref name="sessionId"/> did not hold it.</summary>
     public Task<bool> ReleaseAsync(string key, string sessionId, CancellationToken cancellationToken) =>
         WriteAsync(key, $"release={Uri.EscapeDataString(sessionId)}", ReadOnlyMemory<byte>.Empty, cancellationToken);

@@ -9,4 +9,6 @@ namespace Bollard.Discovery.Consul;
 internal sealed record ConsulResponse(HttpStatusCode Status, byte[] Body, ulong Index)
 {
     public bool IsNotFound => Status == HttpStatusCode.NotFound;
+
+    public bool IsConflict => Status == HttpStatusCode.Conflict;
 }

@@ -12,7 +12,11 @@ public enum ConsulSessionBehavior
     Delete,
 }
 
-/// <summary>Consul sessions: the liveness behind KV locks. A session lives while it is renewed within its TTL.</summary>
+/// <summary>
+/// Consul sessions: the liveness behind KV locks. A session lives while it is renewed within its TTL and every health
+/// check it is bound to passes (by default the node's <c>serfHealth</c>; a <see cref="ConsulTtlCheck"/> of the process
+/// itself ends it within seconds of the process's death).
+/// </summary>
 public sealed class ConsulSessions
 {
     /// <summary>Consul accepts TTLs from 10 s to 24 h.</summary>
@@ -32,12 +36,15 @@ public sealed class ConsulSessions
     /// <param name="ttl">The session dies when not renewed within this (Consul may wait up to twice as long).</param>
     /// <param name="lockDelay">After the session dies, nobody may take its locks for this long.</param>
     /// <param name="behavior">What happens to its locks when it dies.</param>
+    /// <param name="checks">The health checks (ids on the local agent's node) it dies with; null: Consul's default,
+    /// the node's <c>serfHealth</c>. Each must exist and not be critical, or Consul refuses the session.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     public async Task<string> CreateAsync(
         string name,
         TimeSpan ttl,
         TimeSpan lockDelay,
         ConsulSessionBehavior behavior,
+        IReadOnlyList<string>? checks,
         CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -48,7 +55,8 @@ public sealed class ConsulSessions
             name,
             ConsulDuration.Format(ttl),
             ConsulDuration.Format(lockDelay),
-            behavior == ConsulSessionBehavior.Delete ? "delete" : "release");
+            behavior == ConsulSessionBehavior.Delete ? "delete" : "release",
+            checks);
         using var body = ConsulHttpClient.Json(request, ConsulJsonContext.Default.SessionCreateRequest);
         var response = await consul.SendAsync(HttpMethod.Put, "/v1/session/create", string.Empty, body, cancellationToken)
             .ConfigureAwait(false);

@@ -73,6 +73,8 @@ public static class SpecFacts
         text += route.Timeout is { } timeout ? $", timeout {Durations.Format(timeout)}" : "";
         text += route.MaxConcurrentRequests is { } limit ? $", maxConcurrentRequests {limit.ToString(CultureInfo.InvariantCulture)}" : "";
         text += route.SlowStart is { } slowStart ? $", slowStart {Durations.Format(slowStart)}" : "";
+        text += route.Protocol switch { RouteProtocol.Http2 => ", protocol http2", RouteProtocol.Grpc => ", protocol grpc", _ => "" };
+        text += route.HttpsRedirect ? ", httpsRedirect" : "";
         return text;
     }
 

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Bollard.Discovery.Consul;
 using Bollard.Discovery.Supervision;
 using Bollard.Scaler.Hosts;
@@ -9,11 +10,19 @@ using Microsoft.Extensions.Options;
 namespace Bollard.Scaler.Cluster;
 
 /// <summary>
-/// Makes one agent of the cluster the controller: contends for the Consul lock <c>bollard/&lt;cluster&gt;/leader</c>,
-/// opens the reconcile gate while it holds it, and keeps the reconciler's <see cref="HostSet"/> equal to this agent's
-/// own hosts plus every other host of the roster, each behind a <see cref="RemoteHostRuntime"/> and a
-/// <see cref="RemoteRegistrar"/>. A new controller starts from what the hosts report (passes are level-triggered).
+/// Makes one agent of the cluster the controller: contends for the Consul lock <c>bollard/&lt;cluster&gt;/leader</c>
+/// every <see cref="ClusterOptions.HeartbeatInterval"/> (and at once when the lock's key changes), opens the reconcile
+/// gate while it holds it, and keeps the reconciler's <see cref="HostSet"/> equal to this agent's own hosts plus every
+/// other host of the roster, each behind a <see cref="RemoteHostRuntime"/> and a <see cref="RemoteRegistrar"/>. A new
+/// controller starts from what the hosts report (passes are level-triggered).
 /// </summary>
+/// <remarks>
+/// The lock's session is bound to this agent's liveness check (<see cref="AgentHeartbeat"/>) and the node's
+/// <c>serfHealth</c>, so a dead controller's session ends within <see cref="ClusterOptions.AliveTtl"/> of its last
+/// heartbeat, and after the lock delay another agent takes over. Each round that confirms the lock gives the gate a
+/// lease that ends before that session can end (<see cref="LeaseEnd"/>): a controller frozen or cut off stops acting
+/// before anyone else may start, and its commands are fenced on the lock by Consul itself.
+/// </remarks>
 internal sealed partial class ClusterController(
     ConsulLeaderLock leaderLock,
     LeaderGate gate,
@@ -23,6 +32,9 @@ internal sealed partial class ClusterController(
     HostCommandClient commands,
     ReconcileLoop loop,
     IEnumerable<IControllerState> state,
+    AgentHeartbeat heartbeat,
+    ConsulKeyValueWatch watch,
+    IHostApplicationLifetime lifetime,
     IOptions<ClusterOptions> options,
     LoopHealth health,
     IOptions<Docker.DockerOptions> docker,
@@ -31,36 +43,97 @@ internal sealed partial class ClusterController(
 {
     private readonly Dictionary<string, ManagedHost> _remote = new(StringComparer.Ordinal);
 
+    // One pending wake-up is enough: a round reads the lock afresh.
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
     protected override async Task RunAsync(CancellationToken stoppingToken)
     {
+        // Steps down as soon as the agent starts stopping, before its balancer drains: another agent leads within a
+        // second instead of after the drain.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
+        var token = stopping.Token;
         roster.Changed += OnRosterChanged;
-        var watching = roster.RunAsync(stoppingToken);
-        using var timer = new PeriodicTimer(options.Value.LeaderSessionTtl / 3, time);
+        var watching = roster.RunAsync(token);
+        var lockWatch = WatchLockAsync(token);
         try
         {
             // Contend only once the other hosts are known: a first pass without them would place everything here.
-            await WaitForFirstReadingAsync(stoppingToken);
-            do
+            await WaitForFirstReadingAsync(token);
+            while (!token.IsCancellationRequested)
             {
-                var leads = await DecideLeadershipAsync(stoppingToken);
-                if (gate.Set(leads))
+                var started = time.GetTimestamp();
+                var leads = await DecideLeadershipAsync(token);
+                if (leads ? gate.Open(LeaseEnd(started)) : gate.Close())
                 {
                     LogControllerChanged(options.Value.Agent, leads);
                     loop.Wake();
                 }
+
+                await WakeOrTimeout.WaitAsync(_wake.Reader, options.Value.HeartbeatInterval, time, token);
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             // Stopping.
         }
         finally
         {
             roster.Changed -= OnRosterChanged;
-            gate.Set(false);
-            await leaderLock.ReleaseAsync(CancellationToken.None);
+            gate.Close();
+            await ReleaseAsync();
+            await stopping.CancelAsync();
             await watching;
+            await lockWatch;
+        }
+    }
+
+    /// <summary>
+    /// Until when this controller may act after a round that began at <paramref name="started"/> and confirmed the
+    /// lock. Its session ends at the earliest when its liveness check turns critical, <see cref="ClusterOptions.AliveTtl"/>
+    /// after the last heartbeat Consul acknowledged, or when the node fails (seconds of missed gossip, which also
+    /// stops the rounds answering): the lease ends one heartbeat before the first, and
+    /// <see cref="ClusterOptions.LeaseLength"/> after the round, so rounds that stop answering stop the passes too.
+    /// Another agent can lead only a lock delay after the session ended.
+    /// </summary>
+    private long LeaseEnd(long started)
+    {
+        var lease = options.Value.LeaseLength;
+        var byRound = started + Ticks(lease);
+        return heartbeat.LastPass is { } pass ? Math.Min(byRound, pass + Ticks(lease)) : started;
+    }
+
+    /// <summary>
+    /// Releases the lock so that another agent leads at once; waits no longer than the liveness TTL for Consul (after
+    /// that the session ends with the liveness check anyway, and a stopping agent must not hang on a slow Consul).
+    /// </summary>
+    private async Task ReleaseAsync()
+    {
+        using var bound = new CancellationTokenSource(options.Value.AliveTtl, time);
+        try
+        {
+            await leaderLock.ReleaseAsync(bound.Token);
+        }
+        catch (OperationCanceledException) when (bound.IsCancellationRequested)
+        {
+            LogReleaseSlow(options.Value.AliveTtl.TotalSeconds);
+        }
+    }
+
+    private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * time.TimestampFrequency);
+
+    /// <summary>Wakes a round as soon as the lock's key changes: released by a controller that stops, or its session ended.</summary>
+    private async Task WatchLockAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var _ in watch.WatchPrefixAsync(leaderLock.Key, cancellationToken))
+            {
+                _wake.Writer.TryWrite(true);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping.
         }
     }
 
@@ -73,7 +146,11 @@ internal sealed partial class ClusterController(
         try
         {
             roster.Expire();
-            var leads = await leaderLock.TryAcquireAsync(stoppingToken) && await FollowStateAsync(takingOver: !gate.IsOpen, stoppingToken);
+
+            // The lock's session is bound to the liveness check: none can be made before the check is registered.
+            var leads = heartbeat.Registered.IsCompleted
+                && await leaderLock.TryAcquireAsync(stoppingToken)
+                && await FollowStateAsync(takingOver: !gate.IsOpen, stoppingToken);
             if (leads)
             {
                 SyncHosts();
@@ -176,6 +253,9 @@ internal sealed partial class ClusterController(
 
     [LoggerMessage(EventId = 2504, Level = LogLevel.Information, Message = "Leadership rounds work again after {Failures} failed")]
     private partial void LogRoundsWorkAgain(int failures);
+
+    [LoggerMessage(EventId = 2505, Level = LogLevel.Warning, Message = "Consul did not take the controller lock back within {Seconds:0.#} s; it passes to another agent when this agent's session ends")]
+    private partial void LogReleaseSlow(double seconds);
 
     [LoggerMessage(EventId = 2501, Level = LogLevel.Information, Message = "Agent {Agent} controls the cluster: {Leads}")]
     private partial void LogControllerChanged(string agent, bool leads);

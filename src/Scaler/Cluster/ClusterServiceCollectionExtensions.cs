@@ -39,7 +39,12 @@ public static class ClusterServiceCollectionExtensions
             sp.GetService<ILogger<ConsulKeyValueWatch>>()));
         services.TryAddSingleton<ClusterHostsWatch>();
         services.TryAddSingleton<HostCommandClient>();
-        services.TryAddSingleton<LeaderGate>();
+        services.TryAddSingleton<AgentHeartbeat>();
+
+        // A pass whose lease ran out waits this long for a round to confirm the lock (two rounds), then stops.
+        services.TryAddSingleton(sp => new LeaderGate(
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<ClusterOptions>>().Value.HeartbeatInterval * 2));
         services.RemoveAll<IReconcileGate>();
         services.AddSingleton<IReconcileGate>(sp => sp.GetRequiredService<LeaderGate>());
         services.TryAddSingleton(sp =>
@@ -54,6 +59,10 @@ public static class ClusterServiceCollectionExtensions
                     Holder = cluster.Agent,
                     SessionTtl = cluster.LeaderSessionTtl,
                     LockDelay = cluster.LeaderLockDelay,
+
+                    // Dies with this agent's liveness check, and takes the commands it holds with it.
+                    Checks = sp.GetRequiredService<AgentHeartbeat>().SessionChecks,
+                    Behavior = ConsulSessionBehavior.Delete,
                 },
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetService<ILogger<ConsulLeaderLock>>());
@@ -61,6 +70,9 @@ public static class ClusterServiceCollectionExtensions
         services.TryAddSingleton<HostAgent>();
         services.TryAddSingleton<ClusterController>();
         services.TryAddSingleton<ClusterTraffic>();
+
+        // First, so that it stops last: the controller has released its lock before the liveness check goes.
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<AgentHeartbeat>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<HostAgent>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ClusterController>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ClusterTraffic>());

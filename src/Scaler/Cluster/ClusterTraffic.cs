@@ -102,7 +102,8 @@ public sealed partial class ClusterTraffic(
                 catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
                     // Consul unreachable (or anything else): the controller counts this agent's last report until its
-                    // session ends, and this one is published again next tick.
+                    // session ends, and this one is published again next tick (with a new session if it ended).
+                    await session.CheckAfterFailureAsync(stoppingToken);
                     if (Status.Failed(e))
                     {
                         LogConsulUnavailable(e.Message);

@@ -19,6 +19,9 @@ public sealed partial class HostAgent
     [LoggerMessage(EventId = 2405, Level = LogLevel.Information, Message = "Host {Host}: ran {Command} for the controller -> {Outcome}")]
     private partial void LogCommandRan(string host, HostCommand command, string outcome);
 
+    [LoggerMessage(EventId = 2407, Level = LogLevel.Warning, Message = "Host {Host}: {Command} is not held by the controller lock's session (written by a controller that lost the lock); not run")]
+    private partial void LogCommandNotFromController(string host, HostCommand command);
+
     [LoggerMessage(EventId = 2406, Level = LogLevel.Information, Message = "Host {Host}: the controller gave up on {Command} before its result was written")]
     private partial void LogCommandAbandoned(string host, HostCommand command);
 }

@@ -16,7 +16,8 @@ namespace Bollard.Scaler.Cluster;
 /// The host agent's part of cluster mode, on every agent: keeps this agent's session alive, publishes a report of
 /// each local host (every <see cref="ClusterOptions.PublishInterval"/>, and at once on a Docker event), and runs the
 /// commands the controller writes for those hosts: containers on the local engine, registrations in the local
-/// catalog (this host's Consul agent, which then runs the replica's health check).
+/// catalog (this host's Consul agent, which then runs the replica's health check). A command runs only while the
+/// session holding it holds the controller lock.
 /// </summary>
 public sealed partial class HostAgent(
     LocalHosts local,
@@ -82,14 +83,20 @@ public sealed partial class HostAgent(
 
     private async Task DestroySessionAsync()
     {
+        // No longer than the liveness TTL: the session ends with the liveness check by then anyway.
+        using var bound = new CancellationTokenSource(options.Value.AliveTtl, time);
         try
         {
             // Its host reports go at once: the controller sees this agent's hosts as unreachable without waiting for the TTL.
-            await session.DestroyAsync(CancellationToken.None);
+            await session.DestroyAsync(bound.Token);
         }
         catch (CatalogUnavailableException e)
         {
-            LogConsulUnavailable("ending the agent's session (it expires by its TTL)", e.Message);
+            LogConsulUnavailable("ending the agent's session (it ends with its liveness check)", e.Message);
+        }
+        catch (OperationCanceledException) when (bound.IsCancellationRequested)
+        {
+            LogConsulUnavailable("ending the agent's session (it ends with its liveness check)", "no answer in time");
         }
     }
 
@@ -116,7 +123,9 @@ public sealed partial class HostAgent(
             }
             catch (Exception e)
             {
-                // Consul unreachable, or anything else: the last report stays until the session ends; try again.
+                // Consul unreachable, or anything else: the last report stays until the session ends; try again (with a
+                // new session if it ended).
+                await session.CheckAfterFailureAsync(stoppingToken);
                 if (status.Failed(e))
                 {
                     LogConsulUnavailable($"publishing host {host.Name}", e.Message);
@@ -249,10 +258,39 @@ public sealed partial class HostAgent(
         await Task.WhenAll(running.Values);
     }
 
+    /// <summary>
+    /// Whether the command is held by the session that holds the controller lock now. The controller's writes are
+    /// fenced on its lock already; this is the host's side of it: a command of a controller whose session ended since
+    /// (Consul deletes it, but the deletion may not have reached this watch yet) is never run. Consul unreachable: asked
+    /// again until the controller would have given up on the command.
+    /// </summary>
+    private async Task<bool> HeldByControllerAsync(KeyValueEntry entry, CancellationToken stoppingToken)
+    {
+        var started = time.GetTimestamp();
+        while (true)
+        {
+            try
+            {
+                var leader = await store.GetAsync(ClusterKeys.Leader(Cluster), stoppingToken);
+                return !string.IsNullOrEmpty(entry.Session) && entry.Session == leader?.Session;
+            }
+            catch (CatalogUnavailableException) when (time.GetElapsedTime(started) < options.Value.CommandTimeout)
+            {
+                await Task.Delay(options.Value.HeartbeatInterval, time, stoppingToken);
+            }
+        }
+    }
+
     private async Task RunCommandAsync(ManagedHost host, KeyValueEntry entry, HostCommandEntry pending, CancellationToken stoppingToken)
     {
         try
         {
+            if (!await HeldByControllerAsync(entry, stoppingToken))
+            {
+                LogCommandNotFromController(host.Name, pending.Command);
+                return;
+            }
+
             var progress = new CommandProgressWriter(store, entry.Key, stoppingToken);
             HostCommandResult result;
             try

@@ -9,17 +9,21 @@ namespace Bollard.Scaler.Deployments;
 /// <summary>
 /// Turns a service's desired spec and total replica count into what to run, per version, for this pass. When the
 /// desired version differs from the stable one a rollout starts (the spec's strategy); each pass advances it through
-/// <see cref="RolloutEngine"/>, saves it, sets the traffic weights and says how many replicas each version gets. The
+/// <see cref="RolloutEngine"/>. Deciding (<see cref="DecideAsync"/>) only reads: it returns a <see cref="DeploymentStep"/>
+/// (the next record, the decisions, the weights, the replicas per version). Applying it (<see cref="ApplyAsync"/>,
+/// when the pass applies its plan) saves the record, then logs the decisions, then publishes the weights. The
 /// autoscaler's total is split between the versions, so scaling and rollouts never fight.
 /// </summary>
 /// <remarks>
 /// A version that was rolled back or aborted is not retried while it stays the desired one: the stable version keeps
-/// serving until a new version is applied. Only the reconcile loop calls <see cref="TargetAsync"/> (one pass at a time);
-/// commands from the admin API go through <see cref="CommandAsync"/>, serialised with it.
+/// serving until a new version is applied. Only the reconcile loop decides and applies steps (one pass at a time);
+/// commands from the admin API go through <see cref="CommandAsync"/>, serialised with them. A step is saved with a
+/// check-and-set on the record it was decided from, so a command that landed in between wins and the pass decides again.
 /// </remarks>
 public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic traffic, ImagePinner pinner, DecisionLog decisions) : IDisposable
 {
-    private readonly Dictionary<string, Deployment> _deployments = new(StringComparer.Ordinal);
+    // The last record saved or read, per service, with its store version.
+    private readonly Dictionary<string, StoredDeployment> _deployments = new(StringComparer.Ordinal);
 
     // Services whose weights are known to be cleared, so a steady service does not clear them (a Consul write) every pass.
     private readonly HashSet<string> _weightsCleared = new(StringComparer.Ordinal);
@@ -50,49 +54,61 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
     }
 
     /// <summary>The current deployment record of a service (null before its first pass).</summary>
-    public Deployment? Current(string service)
-    {
-        lock (_deployments)
-        {
-            return _deployments.GetValueOrDefault(service);
-        }
-    }
+    public Deployment? Current(string service) => Cached(service)?.Record;
 
-    public async Task<ServiceTarget> TargetAsync(ServiceSpec desired, int total, IReadOnlyList<ReplicaView> replicas, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Decides this pass's step for a service: reads the record (memory, else the store), pins the image, observes the
+    /// versions' traffic, and asks <see cref="DeploymentPolicy"/>. Saves, logs and publishes nothing.
+    /// </summary>
+    /// <exception cref="State.StateStoreUnavailableException">The record cannot be read.</exception>
+    public async Task<DeploymentStep> DecideAsync(ServiceSpec desired, int total, IReadOnlyList<ReplicaView> replicas, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(desired);
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            // Decisions of this pass are recorded once its record is saved: a pass whose save fails (the store is
-            // unreachable, or another writer won) is decided again from the stored record, and must not log twice.
+            var from = Cached(desired.Name) ?? await store.ReadStoredAsync(desired.Name, cancellationToken);
+            desired = await PinAsync(desired, from?.Record, cancellationToken);
             var decided = new List<Decision>();
-            var known = Current(desired.Name) ?? await store.LoadAsync(desired.Name, cancellationToken);
-            desired = await PinAsync(desired, known, cancellationToken);
-            var deployment = Begin(known ?? Adopt(desired, replicas, now, decided), desired, now, decided);
-            if (!deployment.IsRolling)
-            {
-                await SaveAsync(desired.Name, deployment, cancellationToken);
-                RecordAll(decided);
-                if (!_weightsCleared.Contains(desired.Name))
-                {
-                    await traffic.ClearWeightsAsync(desired.Name, cancellationToken);
-                    _weightsCleared.Add(desired.Name);
-                }
+            var deployment = DeploymentPolicy.Begin(from?.Record, desired, replicas, now, decided);
+            return deployment.IsRolling
+                ? DeploymentPolicy.Advance(from, deployment, Observe(deployment, total, replicas), now, decided)
+                : DeploymentPolicy.Steady(from, deployment, total, _weightsCleared.Contains(desired.Name), decided);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
 
-                return ServiceTarget.Steady(deployment.Stable, total);
+    /// <summary>
+    /// Applies a step: saves its record (check-and-set on the record it was decided from), then logs its decisions,
+    /// then publishes its weights. Saved first: a weight the balancers see is always one the saved record holds, and a
+    /// step whose save failed is neither published nor logged (the next pass decides again from the stored record).
+    /// </summary>
+    /// <exception cref="State.StateStoreUnavailableException">The store did not answer (the next pass reads what it holds).</exception>
+    /// <exception cref="State.StateConflictException">The record changed since the step was decided.</exception>
+    public async Task ApplyAsync(DeploymentStep step, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (step.Changes)
+            {
+                await SaveAsync(step.Service, step.Next, step.From, cancellationToken);
+            }
+            else if (step.From is { } unchanged)
+            {
+                Remember(step.Service, unchanged);
             }
 
-            var step = RolloutEngine.Advance(deployment.Rollout!, Observe(deployment, total, replicas), now);
-            var next = Finish(deployment with { Rollout = step.State }, step);
-            Describe(desired.Name, deployment.Rollout!, step, now, decided);
+            foreach (var decision in step.Decisions)
+            {
+                decisions.Record(decision);
+            }
 
-            // Saved first, then published: a weight the balancers see is always one the saved record holds, and a
-            // step whose save failed is neither published nor logged (the next pass takes it from the store again).
-            await SaveAsync(desired.Name, next, cancellationToken);
-            RecordAll(decided);
-            await PublishWeightsAsync(next, step, cancellationToken);
-            return TargetOf(deployment, step);
+            await PublishAsync(step, cancellationToken);
         }
         finally
         {
@@ -106,8 +122,8 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var deployment = Current(service) ?? await store.LoadAsync(service, cancellationToken);
-            if (deployment?.Rollout is not { } rollout)
+            var from = Cached(service) ?? await store.ReadStoredAsync(service, cancellationToken);
+            if (from?.Record is not { Rollout: { } rollout } deployment)
             {
                 return new RolloutCommandResult(false, null!, $"service '{service}' has no rollout");
             }
@@ -121,7 +137,7 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
             var result = RolloutEngine.Apply(rollout, command, now);
             if (result.Accepted)
             {
-                await SaveAsync(service, deployment with { Rollout = result.State }, cancellationToken);
+                await SaveAsync(service, deployment with { Rollout = result.State }, from, cancellationToken);
                 decisions.Record(new Decision(now, service, $"rollout {command.ToString().ToLowerInvariant()}", deployment.New?.Version, result.Reason, "accepted"));
             }
 
@@ -143,55 +159,6 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
             ? Task.FromResult(desired)
             : pinner.PinAsync(desired, [ImagePin.Of(known?.New), ImagePin.Of(known?.Stable), ImagePin.Of(known?.Previous)], fresh: false, askRegistry: false, cancellationToken);
 
-    /// <summary>
-    /// The first record of a service (first start, or the state store lost it). When another version runs more
-    /// replicas than the desired one, and its containers' labels say what it is, it is the stable version: the desired
-    /// one is then rolled out with the spec's strategy instead of replacing it as soon as it is healthy.
-    /// </summary>
-    private static Deployment Adopt(ServiceSpec desired, IReadOnlyList<ReplicaView> replicas, DateTimeOffset now, List<Decision> decided)
-    {
-        var running = replicas.Where(r => r.Container.State == Runtime.ContainerRunState.Running).ToList();
-        var wanted = running.Count(r => r.Container.Version == desired.Version);
-        var other = running.Where(r => r.Container.Version != desired.Version)
-            .GroupBy(r => r.Container.Version, StringComparer.Ordinal)
-            .Where(g => g.Count() > wanted)
-            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => (Count: g.Count(), Spec: g.Select(r => VersionSettings.Restore(desired, r.Container)).FirstOrDefault(s => s is not null)))
-            .FirstOrDefault();
-        if (other.Spec is not { } stable)
-        {
-            return new Deployment(desired);
-        }
-
-        decided.Add(new Decision(now, desired.Name, "adopt", stable.Version, $"no deployment record: the {other.Count} running replicas of {stable.Version} are the stable version, {desired.Version} is rolled out from them", "adopted"));
-        return new Deployment(stable);
-    }
-
-    private static Deployment Begin(Deployment deployment, ServiceSpec desired, DateTimeOffset now, List<Decision> decided)
-    {
-        if (desired.Version == deployment.Stable.Version)
-        {
-            // Same containers; settings that do not make a version (replicas, route, health timings) follow the spec.
-            if (deployment.IsRolling && RolloutEngine.Apply(deployment.Rollout!, RolloutCommand.Abort, now) is { Accepted: true } abort)
-            {
-                // The desired spec went back to the stable version mid-rollout: the new version is no longer wanted.
-                decided.Add(new Decision(now, desired.Name, "rollout abort", deployment.Rollout!.NewVersion, $"the desired version is the stable {desired.Version} again; {abort.Reason}", "accepted"));
-                return deployment with { Stable = desired, Rollout = abort.State };
-            }
-
-            return deployment with { Stable = desired };
-        }
-
-        if (deployment.Rollout is { } last && last.NewVersion == desired.Version)
-        {
-            return deployment with { New = desired }; // running, succeeded-then-undone, or rolled back: no retry
-        }
-
-        var rollout = RolloutEngine.Start(desired.Name, deployment.Stable.Version, desired.Version, desired.Rollout, now);
-        decided.Add(new Decision(now, desired.Name, "rollout start", desired.Version, $"desired version {desired.Version} differs from stable {deployment.Stable.Version}; strategy {desired.Rollout.Strategy.GetType().Name.Replace("Spec", "", StringComparison.Ordinal)}", "started"));
-        return deployment with { Rollout = rollout, New = desired, Settled = false };
-    }
-
     private RolloutObservation Observe(Deployment deployment, int total, IReadOnlyList<ReplicaView> replicas)
     {
         var rollout = deployment.Rollout!;
@@ -207,100 +174,78 @@ public sealed class DeploymentCoordinator(DeploymentStore store, IVersionTraffic
             traffic.Read(rollout.Service, rollout.NewVersion, window));
     }
 
-    /// <summary>Settles a finished rollout once the version it leaves behind may go: the new version becomes the stable
-    /// one after a success; after a rollback or abort the stable version stays.</summary>
-    private static Deployment Finish(Deployment deployment, RolloutStep step)
+    private async Task PublishAsync(DeploymentStep step, CancellationToken cancellationToken)
     {
-        if (!step.State.Phase.IsFinished() || step.RemovableVersion is null)
-        {
-            return deployment;
-        }
-
-        return step.State.Phase == RolloutPhase.Succeeded
-            ? deployment with { Stable = deployment.New!, Previous = deployment.Stable, Settled = true }
-            : deployment with { Settled = true };
-    }
-
-    private static ServiceTarget TargetOf(Deployment deployment, RolloutStep step) =>
-        new(deployment.Stable.Name, [new VersionTarget(deployment.Stable, step.StableReplicas), new VersionTarget(deployment.New!, step.NewReplicas)]);
-
-    private async Task PublishWeightsAsync(Deployment deployment, RolloutStep step, CancellationToken cancellationToken)
-    {
-        _weightsCleared.Remove(deployment.Stable.Name);
-        if (deployment.New!.Rollout.Strategy is RollingSpec)
-        {
-            // A rolling update has no weights of its own: traffic follows the ready replicas.
-            await traffic.ClearWeightsAsync(deployment.Stable.Name, cancellationToken);
-            return;
-        }
-
-        await traffic.SetWeightsAsync(
-            deployment.Stable.Name,
-            new Dictionary<string, int> { [step.State.StableVersion] = step.StableWeight, [step.State.NewVersion] = step.NewWeight },
-            cancellationToken);
-    }
-
-    private async Task SaveAsync(string service, Deployment deployment, CancellationToken cancellationToken)
-    {
-        var previous = Current(service);
-        if (previous == deployment)
+        if (step.Weights is not { } weights)
         {
             return;
         }
 
-        bool saved;
+        if (weights.PerMille is { } perMille)
+        {
+            _weightsCleared.Remove(step.Service);
+            await traffic.SetWeightsAsync(step.Service, perMille, cancellationToken);
+            return;
+        }
+
+        await traffic.ClearWeightsAsync(step.Service, cancellationToken);
+
+        // A steady service's weights are then known cleared; a rolling update's are cleared again every step.
+        if (step.Next.IsRolling)
+        {
+            _weightsCleared.Remove(step.Service);
+        }
+        else
+        {
+            _weightsCleared.Add(step.Service);
+        }
+    }
+
+    private async Task SaveAsync(string service, Deployment deployment, StoredDeployment? from, CancellationToken cancellationToken)
+    {
+        StoredDeployment? saved;
         try
         {
-            saved = await store.SaveAsync(service, deployment, cancellationToken);
+            saved = await store.SaveAsync(service, deployment, from?.Version ?? 0, cancellationToken);
         }
         catch (State.StateStoreUnavailableException)
         {
             // The write may have landed or not: forget the cached record, so the next pass reads what the store holds.
-            lock (_deployments)
-            {
-                _deployments.Remove(service);
-            }
-
+            Forget(service);
             throw;
         }
 
-        if (!saved)
+        if (saved is null)
         {
-            // Changed elsewhere since loaded: forget the cached record so the next pass starts from the stored one.
-            lock (_deployments)
-            {
-                _deployments.Remove(service);
-            }
-
+            // Changed elsewhere since it was read: the next pass starts from the stored one.
+            Forget(service);
             throw new State.StateConflictException($"the deployment record of '{service}' changed in the state store during this pass; the next pass reloads it");
         }
 
+        Remember(service, saved);
+    }
+
+    private StoredDeployment? Cached(string service)
+    {
         lock (_deployments)
         {
-            _deployments[service] = deployment;
+            return _deployments.GetValueOrDefault(service);
         }
     }
 
-    private static void Describe(string service, RolloutState before, RolloutStep step, DateTimeOffset now, List<Decision> decided)
+    private void Remember(string service, StoredDeployment stored)
     {
-        if (step.Check is { } check)
+        lock (_deployments)
         {
-            decided.Add(new Decision(now, service, "rollout analysis", step.State.NewVersion, check.Result.Reason, check.Result.Verdict.ToString()));
-        }
-
-        if (before.Phase != step.State.Phase || before.StepIndex != step.State.StepIndex || before.CanaryWeight != step.State.CanaryWeight)
-        {
-            decided.Add(new Decision(
-                now, service, "rollout step", step.State.NewVersion, step.Reason,
-                $"{step.State.Phase}: weight {Weights.Percent(step.NewWeight)} new, replicas {step.StableReplicas} stable + {step.NewReplicas} new"));
+            _deployments[service] = stored;
         }
     }
 
-    private void RecordAll(List<Decision> decided)
+    private void Forget(string service)
     {
-        foreach (var decision in decided)
+        lock (_deployments)
         {
-            decisions.Record(decision);
+            _deployments.Remove(service);
         }
     }
 }

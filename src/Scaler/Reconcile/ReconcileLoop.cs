@@ -49,7 +49,9 @@ internal sealed partial class ReconcileLoop(
                 TimeSpan next;
                 try
                 {
+                    // Waiting at a closed gate (an agent that is not the controller) is not a pass, however long.
                     await gate.WaitOpenAsync(stoppingToken);
+                    Status.BeginPass();
                     foreach (var precondition in preconditions)
                     {
                         await precondition.EnsureAsync(stoppingToken);
@@ -66,6 +68,12 @@ internal sealed partial class ReconcileLoop(
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
                     break;
+                }
+                catch (NotLeadingException e)
+                {
+                    // Not a failure: this agent stopped controlling the cluster mid-pass. The gate holds the next one.
+                    LogPassStoppedNotLeading(e.Message);
+                    next = FirstRetry;
                 }
                 catch (Exception e)
                 {
@@ -195,6 +203,9 @@ internal sealed partial class ReconcileLoop(
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Docker is unreachable ({Error}); this pass is skipped and nothing is changed, retrying in {Seconds:0.0} s")]
     private partial void LogDockerUnavailable(string error, double seconds);
+
+    [LoggerMessage(EventId = 2111, Level = LogLevel.Information, Message = "The reconcile pass stopped before its next effect: {Reason}")]
+    private partial void LogPassStoppedNotLeading(string reason);
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Reconcile passes work again after {Failures} failed")]
     private partial void LogPassesWorkAgain(int failures);

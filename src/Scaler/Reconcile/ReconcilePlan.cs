@@ -2,10 +2,13 @@ using System.Collections.Immutable;
 
 namespace Bollard.Scaler.Reconcile;
 
-/// <summary>What one pass decided: the actions, and per service the counts it saw.</summary>
+/// <summary>What one pass decided: the deployment steps, the actions, and per service the counts it saw.</summary>
 public sealed record ReconcilePlan(IReadOnlyList<ReconcileAction> Actions, IReadOnlyList<ServiceCount> Counts)
 {
     public bool IsEmpty => Actions.Count == 0;
+
+    /// <summary>Each service's deployment step (record, decisions, weights), applied before the actions.</summary>
+    public IReadOnlyList<Deployments.DeploymentStep> Deployments { get; init; } = [];
 
     /// <summary>Reachable hosts that lack the image of a targeted version and are pulling it, or cannot get it.</summary>
     public IReadOnlyList<MissingImage> MissingImages { get; init; } = [];

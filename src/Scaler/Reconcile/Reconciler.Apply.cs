@@ -8,7 +8,14 @@ using Bollard.Scaler.Specs;
 
 namespace Bollard.Scaler.Reconcile;
 
-/// <summary>The applier: performs a plan's actions, each recorded in the decision log with its outcome.</summary>
+/// <summary>
+/// The applier, the one place a pass's decisions take effect: first each service's deployment step (its record saved,
+/// its decisions logged, its weights published), then the plan's actions, each recorded in the decision log with its
+/// outcome. A deployment step that cannot be saved fails the pass before any action. Every effect first asks the
+/// <see cref="IReconcileGate"/> whether this agent may still act (<see cref="IReconcileGate.EnsureOpenAsync"/>): a
+/// controller that lost its lock mid-pass stops before its next effect, also in background removals, pulls and
+/// startup registrations.
+/// </summary>
 public sealed partial class Reconciler
 {
     /// <param name="plan">The pass's plan.</param>
@@ -16,6 +23,12 @@ public sealed partial class Reconciler
     /// <param name="cancellationToken">Cancels the pass.</param>
     private async Task ApplyAsync(ReconcilePlan plan, Dictionary<string, ManagedHost> hosts, CancellationToken cancellationToken)
     {
+        foreach (var deployment in plan.Deployments)
+        {
+            await _gate.EnsureOpenAsync(cancellationToken);
+            await _deployments.ApplyAsync(deployment, cancellationToken);
+        }
+
         var steps = new List<Task>();
         foreach (var action in plan.Actions)
         {
@@ -56,6 +69,7 @@ public sealed partial class Reconciler
         }
 
         var registration = ReplicaRequests.Registration(action.Spec, host, action.Container, _options.DeregisterCriticalAfter);
+        await _gate.EnsureOpenAsync(cancellationToken);
         try
         {
             await RegistrarOf(host).RegisterAsync(registration, cancellationToken);
@@ -72,6 +86,7 @@ public sealed partial class Reconciler
     private async Task CreateAsync(CreateReplica action, ManagedHost host, CancellationToken cancellationToken)
     {
         var suffix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
+        await _gate.EnsureOpenAsync(cancellationToken);
         try
         {
             var created = await host.Runtime.CreateAndStartAsync(ReplicaRequests.Create(action.Spec, host, _options.Cluster, suffix), cancellationToken);
@@ -94,9 +109,10 @@ public sealed partial class Reconciler
     private async Task PullAsync(PullImage action, ManagedHost host, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
-        Decide(action, "pull", action.Image, "started");
         try
         {
+            await _gate.EnsureOpenAsync(cancellationToken);
+            Decide(action, "pull", action.Image, "started");
             var result = await host.Runtime.PullImageAsync(action.Image, new PullReporter(p => Decide(action, "pull", action.Image, $"running: {p}")), cancellationToken);
             _pulls.Succeeded(action.Host, action.Image, _time.GetUtcNow());
             Decide(action, "pull", action.Image, $"ok: {result}");
@@ -110,6 +126,13 @@ public sealed partial class Reconciler
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             _pulls.Abandoned(action.Host, action.Image); // stopping
+            return;
+        }
+        catch (NotLeadingException e)
+        {
+            // Whoever controls the cluster now pulls it, if it still wants it.
+            _pulls.Abandoned(action.Host, action.Image);
+            LogStoppedNotLeading(action.Service, "pull", "image", action.Image, e.Message);
             return;
         }
 
@@ -190,21 +213,25 @@ public sealed partial class Reconciler
         var registration = ReplicaRequests.Registration(action.Spec, host, action.Container, _options.DeregisterCriticalAfter);
         try
         {
+            await _gate.EnsureOpenAsync(cancellationToken);
             await RegistrarOf(host).RegisterAsync(registration, cancellationToken);
+            if (_tracker.TryMarkRegistered(action.Container.Id))
+            {
+                Decide(action, "register", action.Container.ShortId, "ok");
+                return;
+            }
+
+            await TryDeregisterAsync(RegistrarOf(host), action.Container, running: true);
         }
         catch (CatalogUnavailableException e)
         {
             Decide(action, "register", action.Container.ShortId, e.Message);
-            return;
         }
-
-        if (_tracker.TryMarkRegistered(action.Container.Id))
+        catch (NotLeadingException e)
         {
-            Decide(action, "register", action.Container.ShortId, "ok");
-            return;
+            // Whoever controls the cluster now registers it, if it still wants it.
+            LogStoppedNotLeading(action.Service, "registration", "replica", action.Container.ShortId, e.Message);
         }
-
-        await TryDeregisterAsync(RegistrarOf(host), action.Container, running: true);
     }
 
     private void StopStartupWatch(string containerId)
@@ -229,6 +256,7 @@ public sealed partial class Reconciler
         var runtime = host.Runtime;
         try
         {
+            await _gate.EnsureOpenAsync(CancellationToken.None);
             if (registered && !await TryDeregisterAsync(RegistrarOf(host), container, running: container.State != ContainerRunState.Stopped))
             {
                 // The catalog could not be told: a running replica stays (static stability), the next pass retries.
@@ -242,13 +270,20 @@ public sealed partial class Reconciler
                 await _drain.WaitAsync(ReplicaRequests.InstanceId(container), action.Drain, CancellationToken.None);
             }
 
+            await _gate.EnsureOpenAsync(CancellationToken.None);
             await runtime.StopAsync(container.Id, action.GracePeriod, CancellationToken.None);
+            await _gate.EnsureOpenAsync(CancellationToken.None);
             await runtime.RemoveAsync(container.Id, CancellationToken.None);
             LogRemoved(container.ShortId, action.Service);
         }
         catch (Exception e) when (e is RuntimeUnavailableException or ContainerOperationException)
         {
             LogRemoveFailed(container.ShortId, action.Service, e.Message);
+        }
+        catch (NotLeadingException e)
+        {
+            // Whoever controls the cluster now finishes it, or keeps the replica, from what it observes.
+            LogStoppedNotLeading(action.Service, "removal", "replica", container.ShortId, e.Message);
         }
         finally
         {

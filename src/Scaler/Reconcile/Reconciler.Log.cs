@@ -31,6 +31,9 @@ public sealed partial class Reconciler
     [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "{Service}: host {Host} can run version {Version} again (its image is there, or can be pulled)")]
     private partial void LogHostImageBack(string service, string host, string version);
 
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Information, Message = "{Service}: {Action} of {Kind} {Subject} stopped: {Reason}")]
+    private partial void LogStoppedNotLeading(string service, string action, string kind, string subject, string reason);
+
     [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Host {Host} ({Zone}) answers again")]
     private partial void LogHostBack(string host, string zone);
 }

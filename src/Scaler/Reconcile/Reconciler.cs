@@ -30,6 +30,8 @@ public sealed partial class Reconciler : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<Reconciler> _logger;
     private readonly ScaleController _controller;
+    private readonly DeploymentCoordinator _deployments;
+    private readonly IReconcileGate _gate;
     private readonly ReplicaTracker _tracker = new();
     private readonly ImagePulls _pulls = new();
     private HashSet<(string Service, string Version, string Host)> _leftOutForImage = [];
@@ -47,6 +49,7 @@ public sealed partial class Reconciler : IDisposable
         IServiceLoadSource load,
         DeploymentCoordinator deployments,
         DecisionLog decisions,
+        IReconcileGate gate,
         IOptions<ScalerOptions> options,
         TimeProvider time,
         ILogger<Reconciler> logger)
@@ -54,6 +57,8 @@ public sealed partial class Reconciler : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         (_specs, _hosts, _catalog, _prober, _drain, _decisions, _options, _time, _logger) =
             (specs, hosts, new CatalogRegistrar(catalog), prober, drain, decisions, options.Value, time, logger);
+        _deployments = deployments;
+        _gate = gate;
         _controller = new ScaleController(load, new ReplicaCpu(hosts), deployments, decisions);
     }
 
@@ -99,13 +104,13 @@ public sealed partial class Reconciler : IDisposable
             var specs = _specs.Current;
             var views = await ObserveReplicasAsync(observed, specs, cancellationToken);
             var now = _time.GetUtcNow();
-            var targets = await _controller.TargetsAsync(specs, views, now, cancellationToken);
+            var steps = await _controller.DecideAsync(specs, views, now, cancellationToken);
             var slots = observed.Select(o => new HostSlot(o.Host.Name, o.Host.Zone, o.Available)).ToList();
-            var input = new ReconcileInput(targets, slots, views, FrozenServices(observed, specs), now, _tracker.CreateBlocked(now))
+            var input = new ReconcileInput([.. steps.Select(s => s.Target)], slots, views, FrozenServices(observed, specs), now, _tracker.CreateBlocked(now))
             {
                 Images = ImagesOf(observed, now),
             };
-            var plan = ReconcilePlanner.Plan(input);
+            var plan = ReconcilePlanner.Plan(input) with { Deployments = steps };
             NoteMissingImages(plan.MissingImages, now);
             await ApplyAsync(plan, observed.ToDictionary(o => o.Host.Name, o => o.Host, StringComparer.Ordinal), cancellationToken);
             ScalerMetrics.Publish(plan.Counts);

@@ -7,8 +7,8 @@ using Bollard.Scaler.Specs;
 namespace Bollard.Scaler.Reconcile;
 
 /// <summary>
-/// Decides each service's target for a pass: the total from the autoscaler (or the fixed count), then the split
-/// between versions (one version unless a rollout runs). Keeps the autoscaler's history between passes and records
+/// Decides each service's target for a pass: the total from the autoscaler (or the fixed count), then the deployment
+/// step, which splits it between versions (one version unless a rollout runs). Keeps the autoscaler's history between passes and records
 /// every change of decision in the decision log, with its inputs.
 /// </summary>
 internal sealed class ScaleController(IServiceLoadSource load, ReplicaCpu cpu, DeploymentCoordinator deployments, DecisionLog decisions)
@@ -17,10 +17,11 @@ internal sealed class ScaleController(IServiceLoadSource load, ReplicaCpu cpu, D
     private readonly Dictionary<string, ScaleDecision> _last = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _ready = new(StringComparer.Ordinal);
 
-    public async Task<IReadOnlyList<ServiceTarget>> TargetsAsync(
+    /// <summary>Each service's deployment step, whose <see cref="DeploymentStep.Target"/> is what it should run; nothing is applied.</summary>
+    public async Task<IReadOnlyList<DeploymentStep>> DecideAsync(
         IReadOnlyList<ServiceSpec> specs, IReadOnlyList<ReplicaView> replicas, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var targets = new List<ServiceTarget>(specs.Count);
+        var steps = new List<DeploymentStep>(specs.Count);
         var byService = ReplicaGroups.ByService(replicas);
         foreach (var spec in specs)
         {
@@ -33,7 +34,7 @@ internal sealed class ScaleController(IServiceLoadSource load, ReplicaCpu cpu, D
             _histories[spec.Name] = history;
             _ready[spec.Name] = ready;
             Record(spec.Name, decision, now);
-            targets.Add(await deployments.TargetAsync(spec, decision.Desired, mine, now, cancellationToken));
+            steps.Add(await deployments.DecideAsync(spec, decision.Desired, mine, now, cancellationToken));
         }
 
         foreach (var gone in _histories.Keys.Except(specs.Select(s => s.Name)).ToList())
@@ -44,7 +45,7 @@ internal sealed class ScaleController(IServiceLoadSource load, ReplicaCpu cpu, D
             _ready.Remove(gone);
         }
 
-        return targets;
+        return steps;
     }
 
     /// <summary>

@@ -102,6 +102,20 @@ public sealed record RouteSpec(string? Host, string? PathPrefix)
 
     /// <summary>How long a replica new to the balancer ramps up to its full share (0: no ramp); null: the balancer's (agent config, 10 s).</summary>
     public TimeSpan? SlowStart { get; init; }
+
+    /// <summary>How the balancer speaks to the replicas: HTTP/1.1 (default), HTTP/2 without TLS (h2c), or gRPC (h2c, every call a stream).</summary>
+    public RouteProtocol Protocol { get; init; }
+
+    /// <summary>Requests arriving over plain HTTP are redirected to the agent's HTTPS listener (308) instead of proxied.</summary>
+    public bool HttpsRedirect { get; init; }
+}
+
+/// <summary>The protocol between the balancer and a service's replicas (<c>route.protocol</c>).</summary>
+public enum RouteProtocol
+{
+    Http1,
+    Http2,
+    Grpc,
 }
 
 /// <summary>Container resource limits; null means no limit.</summary>

@@ -20,6 +20,10 @@ internal static partial class ServiceSpecParser
         {
             yaml.Error("name", $"'{name}' is not a valid service name (lower-case letters, digits and '-', 1 to 63 characters, starting and ending with a letter or digit)");
         }
+        else if (name == Cluster.AgentHeartbeat.ServiceName)
+        {
+            yaml.Error("name", $"'{name}' is reserved: in cluster mode every agent registers itself in Consul under this name");
+        }
 
         var image = yaml.Text("image", required: true);
         if (image is not null && !ImageReference().IsMatch(image))
@@ -140,6 +144,8 @@ internal static partial class ServiceSpecParser
         var timeout = yaml.Duration("timeout", SpecDefaults.MinRouteTimeout, SpecDefaults.MaxRouteTimeout);
         var maxConcurrent = yaml.WholeNumber("maxConcurrentRequests", 1, SpecDefaults.MaxConcurrentRequestsLimit);
         var slowStart = yaml.Duration("slowStart", TimeSpan.Zero, SpecDefaults.MaxSlowStart);
+        var protocol = ParseRouteProtocol(yaml);
+        var httpsRedirect = yaml.Flag("httpsRedirect") ?? false;
         yaml.RejectUnknownFields();
         if (host is null && prefix is null)
         {
@@ -162,7 +168,25 @@ internal static partial class ServiceSpecParser
             Timeout = timeout,
             MaxConcurrentRequests = maxConcurrent,
             SlowStart = slowStart,
+            Protocol = protocol,
+            HttpsRedirect = httpsRedirect,
         };
+    }
+
+    private static RouteProtocol ParseRouteProtocol(YamlMappingReader yaml)
+    {
+        switch (yaml.Text("protocol"))
+        {
+            case null or "http1":
+                return RouteProtocol.Http1;
+            case "http2":
+                return RouteProtocol.Http2;
+            case "grpc":
+                return RouteProtocol.Grpc;
+            case var other:
+                yaml.Error("protocol", $"'{other}' is not a protocol (http1: HTTP/1.1; http2: HTTP/2 without TLS, h2c; grpc: gRPC over h2c, every call a stream)");
+                return RouteProtocol.Http1;
+        }
     }
 
     private static ResourcesSpec ParseResources(YamlMappingReader? yaml)

@@ -1,4 +1,6 @@
 using Bollard.Balancer.Forwarding;
+using Bollard.Balancer.Retries;
+using Bollard.Balancer.Routing;
 
 namespace Bollard.Balancer.Tests.Forwarding;
 
@@ -24,4 +26,19 @@ public sealed class BalancerForwarderHttpClientFactoryTests
         Assert.Equal(TimeSpan.FromSeconds(30), handler.PooledConnectionLifetime);
         Assert.Equal(TimeSpan.FromSeconds(10), handler.PooledConnectionIdleTimeout);
     }
+
+    [Fact]
+    public void Grpc_clusters_get_a_client_that_never_reads_a_response_ahead_and_others_keep_the_read_ahead()
+    {
+        var retries = new RetryOptions();
+        using var inner = new SocketsHttpHandler();
+
+        Assert.Same(inner, BalancerForwarderHttpClientFactory.WrapFor(Metadata("grpc"), retries, inner));
+        Assert.IsType<ResponseBufferingHandler>(BalancerForwarderHttpClientFactory.WrapFor(Metadata("http2"), retries, inner));
+        Assert.IsType<ResponseBufferingHandler>(BalancerForwarderHttpClientFactory.WrapFor(null, retries, inner));
+        Assert.True(BalancerForwarderHttpClientFactory.IsStreaming(Metadata("grpc")));
+        Assert.False(BalancerForwarderHttpClientFactory.IsStreaming(Metadata("http2")));
+    }
+
+    private static Dictionary<string, string> Metadata(string protocol) => new() { [BalancerMetadata.Protocol] = protocol };
 }

@@ -121,6 +121,32 @@ public sealed class RoutingSnapshotBuilderTests
         Assert.Equal(TimeSpan.FromSeconds(2), Assert.Single(RoutingSnapshotBuilder.ToClusters(timed)).HttpRequest?.ActivityTimeout);
     }
 
+    [Theory]
+    [InlineData(ReplicaProtocol.Http2, "http2")]
+    [InlineData(ReplicaProtocol.Grpc, "grpc")]
+    public void Http2_and_grpc_replicas_are_reached_with_http2_exactly_and_the_cluster_says_which(ReplicaProtocol protocol, string label)
+    {
+        var snapshot = RoutingSnapshotBuilder.Build([new ServiceRoute("web", null, "/web") { Protocol = protocol, Timeout = TimeSpan.FromSeconds(3) }], NoSnapshots);
+        var cluster = Assert.Single(RoutingSnapshotBuilder.ToClusters(snapshot));
+
+        // Over plain HTTP, "2.0 exactly" is h2c with prior knowledge; YARP's default ("2.0 or lower") would be HTTP/1.1.
+        Assert.Equal(System.Net.HttpVersion.Version20, cluster.HttpRequest?.Version);
+        Assert.Equal(System.Net.Http.HttpVersionPolicy.RequestVersionExact, cluster.HttpRequest?.VersionPolicy);
+        Assert.Equal(TimeSpan.FromSeconds(3), cluster.HttpRequest?.ActivityTimeout);
+        Assert.Equal(label, cluster.Metadata![BalancerMetadata.Protocol]);
+        Assert.NotEqual(snapshot, RoutingSnapshotBuilder.Build([new ServiceRoute("web", null, "/web") { Timeout = TimeSpan.FromSeconds(3) }], NoSnapshots));
+    }
+
+    [Fact]
+    public void An_http1_route_leaves_the_forwarders_version_alone_and_a_redirect_is_marked_on_the_cluster()
+    {
+        var cluster = Assert.Single(RoutingSnapshotBuilder.ToClusters(RoutingSnapshotBuilder.Build([new ServiceRoute("web", null, "/web") { HttpsRedirect = true }], NoSnapshots)));
+
+        Assert.Null(cluster.HttpRequest);
+        Assert.False(cluster.Metadata!.ContainsKey(BalancerMetadata.Protocol));
+        Assert.Equal("true", cluster.Metadata[BalancerMetadata.HttpsRedirect]);
+    }
+
     [Fact]
     public void A_routed_service_the_catalog_has_not_reported_has_no_destinations_and_unrouted_services_are_ignored()
     {

@@ -76,7 +76,7 @@ public sealed class ClusterControllerTests
             var kept = await RunningIdsAsync(follower);
             var orphans = await RunningIdsAsync(leader);
             await leader.StopAsync();
-            await Eventually.TrueAsync(() => Leads(follower), "the other agent controls the cluster", TimeSpan.FromSeconds(30));
+            await Eventually.TrueAsync(() => Leads(follower), "the other agent controls the cluster", TimeSpan.FromSeconds(5));
             await Eventually.TrueAsync(
                 async () => await RunningIdsAsync(follower) is var now && now.Count == 4 && kept.All(now.Contains),
                 "4 replicas on the surviving host, its first 2 among them",
@@ -87,23 +87,14 @@ public sealed class ClusterControllerTests
         finally
         {
             using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-            await new ConsulKeyValueStore(http, new ConsulOptions { Address = TestEnvironment.ConsulAddress }).DeleteTreeAsync($"bollard/{cluster}/", CancellationToken.None);
+            await new ConsulKeyValueStore(http, new ConsulOptions { Address = TestEnvironment.ConsulAddress }).DeleteTreeAsync(ClusterKeys.ClusterPrefix(cluster), CancellationToken.None);
         }
     }
 
+    // The defaults hand over at once: the stopped controller releases its lock, and the other one is woken by the
+    // change of the lock's key.
     private static AgentFixture Agent(string service, string cluster, HostConfig host) =>
-        new(service, "replicas: 4", TestEnvironment.ConsulAddress, [host], cluster, ControllerMode.Cluster)
-        {
-            // Fast hand-over: the stopped controller releases its lock, and the other one retries every 10/3 s.
-            Overrides = services =>
-            {
-                services.Configure<ClusterOptions>(o =>
-                {
-                    o.LeaderSessionTtl = ConsulSessions.MinTtl;
-                    o.LeaderLockDelay = TimeSpan.Zero;
-                });
-            },
-        };
+        new(service, "replicas: 4", TestEnvironment.ConsulAddress, [host], cluster, ControllerMode.Cluster);
 
     private static bool Leads(AgentFixture agent) => agent.Services.GetRequiredService<LeaderGate>().IsOpen;
 

@@ -108,7 +108,7 @@ public sealed class ConsulLeaderLockTests : IAsyncLifetime
 
     private async Task<string> CreateSessionAsync(string name)
     {
-        var id = await sessions.CreateAsync($"{prefix}-{name}", Ttl, TimeSpan.Zero, ConsulSessionBehavior.Release, CancellationToken.None);
+        var id = await sessions.CreateAsync($"{prefix}-{name}", Ttl, TimeSpan.Zero, ConsulSessionBehavior.Release, null, CancellationToken.None);
         sessionIds.Add(id);
         return id;
     }

@@ -64,6 +64,13 @@ internal sealed class ConsulTestAgent : IDisposable
             async () => (await client.GetStringAsync(new Uri(agent.Address, "/v1/status/leader"))).Contains(':', StringComparison.Ordinal),
             $"the test's Consul agent on {agent.Address} has a leader (log: {log})",
             TimeSpan.FromSeconds(30));
+
+        // Sessions are made on the agent's node, bound to its serfHealth: the node must be in the catalog first.
+        var node = join is null ? $"test-{http}" : $"client-{http}";
+        await Eventually.TrueAsync(
+            async () => (await client.GetStringAsync(new Uri(agent.Address, $"/v1/health/node/{node}"))).Contains("serfHealth", StringComparison.Ordinal),
+            $"the test's Consul agent {node} in the catalog (log: {log})",
+            TimeSpan.FromSeconds(30));
         return agent;
     }
 

@@ -100,17 +100,57 @@ public sealed class DeploymentCoordinatorOutageTests : IDisposable
         Assert.Equal(300, StoredRollout().CanaryWeight);
     }
 
+    [Fact]
+    public async Task Deciding_a_step_saves_logs_and_publishes_nothing_until_it_is_applied()
+    {
+        await StartRolloutAsync();
+
+        var step = await _coordinator.DecideAsync(V2, 3, [Replica(V1, 0), Replica(V1, 1), Replica(V1, 2), Replica(V2, 3)], T0.AddSeconds(2), default);
+
+        Assert.Equal(300, step.Next.Rollout!.CanaryWeight);
+        Assert.Equal(300, step.Weights!.PerMille![V2.Version]);
+        Assert.Contains(step.Decisions, d => d.Action == "rollout step");
+        Assert.Equal(0, StoredRollout().CanaryWeight);
+        Assert.DoesNotContain(_traffic.Published, w => w.GetValueOrDefault(V2.Version) > 0);
+        Assert.DoesNotContain(_decisions.Read("web"), d => d.Action == "rollout step" && d.Outcome.Contains("30% new", StringComparison.Ordinal));
+
+        await _coordinator.ApplyAsync(step, default);
+
+        Assert.Equal(300, StoredRollout().CanaryWeight);
+        Assert.Equal(300, _traffic.Published[^1][V2.Version]);
+        Assert.Single(_decisions.Read("web"), d => d.Action == "rollout step" && d.Outcome.Contains("30% new", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_command_that_lands_between_deciding_and_applying_a_step_wins()
+    {
+        await StartRolloutAsync();
+        var step = await _coordinator.DecideAsync(V2, 3, [Replica(V1, 0), Replica(V1, 1), Replica(V1, 2), Replica(V2, 3)], T0.AddSeconds(2), default);
+
+        Assert.True((await _coordinator.CommandAsync("web", RolloutCommand.Abort, T0.AddSeconds(2), default)).Accepted);
+        await Assert.ThrowsAsync<StateConflictException>(() => _coordinator.ApplyAsync(step, default));
+
+        Assert.Equal(RolloutPhase.Aborted, StoredRollout().Phase);
+        Assert.DoesNotContain(_traffic.Published, w => w.GetValueOrDefault(V2.Version) > 0);
+        Assert.DoesNotContain(_decisions.Read("web"), d => d.Action == "rollout step" && d.Outcome.Contains("30% new", StringComparison.Ordinal));
+
+        // The next pass decides from the aborted record.
+        await StepAsync(T0.AddSeconds(3));
+        Assert.Equal(RolloutPhase.Aborted, StoredRollout().Phase);
+        Assert.DoesNotContain(_traffic.Published, w => w.GetValueOrDefault(V2.Version) > 0);
+    }
+
     /// <summary>v1 runs, v2 is desired: the first pass starts the canary (no weight yet: v2 has no ready replica).</summary>
     private async Task StartRolloutAsync()
     {
-        await _coordinator.TargetAsync(V2, 3, [Replica(V1, 0), Replica(V1, 1), Replica(V1, 2)], T0, default);
+        await _coordinator.PassAsync(V2, 3, [Replica(V1, 0), Replica(V1, 1), Replica(V1, 2)], T0);
         Assert.Equal(RolloutPhase.Progressing, StoredRollout().Phase);
         Assert.Equal(0, StoredRollout().CanaryWeight);
     }
 
     /// <summary>A pass with a ready v2 replica: the canary's first weight step is due.</summary>
     private Task<ServiceTarget> StepAsync(DateTimeOffset now) =>
-        _coordinator.TargetAsync(V2, 3, [Replica(V1, 0), Replica(V1, 1), Replica(V1, 2), Replica(V2, 3)], now, default);
+        _coordinator.PassAsync(V2, 3, [Replica(V1, 0), Replica(V1, 1), Replica(V1, 2), Replica(V2, 3)], now);
 
     private RolloutState StoredRollout() => _deploymentStore.Deserialize(_store.Read(StateKeys.Rollout("web"))!)!.Rollout!;
 

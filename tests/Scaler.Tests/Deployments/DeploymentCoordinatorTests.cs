@@ -71,7 +71,7 @@ public sealed class DeploymentCoordinatorTests : IDisposable
     public async Task Without_a_record_a_changed_spec_is_rolled_out_from_the_running_version_with_its_strategy()
     {
         // The agent was down while the spec went from v1 to v2, and its record is gone: v1 runs, v2 is desired.
-        var target = await _coordinator.TargetAsync(V2, 3, [Replica(V1, 0), Replica(V1, 1), Replica(V1, 2)], T0, default);
+        var target = await _coordinator.PassAsync(V2, 3, [Replica(V1, 0), Replica(V1, 1), Replica(V1, 2)], T0);
 
         var deployment = _coordinator.Current("web")!;
         Assert.Equal(V1.Version, deployment.Stable.Version);
@@ -86,7 +86,7 @@ public sealed class DeploymentCoordinatorTests : IDisposable
     [Fact]
     public async Task Without_a_record_or_other_running_versions_the_desired_spec_is_simply_the_stable_one()
     {
-        var target = await _coordinator.TargetAsync(V2, 2, [Replica(V2, 0)], T0, default);
+        var target = await _coordinator.PassAsync(V2, 2, [Replica(V2, 0)], T0);
         Assert.Null(_coordinator.Current("web")!.Rollout);
         Assert.Equal(new[] { (V2.Version, 2) }, target.Versions.Select(v => (v.Version, v.Replicas)));
     }
@@ -94,11 +94,11 @@ public sealed class DeploymentCoordinatorTests : IDisposable
     [Fact]
     public async Task A_stored_record_wins_over_the_running_containers()
     {
-        await _coordinator.TargetAsync(V1, 2, [Replica(V1, 0), Replica(V1, 1)], T0, default);
+        await _coordinator.PassAsync(V1, 2, [Replica(V1, 0), Replica(V1, 1)], T0);
         using var restarted = new DeploymentCoordinator(new DeploymentStore(_state, Key), new NoVersionTraffic(), new ImagePinner(new NoImageResolver()), _decisions);
 
         // The same spec, read from its file without a pin after a restart: it takes the recorded pin, so no rollout.
-        var target = await restarted.TargetAsync(V1 with { PinnedImage = null }, 2, [Replica(V1, 0), Replica(V1, 1)], T0.AddMinutes(1), default);
+        var target = await restarted.PassAsync(V1 with { PinnedImage = null }, 2, [Replica(V1, 0), Replica(V1, 1)], T0.AddMinutes(1));
         Assert.Null(restarted.Current("web")!.Rollout);
         Assert.Equal(new[] { (V1.Version, 2) }, target.Versions.Select(v => (v.Version, v.Replicas)));
         Assert.Equal("sha256:one", target.Versions[0].Spec.PinnedImage);
@@ -109,12 +109,12 @@ public sealed class DeploymentCoordinatorTests : IDisposable
     {
         var blueGreen = new RolloutSpec { Strategy = new BlueGreenSpec(TimeSpan.FromMinutes(1)) };
         var (v1, v2) = (V1 with { Rollout = blueGreen }, V2 with { Rollout = blueGreen });
-        await _coordinator.TargetAsync(v1, 1, [Replica(v1, 0)], T0, default);
-        await _coordinator.TargetAsync(v2, 1, [Replica(v1, 0), Replica(v2, 1)], T0.AddSeconds(1), default);
+        await _coordinator.PassAsync(v1, 1, [Replica(v1, 0)], T0);
+        await _coordinator.PassAsync(v2, 1, [Replica(v1, 0), Replica(v2, 1)], T0.AddSeconds(1));
         Assert.Equal(RolloutPhase.Succeeded, _coordinator.Current("web")!.Rollout!.Phase);
 
         // The window ends and a pass settles the rollout; an undo stamped just before the end arrives after that pass.
-        await _coordinator.TargetAsync(v2, 1, [Replica(v1, 0), Replica(v2, 1)], T0.AddMinutes(2), default);
+        await _coordinator.PassAsync(v2, 1, [Replica(v1, 0), Replica(v2, 1)], T0.AddMinutes(2));
         Assert.True(_coordinator.Current("web")!.Settled);
         var undo = await _coordinator.CommandAsync("web", RolloutCommand.Undo, T0.AddSeconds(30), default);
         Assert.False(undo.Accepted, undo.Reason);

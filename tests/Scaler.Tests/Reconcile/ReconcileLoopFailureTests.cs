@@ -116,7 +116,7 @@ public sealed class ReconcileLoopFailureTests : IDisposable
     }
 
     private Reconciler NewReconciler() => new(
-        _specs, _hosts, new InMemoryCatalog(), new SwitchedProber { Up = true }, new TimedDrain(_time), new NoLoadSource(), _deployments, new DecisionLog(),
+        _specs, _hosts, new InMemoryCatalog(), new SwitchedProber { Up = true }, new TimedDrain(_time), new NoLoadSource(), _deployments, new DecisionLog(), new OpenReconcileGate(),
         Options.Create(Scaler()), _time, NullLogger<Reconciler>.Instance);
 
     private ReconcileLoop NewLoop(Reconciler reconciler, IReconcilePrecondition[] preconditions) => new(

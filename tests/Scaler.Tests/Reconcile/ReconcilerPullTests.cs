@@ -125,7 +125,7 @@ public sealed class ReconcilerPullTests : IDisposable
     {
         var spec = SpecLoader.LoadTexts([("web.yaml", "name: web\nimage: app:v1\nport: 8080\nreplicas: 2\nhealth: {path: /health}\n")])[0] with { PinnedImage = pin };
         return new Reconciler(
-            new InMemoryServiceSpecSource([spec]), _hosts, new InMemoryCatalog(), new SwitchedProber(), new TimedDrain(_time), new SettableLoad(_time), _deployments, _decisions,
+            new InMemoryServiceSpecSource([spec]), _hosts, new InMemoryCatalog(), new SwitchedProber(), new TimedDrain(_time), new SettableLoad(_time), _deployments, _decisions, new OpenReconcileGate(),
             Options.Create(new ScalerOptions { Cluster = "test", HostName = "a1", Zone = "zone-a" }), _time, NullLogger<Reconciler>.Instance);
     }
 }

@@ -46,7 +46,7 @@ public sealed class ReconcilerRegistrarTests : IDisposable
     {
         var specs = new InMemoryServiceSpecSource(Spec(replicas: 2));
         using var reconciler = new Reconciler(
-            specs, _hosts, _own, new SwitchedProber { Up = true }, new TimedDrain(_time), new SettableLoad(_time), _deployments, _decisions,
+            specs, _hosts, _own, new SwitchedProber { Up = true }, new TimedDrain(_time), new SettableLoad(_time), _deployments, _decisions, new OpenReconcileGate(),
             Options.Create(new ScalerOptions { Cluster = "test", HostName = "h1", Zone = "zone-a" }), _time, NullLogger<Reconciler>.Instance);
 
         await reconciler.ReconcileOnceAsync(CancellationToken.None);

@@ -93,7 +93,7 @@ public sealed class ReconcilerWakeTests : IDisposable
     {
         var specs = SpecLoader.LoadTexts([("web.yaml", $"name: web\nimage: app:1\nport: 8080\n{replicasYaml}\nhealth: {{path: /health}}\n")]);
         return new Reconciler(
-            new InMemoryServiceSpecSource(specs), _hosts, _catalog, _prober, new TimedDrain(_time), _load, _deployments, _decisions,
+            new InMemoryServiceSpecSource(specs), _hosts, _catalog, _prober, new TimedDrain(_time), _load, _deployments, _decisions, new OpenReconcileGate(),
             Options.Create(new ScalerOptions { Cluster = "test", HostName = "h1", Zone = "zone-a", StartupProbeInterval = StartupProbeInterval }),
             _time, NullLogger<Reconciler>.Instance);
     }

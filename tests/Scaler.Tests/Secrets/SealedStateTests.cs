@@ -43,7 +43,7 @@ public sealed class SealedStateTests : IDisposable
         var store = new DeploymentStore(_state, Key);
         var deployment = new Deployment(Web, New: Web with { Image = "app:v2", PinnedImage = "sha256:two" });
 
-        Assert.True(await store.SaveAsync("web", deployment, default));
+        Assert.NotNull(await store.SaveAsync("web", deployment, 0, default));
 
         var stored = Encoding.UTF8.GetString((await _state.GetAsync(StateKeys.Rollout("web"), default))!.Value.Span);
         Assert.DoesNotContain(Secret, stored, StringComparison.Ordinal);

@@ -26,6 +26,22 @@ public sealed class RouteSpecTests
     }
 
     [Theory]
+    [InlineData("http1", RouteProtocol.Http1)]
+    [InlineData("http2", RouteProtocol.Http2)]
+    [InlineData("grpc", RouteProtocol.Grpc)]
+    public void Reads_the_replicas_protocol_and_the_https_redirect(string protocol, RouteProtocol expected)
+    {
+        var route = Load(Head + $"route: {{pathPrefix: /api, protocol: {protocol}, httpsRedirect: true}}\n").Route!;
+
+        Assert.Equal(expected, route.Protocol);
+        Assert.True(route.HttpsRedirect);
+        Assert.Equal(RouteProtocol.Http1, Load(Head + "route: {pathPrefix: /api}\n").Route!.Protocol);
+        Assert.False(Load(Head + "route: {pathPrefix: /api}\n").Route!.HttpsRedirect);
+    }
+
+    [Theory]
+    [InlineData("  protocol: http3\n", "web.yaml:6:13: route.protocol: 'http3' is not a protocol (http1")]
+    [InlineData("  httpsRedirect: sometimes\n", "web.yaml:6:18: route.httpsRedirect:")]
     [InlineData("  timeout: soon\n", "web.yaml:6:12: route.timeout: must be a duration from 10ms to 1h")]
     [InlineData("  timeout: 5ms\n", "web.yaml:6:12: route.timeout: must be a duration from 10ms to 1h")]
     [InlineData("  timeout: 2h\n", "web.yaml:6:12: route.timeout: must be a duration from 10ms to 1h")]
@@ -57,7 +73,7 @@ public sealed class RouteSpecTests
     public void Changing_them_keeps_the_version()
     {
         var plain = Load(Head + "route: {pathPrefix: /api}\n");
-        var tuned = Load(Head + "route: {pathPrefix: /api, timeout: 2s, maxConcurrentRequests: 10, slowStart: 30s}\n");
+        var tuned = Load(Head + "route: {pathPrefix: /api, timeout: 2s, maxConcurrentRequests: 10, slowStart: 30s, protocol: grpc, httpsRedirect: true}\n");
 
         Assert.Equal(plain.Version, tuned.Version);
     }

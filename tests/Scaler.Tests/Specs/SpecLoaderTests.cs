@@ -55,6 +55,7 @@ public sealed class SpecLoaderTests
     [InlineData("name: web\nimage: app:1\nport: 80\nreplicas: three\n", "web.yaml:4:11: replicas: must be a whole number from 0 to 1000, got 'three'")]
     [InlineData("name: web\nimage: app:1\nport: 99999\n", "web.yaml:3:7: port: must be a whole number from 1 to 65535")]
     [InlineData("name: Web_1\nimage: app:1\nport: 80\n", "web.yaml:1:7: name: 'Web_1' is not a valid service name")]
+    [InlineData("name: bollard-agent\nimage: app:1\nport: 80\n", "web.yaml:1:7: name: 'bollard-agent' is reserved")]
     [InlineData("name: web\nport: 80\n", "web.yaml:1:1: image: is required")]
     [InlineData("name: web\nimage: app:1\nport: 80\nreplica: 3\n", "web.yaml:4:1: replica: unknown field (allowed here: ")]
     [InlineData("name: web\nimage: app:1\nport: 80\nhealth:\n  interval: soon\n", "web.yaml:5:13: health.interval: must be a duration")]
