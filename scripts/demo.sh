@@ -131,6 +131,7 @@ say "Starting bollard agent (examples/demo: 3 to 9 replicas of bollard-sample:v1
 start_agent
 wait_for 120 "3 replicas answering through the balancer" three_replicas_serving
 echo "running per zone: $(per_zone)"
+echo "Dashboard: http://127.0.0.1:9901/ui/ (sign in with the token in $BOLLARD_TOKEN_FILE)"
 echo "Requests through the balancer:"
 for _ in $(seq 1 9); do curl -fsS "$BALANCER/"; echo; done
 

@@ -10,6 +10,8 @@
 #   scripts/deps.sh [install|start|stop|status]     (default: install + start Docker and Consul, unpack promtool)
 #   scripts/deps.sh registry                        install + start the registry (the tests need it; the demo does not)
 #   scripts/deps.sh docker                          install + start the Docker engine and wrk only (the demo)
+#   scripts/deps.sh browser                         install Debian's chromium for the dashboard's browser tests (driven
+#                                                   by Microsoft.Playwright through its executable path; no browser download)
 #
 # Environment:
 #   BOLLARD_STATE_DIR   where PIDs and logs go (default /tmp/bollard-dev)
@@ -52,6 +54,13 @@ install_packages() {
     apt_update_once
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
+}
+
+install_browser() {
+  command -v chromium >/dev/null && return 0
+  log "installing chromium (the dashboard's browser tests)"
+  apt_update_once
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
 }
 
 install_consul() {
@@ -181,6 +190,7 @@ case "${1:-all}" in
     consul_answers && echo "consul: up" || echo "consul: down"
     registry_answers && echo "registry: up ($REGISTRY_ADDR)" || echo "registry: down ($REGISTRY_ADDR)" ;;
   registry) install_packages; install_registry; start_registry ;;
+  browser) install_browser ;;
   all) install_packages; install_consul; install_promtool; start_docker; start_consul ;;
-  *) echo "usage: $0 [install|start|stop|status|registry|docker]" >&2; exit 2 ;;
+  *) echo "usage: $0 [install|start|stop|status|registry|docker|browser]" >&2; exit 2 ;;
 esac

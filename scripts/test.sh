@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test against the real services: installs and starts the Docker engine, a Consul dev agent and an image
 # registry on loopback (scripts/deps.sh), builds the sample images (scripts/build-images.sh) and pushes them to the
-# registry under its name (scripts/registry-images.sh), then runs the unit and integration tests, and the deployment
-# checks: the shipped systemd unit under a real systemd (scripts/test-systemd.sh) and the daemon's image
-# (scripts/test-daemon-image.sh).
+# registry under its name (scripts/registry-images.sh), installs Debian's chromium for the dashboard's browser tests
+# (scripts/deps.sh browser), then runs the unit and integration tests, and the deployment checks: the shipped systemd
+# unit under a real systemd (scripts/test-systemd.sh) and the daemon's image (scripts/test-daemon-image.sh).
 # On exit it removes the containers this run created (by their cluster label) and stops what it started.
 set -euo pipefail
 
@@ -58,6 +58,8 @@ trap cleanup EXIT
 
 "$ROOT/scripts/deps.sh"
 "$ROOT/scripts/deps.sh" registry
+"$ROOT/scripts/deps.sh" browser
+export BOLLARD_CHROMIUM="${BOLLARD_CHROMIUM:-$(command -v chromium)}"
 "$ROOT/scripts/build-images.sh"
 "$ROOT/scripts/registry-images.sh"
 for engine in "${ZONE_ENGINES[@]}"; do

@@ -6,19 +6,21 @@ using Prometheus;
 
 namespace Bollard.Agent;
 
-/// <summary>The admin listener's own endpoints beside the API (/healthz, /metrics, the 404 for anything else) and its start-up checks.</summary>
+/// <summary>The admin listener's own endpoints beside the API (/healthz, /metrics, the dashboard, the 404 for anything else) and its start-up checks.</summary>
 internal static partial class AdminEndpoints
 {
     /// <summary>
     /// Maps them into the admin API's protected group: /healthz and /metrics are public on purpose (probes and
-    /// Prometheus scrape without the token, and they change nothing); the fallback, like the API, needs the token.
+    /// Prometheus scrape without the token, and they change nothing), and so are the dashboard's files (they carry no
+    /// data; see <see cref="Dashboard.DashboardEndpoints"/>); the fallback, like the API, needs the token.
     /// </summary>
     public static void Map(RouteGroupBuilder admin)
     {
         admin.MapGet("/healthz", (HttpRequest request, LoopHealth health) => AgentHealth.Answer(request, health.Report())).AllowAnonymous().ExcludeFromDescription();
         admin.MapMetrics("/metrics").AllowAnonymous();
+        Dashboard.DashboardEndpoints.Map(admin);
         // Every path, files too ({**path} rather than the default pattern, which skips names with a dot).
-        admin.MapFallback("{**path}", () => TypedResults.NotFound("not found: the admin listener serves /metrics, /healthz and the API under /v1 (see /v1/openapi.json)\n"))
+        admin.MapFallback("{**path}", () => TypedResults.NotFound("not found: the admin listener serves /metrics, /healthz, the dashboard under /ui/ and the API under /v1 (see /v1/openapi.json)\n"))
             .ExcludeFromDescription();
     }
 

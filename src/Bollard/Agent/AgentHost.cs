@@ -5,6 +5,7 @@ using Bollard.Balancer.Routing;
 using Bollard.Balancer.Weights;
 using Bollard.Agent.Reload;
 using Bollard.Agent.Systemd;
+using Bollard.Dashboard;
 using Bollard.Discovery;
 using Bollard.Scaler;
 using Bollard.Scaler.Admin;
@@ -170,6 +171,7 @@ public static class AgentHost
             admin.TokenFile = config.AdminTokenFile;
             admin.StateDirectory = config.StateDirectory;
         });
+        builder.Services.AddDashboard();
 
         var app = builder.Build();
         BuildInfoMetric.Publish(Prometheus.Metrics.DefaultFactory);

@@ -77,6 +77,12 @@ public sealed partial class Reconciler : IDisposable
     /// <summary>The last pass's plan (for status).</summary>
     public ReconcilePlan? LastPlan { get; private set; }
 
+    /// <summary>Whether the removal of a replica has begun (out of the catalog, draining or stopping), for status.</summary>
+    public bool IsRemoving(string containerId) => _tracker.IsRemoving(containerId);
+
+    /// <summary>Whether this agent registered a replica in the catalog (it passed its first check), for status.</summary>
+    public bool IsRegistered(string containerId) => _tracker.IsRegistered(containerId);
+
     public void Dispose()
     {
         foreach (var id in _startupWatches.Keys)

@@ -17,8 +17,15 @@ namespace Bollard.IntegrationTests.Admin;
 /// </summary>
 public sealed partial class AdminAuthorizationTests
 {
-    /// <summary>The endpoints that are public on purpose: probes and scrapes, which change nothing.</summary>
-    private static readonly string[] PublicEndpoints = ["/healthz", "/metrics"];
+    /// <summary>
+    /// The endpoints that are public on purpose: probes and scrapes, which change nothing, and the dashboard's files (a
+    /// page, a script and a style sheet holding no data: its sign-in form must load without the token; what it shows
+    /// comes from the API with the token).
+    /// </summary>
+    private static readonly string[] PublicEndpoints = ["/healthz", "/metrics", "/ui/{**asset}"];
+
+    /// <summary>Concrete paths of the public endpoints, asked without a token.</summary>
+    private static readonly string[] PublicPaths = ["/healthz", "/metrics", "/ui/", "/ui/index.html", "/ui/app.js", "/ui/app.css"];
 
     [Fact]
     public async Task Every_admin_endpoint_in_every_spelling_refuses_a_caller_without_the_token()
@@ -83,7 +90,7 @@ public sealed partial class AdminAuthorizationTests
             .ToList();
 
         Assert.Equal(PublicEndpoints, anonymous);
-        foreach (var path in PublicEndpoints)
+        foreach (var path in PublicPaths)
         {
             var (status, _) = await RawHttp.SendAsync(agent.AdminEndPoint, "GET", path.ToUpperInvariant(), new Dictionary<string, string>());
             Assert.Equal(200, status);
@@ -101,7 +108,7 @@ public sealed partial class AdminAuthorizationTests
         var token = (await File.ReadAllTextAsync(agent.TokenFile)).Trim();
 
         var reached = new List<string>();
-        foreach (var (method, path) in ProtectedEndpoints(agent).Append(("GET", "/healthz")).Append(("GET", "/metrics")))
+        foreach (var (method, path) in ProtectedEndpoints(agent).Concat(PublicPaths.Select(p => ("GET", p))))
         {
             var (body, type) = BodyOf(service, path);
             foreach (var host in new[] { agent.AdminEndPoint.ToString(), "localhost", $"localhost:{agent.AdminEndPoint.Port}", "admin" })
@@ -135,6 +142,7 @@ public sealed partial class AdminAuthorizationTests
         Assert.Contains(("POST", "/v1/apply"), all);
         Assert.Contains(("POST", "/v1/services/{name}/rollout/{command}"), all);
         Assert.Contains(("GET", "/v1/services"), all);
+        Assert.Contains(("GET", "/v1/events"), all);
         return all;
     }
 
