@@ -179,6 +179,9 @@ system_up() { inside systemctl is-system-running 2>/dev/null | grep -qE '^(runni
 wait_for 90 "the container's boot to finish" system_up || die "the container did not boot: $(inside systemctl is-system-running 2>&1)"
 prop() { inside systemctl show -p "$1" --value bollard; }
 journal() { inside journalctl -u bollard --no-pager -o cat; }
+# Not `journal | grep -q`: grep -q leaves at the first match, journalctl then dies of SIGPIPE and pipefail turns the
+# match into a failure.
+journal_has() { local text; text="$(journal)"; grep -qE -- "$1" <<<"$text"; }
 balancer_serves() { curl -fsS -m 2 "http://127.0.0.1:$LISTEN_PORT/" | grep -q '"replica"'; }
 
 # --- 2. Start ----------------------------------------------------------------------------------------------------------
@@ -219,7 +222,7 @@ fi
 watchdog_usec="$(prop WatchdogUSec)"
 sleep_until=$((SECONDS + 12)) # three watchdog timeouts of the drop-in's 4 s
 while [ "$SECONDS" -lt "$sleep_until" ]; do balancer_serves || true; sleep 1; done
-if [ "$(prop MainPID)" = "$main" ] && [ "$(prop NRestarts)" = "0" ] && ! journal | grep -q 'Watchdog timeout'; then
+if [ "$(prop MainPID)" = "$main" ] && [ "$(prop NRestarts)" = "0" ] && ! journal_has 'Watchdog timeout'; then
   pass "watchdog: heartbeats keep the agent running past three WatchdogSec=$watchdog_usec"
 else
   fail "watchdog: the agent was killed or restarted while alive (pid $main -> $(prop MainPID), restarts $(prop NRestarts))"
@@ -227,7 +230,7 @@ fi
 
 inside kill -STOP "$main"
 restarted() { [ "$(prop NRestarts)" = "1" ] && [ "$(prop ActiveState)" = "active" ] && [ "$(prop MainPID)" != "$main" ]; }
-if wait_for 60 "the watchdog to restart the frozen agent" restarted && journal | grep -q 'Watchdog timeout' \
+if wait_for 60 "the watchdog to restart the frozen agent" restarted && journal_has 'Watchdog timeout' \
    && wait_for 60 "the balancer after the restart" balancer_serves; then
   pass "watchdog: a frozen agent (SIGSTOP) was killed after WatchdogSec and restarted; the balancer serves again"
 else
@@ -299,7 +302,7 @@ restarts_before="$(prop NRestarts)"
 inside systemctl start bollard >/dev/null 2>&1 || true
 sleep 3 # three times the drop-in's RestartSec: a restart would have happened
 if [ "$(prop ExecMainStatus)" = "78" ] && [ "$(prop ActiveState)" = "failed" ] && [ "$(prop NRestarts)" = "$restarts_before" ] \
-   && journal | grep -q "agent.yaml:.*zoneAvailability"; then
+   && journal_has "agent.yaml:.*zoneAvailability"; then
   pass "config error: exit code 78 with the file, line and field in the journal; not restarted (RestartPreventExitStatus=78)"
 else
   fail "config error: exit status $(prop ExecMainStatus), state $(prop ActiveState), restarts $restarts_before -> $(prop NRestarts)"

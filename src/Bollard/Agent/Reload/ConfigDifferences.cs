@@ -21,7 +21,7 @@ internal static class ConfigDifferences
 
     private static void Compare(Type type, object before, object after, string prefix, IReadOnlyDictionary<string, string>? names, IReadOnlySet<string>? ignored, List<string> differences)
     {
-        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0))
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(IsField))
         {
             if (ignored?.Contains(property.Name) == true)
             {
@@ -41,6 +41,11 @@ internal static class ConfigDifferences
             }
         }
     }
+
+    // A field of the config is a settable (init) property; a computed one (e.g. the listeners in force, derived from
+    // listen and listeners) would only repeat the difference of the fields it is computed from.
+    private static bool IsField(PropertyInfo property) =>
+        property.GetIndexParameters().Length == 0 && property.SetMethod is not null;
 
     private static bool Same(object? a, object? b) =>
         a is IEnumerable first && b is IEnumerable second && a is not string
