@@ -11,11 +11,14 @@ namespace Bollard.IntegrationTests.Dashboard;
 /// The page at 100 services x 10 replicas, in real Chromium: the agent's own files, fed the stream a cluster that size
 /// would send (the agent's own records, serialized as the agent does), with every render timed by the page itself.
 /// </summary>
+[Collection(RenderBudget.Name)]
 public sealed class DashboardScaleTests
 {
     /// <summary>The longest a render may take: the first one of the whole state, and each one after an update.</summary>
     private const double FirstRenderBudgetMs = 300;
+    private const double MedianUpdateBudgetMs = 50;
     private const double UpdateBudgetMs = 150;
+    private const double SlowestUpdateBudgetMs = 500;
     private const string Origin = "http://dashboard.test";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
@@ -37,7 +40,7 @@ public sealed class DashboardScaleTests
             Assert.True(first < FirstRenderBudgetMs, $"the first render took {first:0} ms (budget {FirstRenderBudgetMs} ms)");
 
             // Thirty seconds of updates, one frame each: every service's traffic and a replica changing state.
-            await page.EvaluateAsync("window.bollardRender.maxMs = 0");
+            await page.EvaluateAsync("window.bollardRender.maxMs = 0; window.bollardRender.recentMs = []");
             for (var second = 1; second <= 30; second++)
             {
                 var frames = EventStream.Frame(1 + (2 * second), "traffic", JsonSerializer.Serialize(Traffic(second), Json)).TrimEnd('\n')
@@ -49,7 +52,13 @@ public sealed class DashboardScaleTests
 
             var updates = await page.EvaluateAsync<JsonElement>("window.bollardRender");
             Assert.True(updates.GetProperty("count").GetInt32() >= 30, $"every update rendered ({updates})");
-            Assert.True(updates.GetProperty("maxMs").GetDouble() < UpdateBudgetMs, $"the slowest update took {updates.GetProperty("maxMs").GetDouble():0} ms (budget {UpdateBudgetMs} ms)");
+            // Half the updates within 50 ms, nine in ten within 150 ms; a collection in the browser (or a busy shared
+            // machine) may stretch one, never past half a second.
+            var times = updates.GetProperty("recentMs").EnumerateArray().Select(t => t.GetDouble()).Order().ToList();
+            var shown = string.Join(", ", times.Select(t => t.ToString("0", System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.True(times[(times.Count / 2) - 1] < MedianUpdateBudgetMs, $"updates took {shown} ms: the median over {MedianUpdateBudgetMs} ms");
+            Assert.True(times[(int)(times.Count * 0.9) - 1] < UpdateBudgetMs, $"updates took {shown} ms: more than one in ten over {UpdateBudgetMs} ms");
+            Assert.True(times[^1] < SlowestUpdateBudgetMs, $"updates took {shown} ms: the slowest over {SlowestUpdateBudgetMs} ms");
 
             // Readable on this screen: nothing wider than the window but the tables, which scroll inside themselves.
             Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth + 1"), $"the page is no wider than {width} px");
@@ -112,4 +121,11 @@ public sealed class DashboardScaleTests
     private static string ServiceName(int i) => $"service-{i:000}";
 
     private static string Zone(int host) => $"zone-{(char)('a' + (host % 3))}";
+}
+
+/// <summary>Tests that measure time in the browser run alone: other tests' agents and browsers on the same cores would be measured too.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class RenderBudget
+{
+    public const string Name = "render budget";
 }

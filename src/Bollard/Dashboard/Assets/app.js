@@ -16,7 +16,7 @@ let renderQueued = false;
 // What changed since the last render: the overview updates traffic and replicas in place when that is all.
 const dirty = { all: true, services: false, traffic: false, replicas: new Set() };
 // Measured by the browser tests: how long each render took.
-window.bollardRender = { count: 0, lastMs: 0, maxMs: 0 };
+window.bollardRender = { count: 0, lastMs: 0, maxMs: 0, recentMs: [] };
 
 const $ = (id) => document.getElementById(id);
 const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
@@ -182,6 +182,8 @@ function scheduleRender() {
     const ms = performance.now() - started;
     const r = window.bollardRender;
     r.count++; r.lastMs = ms; r.maxMs = Math.max(r.maxMs, ms);
+    r.recentMs.push(ms);
+    if (r.recentMs.length > 100) r.recentMs.shift();
   });
 }
 
