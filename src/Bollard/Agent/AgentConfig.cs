@@ -44,6 +44,12 @@ public sealed record AgentConfig
 
     public static readonly TimeSpan DefaultCertificateReloadInterval = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a stopping agent lets requests in flight finish (<c>shutdownTimeout</c>); its listeners stop accepting at
+    /// once. Keep it below systemd's TimeoutStopSec (30 s in bollard.service).
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
     /// <summary>A file holding the admin API's bearer token; null: one is generated into <see cref="StateDirectory"/>.</summary>
     public string? AdminTokenFile { get; init; }
 

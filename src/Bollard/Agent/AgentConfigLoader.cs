@@ -75,6 +75,7 @@ public static class AgentConfigLoader
             Admin = (admin is null ? EndPoint(yaml, "admin") : EndPoint(admin, "listen")) ?? defaults.Admin,
             AdminTls = admin is null ? null : ListenerConfigReader.ReadTls(admin, baseDir, required: false),
             AdminAllowPlainHttp = admin?.Flag("allowPlainHttp") ?? false,
+            ShutdownTimeout = yaml.Duration("shutdownTimeout", TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)) ?? defaults.ShutdownTimeout,
             CertificateReloadInterval = ListenerConfigReader.ReloadInterval(yaml.Mapping("tls")) ?? defaults.CertificateReloadInterval,
             AdminTokenFile = admin?.Text("tokenFile") is { } tokenFile ? Path.GetFullPath(tokenFile, baseDir) : null,
             StateDirectory = yaml.Text("stateDir") is { } stateDir ? Path.GetFullPath(stateDir, baseDir) : defaults.StateDirectory,

@@ -70,11 +70,18 @@ public static class AgentHost
             builder.Services.AddHostedService<CertificateReloader>();
         }
 
+        // Sockets systemd holds for the agent (bollard.socket) are taken instead of bound: a restart or an upgrade then
+        // refuses no connection, which waits in the kernel's backlog until the new process accepts it.
+        var inherited = InheritedSockets.Take();
+        KestrelListeners.CheckInherited(config, inherited);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            KestrelListeners.Bind(kestrel, config, tls);
+            KestrelListeners.Bind(kestrel, config, tls, inherited);
         });
+        // On SIGTERM the listeners stop accepting at once; requests in flight get this long to finish, idle keep-alive
+        // connections are closed, and connections in flight are told to close after their response.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = config.ShutdownTimeout);
 
         overrides?.Invoke(builder.Services);
 

@@ -1,4 +1,5 @@
 using Bollard.Agent;
+using Bollard.Agent.Listeners;
 using Bollard.Scaler.Admin;
 using Bollard.Scaler.Secrets;
 using Bollard.Scaler.Specs;
@@ -130,6 +131,11 @@ internal static class CommandLine
         {
             await context.Error.WriteLineAsync($"bollard: cannot start: {e.Message}; check 'admin.tokenFile' and 'stateDir' in {configFile}");
             return AgentExitCodes.CannotStartNow;
+        }
+        catch (InheritedSocketException e)
+        {
+            await context.Error.WriteLineAsync($"bollard: cannot start: {e.Message}");
+            return AgentExitCodes.InvalidConfig;
         }
         catch (SecretKeyException e)
         {
