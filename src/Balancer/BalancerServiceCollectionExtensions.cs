@@ -52,6 +52,8 @@ public static class BalancerServiceCollectionExtensions
         services.AddBalancerLoadBalancing().AddBalancerVersionWeights();
         services.AddHostedService<CatalogRoutingWatcher>();
         services.AddHostedService<RoutingSnapshotPersister>();
+        services.TryAddSingleton<AccessLogs.AccessLogs>();
+        services.AddHostedService<AccessLogs.AccessLogWriter>();
         return services;
     }
 }

@@ -27,6 +27,9 @@ public sealed record AgentConfig
     /// <summary>The listeners in force: <see cref="Listeners"/>, or a plain HTTP/1.1 one on <see cref="Listen"/>.</summary>
     public IReadOnlyList<ListenerConfig> EffectiveListeners => Listeners.Count > 0 ? Listeners : [ListenerConfig.Http(Listen)];
 
+    /// <summary>The access log of every balancer listener without its own (<c>accessLog</c>); null: none.</summary>
+    public AccessLogConfig? AccessLog { get; init; }
+
     /// <summary>The admin listener: /metrics, /healthz and the token-protected API under /v1 (loopback by default).</summary>
     public IPEndPoint Admin { get; init; } = new(IPAddress.Loopback, 9901);
 

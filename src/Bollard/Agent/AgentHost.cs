@@ -147,6 +147,17 @@ public static class AgentHost
             balancer.Zone = config.Zone;
             config.Balancer.ApplyTo(balancer);
             balancer.HttpsRedirectPort = config.EffectiveListeners.FirstOrDefault(l => l.IsHttps)?.Address.Port;
+            foreach (var listener in config.EffectiveListeners)
+            {
+                if ((listener.AccessLog ?? config.AccessLog) is { } log)
+                {
+                    balancer.AccessLogs.Add(new Balancer.AccessLogs.AccessLogOptions
+                    {
+                        Port = listener.Address.Port, File = log.File, Format = log.Format, QueueCapacity = log.QueueCapacity,
+                    });
+                }
+            }
+
             balancer.SnapshotFile = Path.Combine(config.StateDirectory, "routing-snapshot.json");
         });
         if (config.ConsulAddress is not null)
