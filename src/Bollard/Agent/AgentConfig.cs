@@ -30,6 +30,9 @@ public sealed record AgentConfig
     /// <summary>The access log of every balancer listener without its own (<c>accessLog</c>); null: none.</summary>
     public AccessLogConfig? AccessLog { get; init; }
 
+    /// <summary>What a client may ask of any listener (<c>limits:</c>): header and body sizes, the time to send headers.</summary>
+    public ClientLimits Limits { get; init; } = new();
+
     /// <summary>The admin listener: /metrics, /healthz and the token-protected API under /v1 (loopback by default).</summary>
     public IPEndPoint Admin { get; init; } = new(IPAddress.Loopback, 9901);
 

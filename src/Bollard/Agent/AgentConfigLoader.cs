@@ -73,6 +73,7 @@ public static class AgentConfigLoader
             Listen = listeners is { Count: > 0 } ? listeners[0].Address : listen ?? defaults.Listen,
             Listeners = listeners ?? [],
             AccessLog = AccessLogConfig.Read(yaml, baseDir),
+            Limits = ClientLimits.Read(yaml.Mapping("limits")),
             Admin = (admin is null ? EndPoint(yaml, "admin") : EndPoint(admin, "listen")) ?? defaults.Admin,
             AdminTls = admin is null ? null : ListenerConfigReader.ReadTls(admin, baseDir, required: false),
             AdminAllowPlainHttp = admin?.Flag("allowPlainHttp") ?? false,

@@ -9,6 +9,7 @@ using Bollard.Scaler.Admin;
 using Bollard.Scaler.Cluster;
 using Bollard.Scaler.Docker;
 using Bollard.Balancer.Metrics;
+using Bollard.Balancer.RateLimiting;
 using Bollard.Discovery.Consul;
 using Bollard.Scaler.Hosts;
 using Bollard.Scaler.Reconcile;
@@ -77,6 +78,7 @@ public static class AgentHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            config.Limits.ApplyTo(kestrel.Limits);
             KestrelListeners.Bind(kestrel, config, tls, inherited);
         });
         // On SIGTERM the listeners stop accepting at once; requests in flight get this long to finish, idle keep-alive
@@ -190,6 +192,7 @@ public static class AgentHost
         pipeline.Properties["__AuthorizationMiddlewareSet"] = true;
         var adminPort = config.Admin.Port;
         app.MapWhen(context => context.Connection.LocalPort == adminPort, admin => admin.UseAdminApi(AdminEndpoints.Map));
+        app.UseBalancerRateLimits();
         app.MapBalancer();
         return app;
     }
@@ -237,5 +240,6 @@ public static class AgentHost
                 _ => ReplicaProtocol.Http1,
             },
             HttpsRedirect = s.Route.HttpsRedirect,
+            RateLimit = s.Route.RateLimit is { } rate ? new RouteRateLimit(rate.PerSecond, rate.Burst, rate.Header) : null,
         });
 }

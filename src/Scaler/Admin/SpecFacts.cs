@@ -75,6 +75,7 @@ public static class SpecFacts
         text += route.SlowStart is { } slowStart ? $", slowStart {Durations.Format(slowStart)}" : "";
         text += route.Protocol switch { RouteProtocol.Http2 => ", protocol http2", RouteProtocol.Grpc => ", protocol grpc", _ => "" };
         text += route.HttpsRedirect ? ", httpsRedirect" : "";
+        text += route.RateLimit is { } rate ? $", rateLimit {rate.PerSecond.ToString(CultureInfo.InvariantCulture)}/s burst {rate.Burst.ToString(CultureInfo.InvariantCulture)} per {rate.Header ?? "client address"}" : "";
         return text;
     }
 
