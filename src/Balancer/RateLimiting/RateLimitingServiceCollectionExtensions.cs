@@ -19,4 +19,16 @@ public static class RateLimitingServiceCollectionExtensions
     /// <c>rateLimit</c> are limited.
     /// </summary>
     public static IApplicationBuilder UseBalancerRateLimits(this IApplicationBuilder app) => app.UseRateLimiter();
+
+    /// <summary>
+    /// The client's address behind <c>BalancerOptions.TrustedProxies</c> (see ClientAddress/), first, so that rate limits,
+    /// access logs and the forwarded headers see the real client; nothing at all when no proxy is trusted.
+    /// </summary>
+    public static IApplicationBuilder UseBalancerClientAddress(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.ApplicationServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<BalancerOptions>>().Value.TrustedProxies.Count > 0
+            ? app.UseMiddleware<ClientAddress.ClientAddressMiddleware>()
+            : app;
+    }
 }

@@ -27,6 +27,12 @@ public sealed record AgentConfig
     /// <summary>The listeners in force: <see cref="Listeners"/>, or a plain HTTP/1.1 one on <see cref="Listen"/>.</summary>
     public IReadOnlyList<ListenerConfig> EffectiveListeners => Listeners.Count > 0 ? Listeners : [ListenerConfig.Http(Listen)];
 
+    /// <summary>
+    /// Proxies in front of the balancer (a cloud load balancer) whose X-Forwarded-For / Forwarded headers name the
+    /// client (<c>trustedProxies</c>); empty: the client is the connection's peer.
+    /// </summary>
+    public IReadOnlyList<IPNetwork> TrustedProxies { get; init; } = [];
+
     /// <summary>The access log of every balancer listener without its own (<c>accessLog</c>); null: none.</summary>
     public AccessLogConfig? AccessLog { get; init; }
 

@@ -148,6 +148,11 @@ public static class AgentHost
             balancer.Cluster = config.Cluster;
             balancer.Zone = config.Zone;
             config.Balancer.ApplyTo(balancer);
+            foreach (var proxy in config.TrustedProxies)
+            {
+                balancer.TrustedProxies.Add(proxy);
+            }
+
             balancer.HttpsRedirectPort = config.EffectiveListeners.FirstOrDefault(l => l.IsHttps)?.Address.Port;
             foreach (var listener in config.EffectiveListeners)
             {
@@ -192,6 +197,7 @@ public static class AgentHost
         pipeline.Properties["__AuthorizationMiddlewareSet"] = true;
         var adminPort = config.Admin.Port;
         app.MapWhen(context => context.Connection.LocalPort == adminPort, admin => admin.UseAdminApi(AdminEndpoints.Map));
+        app.UseBalancerClientAddress();
         app.UseBalancerRateLimits();
         app.MapBalancer();
         return app;

@@ -48,6 +48,47 @@ public sealed class AccessLogTests
         Assert.True(line.GetProperty("upstreamDuration").GetDouble() <= line.GetProperty("duration").GetDouble());
     }
 
+    [Fact]
+    public async Task Behind_trusted_proxies_the_client_is_the_first_untrusted_address_of_the_forwarded_chain()
+    {
+        var service = TestEnvironment.UniqueName("xff");
+        await using var agent = new AgentProcess(
+            new Dictionary<string, string> { ["web.yaml"] = Spec(service) },
+            extraConfig: "accessLog: {file: access.log}\ntrustedProxies: [127.0.0.1, 10.0.0.0/8]");
+        var file = Path.Combine(agent.Directory, "access.log");
+        await agent.StartAsync();
+        await Eventually.TrueAsync(async () => !(await agent.AskAsync()).StartsWith("error", StringComparison.Ordinal), "the replica serving");
+
+        using var http = new HttpClient();
+        async Task SendAsync(string target, string header, string value)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(agent.Balancer, target));
+            request.Headers.TryAddWithoutValidation(header, value);
+            using var response = await http.SendAsync(request);
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // The leftmost entry is whatever the client wrote; the trusted load balancers (10.x) appended the rest.
+        await SendAsync("/?xff=1", "X-Forwarded-For", "198.51.100.1, 203.0.113.9, 10.0.0.2");
+        await SendAsync("/?fwd=1", "Forwarded", "for=\"[2001:db8::17]:4711\";proto=https, for=10.0.0.3");
+
+        var clients = new Dictionary<string, string?>();
+        await Eventually.TrueAsync(
+            () =>
+            {
+                foreach (var line in File.Exists(file) ? File.ReadLines(file) : [])
+                {
+                    var entry = JsonDocument.Parse(line).RootElement;
+                    clients[entry.GetProperty("target").GetString()!] = entry.GetProperty("client").GetString();
+                }
+
+                return Task.FromResult(clients.ContainsKey("/?xff=1") && clients.ContainsKey("/?fwd=1"));
+            },
+            "both probes in the access log");
+        Assert.Equal("203.0.113.9", clients["/?xff=1"]);
+        Assert.Equal("2001:db8::17", clients["/?fwd=1"]);
+    }
+
     private static string Spec(string service) => $"""
         name: {service}
         image: {TestEnvironment.SampleImage}:v1
