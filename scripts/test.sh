@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test against the real services: installs and starts the Docker engine, a Consul dev agent and an image
 # registry on loopback (scripts/deps.sh), builds the sample images (scripts/build-images.sh) and pushes them to the
-# registry under its name (scripts/registry-images.sh), then runs the unit and integration tests.
+# registry under its name (scripts/registry-images.sh), then runs the unit and integration tests, and the deployment
+# checks: the shipped systemd unit under a real systemd (scripts/test-systemd.sh) and the daemon's image
+# (scripts/test-daemon-image.sh).
 # On exit it removes the containers this run created (by their cluster label) and stops what it started.
 set -euo pipefail
 
@@ -65,7 +67,7 @@ log "building"
 dotnet build Bollard.slnx -c Release -nologo -v:q
 
 log "running the tests (run id $BOLLARD_TEST_RUN_ID)"
-rm -rf "$RESULTS" && mkdir -p "$RESULTS"
+rm -rf "$RESULTS" "$RESULTS.deploy.log" && mkdir -p "$RESULTS"
 status=0
 dotnet test Bollard.slnx -c Release --no-build -nologo \
   --blame-hang-timeout 10m \
@@ -73,12 +75,21 @@ dotnet test Bollard.slnx -c Release --no-build -nologo \
   --logger "trx" --results-directory "$RESULTS" \
   2>&1 | tee "$RESULTS.log" || status=$?
 
-# One closing line over all test projects.
+# The daemon as it is deployed: the shipped unit under a real systemd, and the image. Each prints one "N passed,
+# M failed" line; both count in the closing line.
+deploy_status=0
+log "running the deployment checks (scripts/test-systemd.sh, scripts/test-daemon-image.sh)"
+for check in test-systemd.sh test-daemon-image.sh; do
+  "$ROOT/scripts/$check" 2>&1 | tee -a "$RESULTS.deploy.log" || deploy_status=1
+done
+
+# One closing line over all test projects and the deployment checks.
 count() { { grep -E '^(Passed|Failed)!' "$RESULTS.log" || true; } | { grep -oE "$1: +[0-9]+" || true; } | awk '{ s += $2 } END { print s + 0 }'; }
-passed=$(count Passed)
-failed=$(count Failed)
+deploy_count() { { grep -oE "\] [0-9]+ passed, [0-9]+ failed$" "$RESULTS.deploy.log" || true; } | awk -v field="$1" '{ s += $field } END { print s + 0 }'; }
+passed=$(( $(count Passed) + $(deploy_count 2) ))
+failed=$(( $(count Failed) + $(deploy_count 4) ))
 skipped=$(count Skipped)
 echo "$passed passed, $failed failed, $skipped skipped"
-if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
+if [ "$status" -ne 0 ] || [ "$deploy_status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
   exit 1
 fi

@@ -44,6 +44,7 @@ public static class BalancerServiceCollectionExtensions
         services.TryAddSingleton<SnapshotProxyConfigProvider>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProxyConfigProvider, SnapshotProxyConfigProvider>(
             sp => sp.GetRequiredService<SnapshotProxyConfigProvider>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProxyConfigFilter, SettingsRevisionConfigFilter>());
 
         // Before AddReverseProxy, whose own TryAdd then keeps this one.
         services.TryAddSingleton<IForwarderHttpClientFactory, BalancerForwarderHttpClientFactory>();

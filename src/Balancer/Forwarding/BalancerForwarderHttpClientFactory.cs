@@ -7,24 +7,34 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Bollard.Balancer.Forwarding;
 
 /// <summary>
-/// The HTTP client YARP uses to reach replicas, tuned for proxying to containers that come and go.
+/// The HTTP client YARP uses to reach replicas, tuned for proxying to containers that come and go. A client is built
+/// anew when the balancer's settings changed since it was (its cluster's settings revision moved): the old one keeps
+/// serving the requests in flight on it (YARP never disposes it) and new requests take the new one.
 /// </summary>
 internal sealed class BalancerForwarderHttpClientFactory(
-    IOptions<BalancerOptions> options,
+    IOptionsMonitor<BalancerOptions> options,
     ILogger<ForwarderHttpClientFactory> logger) : ForwarderHttpClientFactory(logger)
 {
+    /// <summary>
+    /// A cluster keeps its client only while the balancer's settings revision and its protocol (to or from gRPC) are
+    /// the ones the client was built for.
+    /// </summary>
+    protected override bool CanReuseOldClient(ForwarderHttpClientContext context) =>
+        base.CanReuseOldClient(context)
+        && RevisionOf(context.OldMetadata) == RevisionOf(context.NewMetadata)
+        && IsStreaming(context.OldMetadata) == IsStreaming(context.NewMetadata);
+
     protected override void ConfigureHandler(ForwarderHttpClientContext context, SocketsHttpHandler handler)
     {
         base.ConfigureHandler(context, handler);
-        Apply(options.Value, handler);
+        Apply(options.CurrentValue, handler);
     }
 
     protected override HttpMessageHandler WrapHandler(ForwarderHttpClientContext context, HttpMessageHandler handler) =>
-        WrapFor(context.NewMetadata, options.Value.Retries, base.WrapHandler(context, handler));
+        WrapFor(context.NewMetadata, options.CurrentValue.Retries, base.WrapHandler(context, handler));
 
-    /// <summary>The client is built per cluster; one whose protocol changed (to or from gRPC) gets a new one.</summary>
-    protected override bool CanReuseOldClient(ForwarderHttpClientContext context) =>
-        base.CanReuseOldClient(context) && IsStreaming(context.OldMetadata) == IsStreaming(context.NewMetadata);
+    private static string? RevisionOf(IReadOnlyDictionary<string, string>? metadata) =>
+        metadata?.GetValueOrDefault(Routing.BalancerMetadata.SettingsRevision);
 
     /// <summary>The handler chain of one cluster's client: gRPC clusters skip the read-ahead (see <see cref="IsStreaming"/>).</summary>
     internal static HttpMessageHandler WrapFor(IReadOnlyDictionary<string, string>? metadata, RetryOptions retries, HttpMessageHandler handler) =>

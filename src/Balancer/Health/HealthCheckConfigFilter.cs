@@ -13,13 +13,14 @@ namespace Bollard.Balancer.Health;
 /// Health settings already present on a cluster are kept. The probed path is the route's, carried in the cluster's
 /// metadata by the routing snapshot (so a change of it alone is a changed snapshot, republished), else the default.
 /// </summary>
-internal sealed class HealthCheckConfigFilter(IOptions<BalancerOptions> options) : IProxyConfigFilter
+internal sealed class HealthCheckConfigFilter(IOptionsMonitor<BalancerOptions> options) : IProxyConfigFilter
 {
     public ValueTask<ClusterConfig> ConfigureClusterAsync(ClusterConfig cluster, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(cluster);
-        var active = options.Value.ActiveHealthChecks;
-        var outliers = options.Value.OutlierDetection;
+        var settings = options.CurrentValue;
+        var active = settings.ActiveHealthChecks;
+        var outliers = settings.OutlierDetection;
         var existing = cluster.HealthCheck;
         var path = cluster.Metadata is not null && cluster.Metadata.TryGetValue(BalancerMetadata.HealthPath, out var routePath)
             ? routePath

@@ -19,12 +19,11 @@ internal sealed partial class OutlierDetectionPolicy(
     IDestinationHealthUpdater updater,
     BalancerMetrics metrics,
     TimeProvider time,
-    IOptions<BalancerOptions> options,
+    IOptionsMonitor<BalancerOptions> options,
     ILogger<OutlierDetectionPolicy> logger) : IPassiveHealthCheckPolicy
 {
     public const string PolicyName = "bollard-outliers";
 
-    private readonly OutlierDetectionOptions _options = options.Value.OutlierDetection;
     private readonly ConditionalWeakTable<DestinationState, OutlierState> _states = [];
     private readonly Lock _ejectLock = new();
 
@@ -47,7 +46,7 @@ internal sealed partial class OutlierDetectionPolicy(
         }
 
         var failures = state.Failed();
-        if (failures >= _options.ConsecutiveFailures)
+        if (failures >= options.CurrentValue.OutlierDetection.ConsecutiveFailures)
         {
             TryEject(cluster, destination, state, failures);
         }
@@ -74,7 +73,7 @@ internal sealed partial class OutlierDetectionPolicy(
 
             var now = time.GetTimestamp();
             TimeSpan? since = state.LastEjectedAt is { } last ? time.GetElapsedTime(last, now) : null;
-            decision = OutlierRules.Decide(failures, state.Ejections, since, total, ejected, _options);
+            decision = OutlierRules.Decide(failures, state.Ejections, since, total, ejected, options.CurrentValue.OutlierDetection);
             state.ResetFailures();
             if (decision.Eject)
             {

@@ -14,12 +14,11 @@ namespace Bollard.Balancer.Health;
 /// log shows when a replica entered or left this balancer's rotation.
 /// </summary>
 internal sealed partial class ThresholdActiveHealthPolicy(
-    IDestinationHealthUpdater updater, IOptions<BalancerOptions> options, ILogger<ThresholdActiveHealthPolicy> logger)
+    IDestinationHealthUpdater updater, IOptionsMonitor<BalancerOptions> options, ILogger<ThresholdActiveHealthPolicy> logger)
     : IActiveHealthCheckPolicy
 {
     public const string PolicyName = "bollard-thresholds";
 
-    private readonly ActiveHealthCheckOptions _options = options.Value.ActiveHealthChecks;
     private readonly ConditionalWeakTable<DestinationState, Streak> _streaks = [];
 
     public string Name => PolicyName;
@@ -33,13 +32,14 @@ internal sealed partial class ThresholdActiveHealthPolicy(
             return;
         }
 
+        var thresholds = options.CurrentValue.ActiveHealthChecks;
         var changes = new List<NewActiveDestinationHealth>(probingResults.Count);
         foreach (var result in probingResults)
         {
             var passed = result.Exception is null && result.Response is { IsSuccessStatusCode: true };
             var streak = _streaks.GetOrCreateValue(result.Destination);
             var before = result.Destination.Health.Active;
-            (streak.Value, var health) = ActiveHealthRules.Next(before, streak.Value, passed, _options.HealthyThreshold, _options.UnhealthyThreshold);
+            (streak.Value, var health) = ActiveHealthRules.Next(before, streak.Value, passed, thresholds.HealthyThreshold, thresholds.UnhealthyThreshold);
             changes.Add(new NewActiveDestinationHealth(result.Destination, health));
             if (health != before)
             {

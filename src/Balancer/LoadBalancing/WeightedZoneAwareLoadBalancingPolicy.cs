@@ -20,13 +20,13 @@ internal sealed class WeightedZoneAwareLoadBalancingPolicy : ILoadBalancingPolic
     private readonly ConditionalWeakTable<ClusterState, PlanHolder> _plans = [];
     private readonly IRandomSource _random;
     private readonly TimeProvider _time;
-    private readonly PickSettings _settings;
+    private readonly IOptionsMonitor<BalancerOptions> _options;
 
-    public WeightedZoneAwareLoadBalancingPolicy(IRandomSource random, TimeProvider time, IOptions<BalancerOptions> options)
+    public WeightedZoneAwareLoadBalancingPolicy(IRandomSource random, TimeProvider time, IOptionsMonitor<BalancerOptions> options)
     {
         _random = random;
         _time = time;
-        _settings = PickSettings.From(options.Value);
+        _options = options;
     }
 
     public string Name => PolicyName;
@@ -92,7 +92,8 @@ internal sealed class WeightedZoneAwareLoadBalancingPolicy : ILoadBalancingPolic
             return plan;
         }
 
-        plan = PickPlan.Build(cluster.Model, available, _settings);
+        // The settings as they are now: a change of them (a reload) gives every cluster a new model, so a new plan.
+        plan = PickPlan.Build(cluster.Model, available, PickSettings.From(_options.CurrentValue));
         holder.Plan = plan;
         return plan;
     }

@@ -23,12 +23,10 @@ namespace Bollard.Balancer.Pipeline;
 /// (<see cref="ServiceRequestState"/>) instead of three of each; the request that does not retry allocates nothing here.
 /// </summary>
 internal sealed class BalancerRequestMiddleware(
-    RequestDelegate next, ServiceRequestStates states, RetryBudgets budgets, BalancerMetrics metrics, IOptions<BalancerOptions> options, AccessLogs.AccessLogs logs)
+    RequestDelegate next, ServiceRequestStates states, RetryBudgets budgets, BalancerMetrics metrics, IOptionsMonitor<BalancerOptions> options, AccessLogs.AccessLogs logs)
 {
     private readonly AccessLogs.AccessLogs? _logs = logs.Any ? logs : null;
     private readonly TimeProvider _time = budgets.Time;
-    private readonly RetryOptions _retries = budgets.Options;
-    private readonly string _retryAfter = options.Value.Shedding.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public Task InvokeAsync(HttpContext context)
     {
@@ -74,7 +72,8 @@ internal sealed class BalancerRequestMiddleware(
         {
             metrics.Shed(service.Service);
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            context.Response.Headers[HeaderNames.RetryAfter] = _retryAfter;
+            // The settings as they are now (a reload may change them); small numbers format to cached strings.
+            context.Response.Headers[HeaderNames.RetryAfter] = options.CurrentValue.Shedding.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             Finish(context, proxy, service, started, completed: true);
             return Task.CompletedTask;
         }
@@ -85,9 +84,10 @@ internal sealed class BalancerRequestMiddleware(
     private async Task ProxyAsync(HttpContext context, IReverseProxyFeature proxy, ServiceRequestState service, long started)
     {
         var completed = false;
+        var retries = budgets.Options;
         try
         {
-            if (_retries.MaxRetries == 0)
+            if (retries.MaxRetries == 0)
             {
                 AttemptClock.Start(context, _time);
                 await next(context);
@@ -95,7 +95,7 @@ internal sealed class BalancerRequestMiddleware(
             else
             {
                 service.Budget.RecordRequest(started);
-                if (RetryAttempts.ShouldBufferBody(context, _retries))
+                if (RetryAttempts.ShouldBufferBody(context, retries))
                 {
                     await RetryAttempts.BufferBodyAsync(context);
                 }
@@ -105,7 +105,7 @@ internal sealed class BalancerRequestMiddleware(
                     AttemptClock.Start(context, _time);
                     await next(context);
                 }
-                while (RetryAttempts.PrepareRetry(context, proxy, service, _retries, _time, metrics));
+                while (RetryAttempts.PrepareRetry(context, proxy, service, retries, _time, metrics));
             }
 
             completed = true;

@@ -10,7 +10,7 @@ namespace Bollard.Balancer.Retries;
 /// the time to response headers and the longest silence while streaming. A timed-out idempotent attempt is then
 /// retried elsewhere; when none is left the client gets 504.
 /// </summary>
-internal sealed class RequestTimeoutConfigFilter(IOptions<BalancerOptions> options) : IProxyConfigFilter
+internal sealed class RequestTimeoutConfigFilter(IOptionsMonitor<BalancerOptions> options) : IProxyConfigFilter
 {
     public ValueTask<ClusterConfig> ConfigureClusterAsync(ClusterConfig cluster, CancellationToken cancel)
     {
@@ -18,7 +18,7 @@ internal sealed class RequestTimeoutConfigFilter(IOptions<BalancerOptions> optio
         var request = cluster.HttpRequest ?? ForwarderRequestConfig.Empty;
         return ValueTask.FromResult(request.ActivityTimeout is not null ? cluster : cluster with
         {
-            HttpRequest = request with { ActivityTimeout = options.Value.Retries.RequestTimeout },
+            HttpRequest = request with { ActivityTimeout = options.CurrentValue.Retries.RequestTimeout },
         });
     }
 

@@ -33,6 +33,9 @@ internal static class BalancerMetadata
     /// <summary>On clusters whose route redirects plain HTTP to HTTPS: "true" (read by the request step).</summary>
     public const string HttpsRedirect = "bollard.httpsRedirect";
 
+    /// <summary>On clusters: how many times the balancer's settings changed since start (see <see cref="SettingsRevisionConfigFilter"/>).</summary>
+    public const string SettingsRevision = "bollard.settingsRevision";
+
     /// <summary>Route and cluster ids are derived from the service name only, so they survive destination changes.</summary>
     public static string IdFor(string service) => "svc-" + service;
 }

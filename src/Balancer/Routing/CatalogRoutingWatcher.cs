@@ -73,6 +73,7 @@ internal sealed partial class CatalogRoutingWatcher : SupervisedBackgroundServic
             long? lastRebuild = null;
             while (await _changed.Reader.WaitToReadAsync(stoppingToken))
             {
+                Status.BeginPass();
                 // A change after a quiet spell is rebuilt at once (no fixed delay on every change); one that follows a
                 // rebuild closely waits out the rest of the debounce, taking every change of the burst with it.
                 var wait = RebuildPacing.Wait(_options.RoutingDebounce, lastRebuild is { } last ? _time.GetElapsedTime(last) : null);

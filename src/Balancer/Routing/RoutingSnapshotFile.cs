@@ -18,14 +18,28 @@ internal static class RoutingSnapshotFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(snapshot);
+        // Private to the agent's user (0700/0600), as everything in its state directory: it names every replica.
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
         if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } directory)
         {
-            Directory.CreateDirectory(directory);
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(directory);
+            }
+            else
+            {
+                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
         // Per process, so that two balancers sharing a state directory by mistake never write the same temp file.
         var temporary = $"{path}.{Environment.ProcessId}.tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        using (var stream = new FileStream(temporary, options))
         {
             JsonSerializer.Serialize(stream, ToDto(snapshot), BalancerJsonContext.Default.RoutingSnapshotDto);
             stream.Flush(flushToDisk: true);

@@ -44,6 +44,22 @@ internal sealed class SnapshotProxyConfigProvider : IProxyConfigProvider
         return true;
     }
 
+    /// <summary>
+    /// Publishes the current snapshot again as a new config, so that YARP runs its config filters over it again
+    /// (after a change of the balancer's settings: health checks, timeouts, the forwarder's clients).
+    /// </summary>
+    public void Republish()
+    {
+        SnapshotProxyConfig previous;
+        lock (_publishLock)
+        {
+            var current = _config;
+            previous = Interlocked.Exchange(ref _config, new SnapshotProxyConfig(current.Snapshot, current.Revision + 1));
+        }
+
+        previous.SignalChange();
+    }
+
     // Not disposable on purpose (as YARP's own in-memory config): YARP may still register on a stale config's token,
     // and a cancelled source holds no timer or handle that would leak.
 #pragma warning disable CA1001

@@ -7,20 +7,28 @@ namespace Bollard.Balancer.Shedding;
 
 /// <summary>
 /// One limiter per service, its limit from the service's route (as the published routing snapshot carries it, so a
-/// snapshot restored from disk brings its limits too) or the default; limits follow each publish.
+/// snapshot restored from disk brings its limits too) or the default; limits follow each publish and each change of
+/// the balancer's settings (a reload).
 /// </summary>
 internal sealed class ConcurrencyLimiters : IDisposable
 {
     private readonly SnapshotProxyConfigProvider _snapshots;
-    private readonly int _default;
     private readonly ConcurrentDictionary<string, ConcurrencyLimiter> _limiters = new(StringComparer.Ordinal);
     private readonly IDisposable _subscription;
+    private readonly IDisposable? _settingsSubscription;
+    private volatile int _default;
 
-    public ConcurrencyLimiters(SnapshotProxyConfigProvider snapshots, IOptions<BalancerOptions> options)
+    public ConcurrencyLimiters(SnapshotProxyConfigProvider snapshots, IOptionsMonitor<BalancerOptions> options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _snapshots = snapshots;
-        _default = options.Value.Shedding.MaxConcurrentRequests;
+        _default = options.CurrentValue.Shedding.MaxConcurrentRequests;
         _subscription = ChangeToken.OnChange(() => snapshots.GetConfig().ChangeToken, Refresh);
+        _settingsSubscription = options.OnChange(changed =>
+        {
+            _default = changed.Shedding.MaxConcurrentRequests;
+            Refresh();
+        });
     }
 
     public ConcurrencyLimiter For(string service) =>
@@ -28,7 +36,11 @@ internal sealed class ConcurrencyLimiters : IDisposable
             ? limiter
             : _limiters.GetOrAdd(service, static (name, self) => new ConcurrencyLimiter(self.LimitOf(name)), this);
 
-    public void Dispose() => _subscription.Dispose();
+    public void Dispose()
+    {
+        _subscription.Dispose();
+        _settingsSubscription?.Dispose();
+    }
 
     private int LimitOf(string service) => _snapshots.Snapshot.Find(service)?.Settings.MaxConcurrentRequests ?? _default;
 

@@ -25,7 +25,7 @@ internal sealed partial class ConsulVersionWeights : SupervisedBackgroundService
     {
         _kv = kv;
         _logger = logger;
-        Prefix = PrefixFor(options.Value.Cluster);
+        Prefix = ClusterKeys.WeightsPrefix(options.Value.Cluster);
     }
 
     public string Prefix { get; }
@@ -33,8 +33,6 @@ internal sealed partial class ConsulVersionWeights : SupervisedBackgroundService
     public IReadOnlyDictionary<string, VersionWeights>? Current => _state.Weights;
 
     public IChangeToken GetChangeToken() => new CancellationChangeToken(_state.Changed.Token);
-
-    public static string PrefixFor(string cluster) => $"bollard/{cluster}/weights/";
 
     protected override async Task RunAsync(CancellationToken stoppingToken)
     {

@@ -95,6 +95,8 @@ public static class AgentConfigLoader
             Controller = ControllerOf(yaml, consul is not null) ?? defaults.Controller,
         };
         ListenerConfigReader.CheckAdmin(yaml, admin, config);
+        TokenFilePermissions.Check(admin, "tokenFile", config.AdminTokenFile);
+        TokenFilePermissions.Check(consul, "tokenFile", config.ConsulTokenFile);
         docker?.RejectUnknownFields();
         consul?.RejectUnknownFields();
         admin?.RejectUnknownFields();

@@ -3,6 +3,8 @@ using Bollard.Agent.Tls;
 using Bollard.Balancer;
 using Bollard.Balancer.Routing;
 using Bollard.Balancer.Weights;
+using Bollard.Agent.Reload;
+using Bollard.Agent.Systemd;
 using Bollard.Discovery;
 using Bollard.Scaler;
 using Bollard.Scaler.Admin;
@@ -44,7 +46,6 @@ public static class AgentHost
         }
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.Services.AddSystemd();
         // Per-request framework logs would drown the agent's own decisions; warnings and errors still show.
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
@@ -86,6 +87,7 @@ public static class AgentHost
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = config.ShutdownTimeout);
 
         overrides?.Invoke(builder.Services);
+        AgentSystemd.Add(builder.Services, config);
 
         // Loaded now, not when first resolved: a key that cannot be read stops the start with its own message. The
         // specs of the files get their environment digested with it before anything reads their version.
@@ -143,30 +145,17 @@ public static class AgentHost
             builder.Services.AddClusterController(cluster => cluster.Agent = agent);
         }
 
-        builder.Services.AddBalancer(balancer =>
+        // The balancer's settings follow the config's balancer block, also when a reload (SIGHUP) changes it.
+        var balancerSettings = new BalancerSettingsSource(config);
+        builder.Services.AddSingleton(balancerSettings);
+        builder.Services.AddSingleton<IOptionsChangeTokenSource<BalancerOptions>>(balancerSettings);
+        builder.Services.AddBalancer(balancerSettings.Configure);
+        if (config.Source.Length > 0)
         {
-            balancer.Cluster = config.Cluster;
-            balancer.Zone = config.Zone;
-            config.Balancer.ApplyTo(balancer);
-            foreach (var proxy in config.TrustedProxies)
-            {
-                balancer.TrustedProxies.Add(proxy);
-            }
+            builder.Services.AddSingleton(config);
+            builder.Services.AddHostedService<AgentReload>();
+        }
 
-            balancer.HttpsRedirectPort = config.EffectiveListeners.FirstOrDefault(l => l.IsHttps)?.Address.Port;
-            foreach (var listener in config.EffectiveListeners)
-            {
-                if ((listener.AccessLog ?? config.AccessLog) is { } log)
-                {
-                    balancer.AccessLogs.Add(new Balancer.AccessLogs.AccessLogOptions
-                    {
-                        Port = listener.Address.Port, File = log.File, Format = log.Format, QueueCapacity = log.QueueCapacity,
-                    });
-                }
-            }
-
-            balancer.SnapshotFile = Path.Combine(config.StateDirectory, "routing-snapshot.json");
-        });
         if (config.ConsulAddress is not null)
         {
             builder.Services.AddConsulVersionWeights();
@@ -199,6 +188,7 @@ public static class AgentHost
         app.MapWhen(context => context.Connection.LocalPort == adminPort, admin => admin.UseAdminApi(AdminEndpoints.Map));
         app.UseBalancerClientAddress();
         app.UseBalancerRateLimits();
+        AgentSystemd.MapProbe(app, config);
         app.MapBalancer();
         return app;
     }

@@ -44,5 +44,5 @@ internal sealed class BalancerVersionTraffic(ITrafficWindow traffic, InMemoryVer
         await consul.DeleteAsync(Key(service), cancellationToken);
     }
 
-    private string Key(string service) => ConsulVersionWeights.PrefixFor(cluster) + service;
+    private string Key(string service) => ClusterKeys.Weights(cluster, service);
 }

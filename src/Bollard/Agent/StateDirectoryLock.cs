@@ -23,7 +23,13 @@ internal sealed class StateDirectoryLock : IDisposable
         FileStream file;
         try
         {
-            file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = StateDirectory.PrivateFile;
+            }
+
+            file = new FileStream(path, options);
         }
         catch (IOException e)
         {

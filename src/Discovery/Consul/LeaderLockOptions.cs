@@ -3,8 +3,8 @@ namespace Bollard.Discovery.Consul;
 /// <summary>Settings of one <see cref="ConsulLeaderLock"/>.</summary>
 public sealed class LeaderLockOptions
 {
-    /// <summary>The KV key all contenders lock, e.g. "bollard/leader".</summary>
-    public string Key { get; set; } = "bollard/leader";
+    /// <summary>The KV key all contenders lock (for a cluster: <see cref="ClusterKeys.Leader"/>).</summary>
+    public required string Key { get; set; }
 
     /// <summary>Who this contender is (written as the key's value while it leads, for operators to see).</summary>
     public string Holder { get; set; } = Environment.MachineName;

@@ -3,7 +3,10 @@ namespace Bollard.Discovery.Supervision;
 /// <summary>
 /// One background loop's record of failures and successes. The loop calls <see cref="Succeeded"/> or
 /// <see cref="Failed"/> once per pass; both say whether the change is worth a log line, so a loop that fails for an
-/// hour logs when it starts failing, when the error changes, and when it recovers, not on every pass.
+/// hour logs when it starts failing, when the error changes, and when it recovers, not on every pass. A loop whose
+/// passes must not hang (the reconcile loop, the balancer's routing) also calls <see cref="BeginPass"/>: a pass that
+/// began long ago and never ended is a wedged loop, which the systemd watchdog reports by its silence. Waiting between
+/// passes (for the next turn, a wake-up, the controller lock, a backoff) is not a pass, however long it lasts.
 /// </summary>
 public sealed class LoopStatus
 {
@@ -17,6 +20,7 @@ public sealed class LoopStatus
     private DateTimeOffset? _failingSince;
     private DateTimeOffset? _lastSuccess;
     private DateTimeOffset? _lastTurn;
+    private DateTimeOffset? _passStarted;
 
     internal LoopStatus(string name, TimeProvider time, Func<double> random)
     {
@@ -38,6 +42,15 @@ public sealed class LoopStatus
         }
     }
 
+    /// <summary>Records that a pass begins; it ends with <see cref="Succeeded"/> or <see cref="Failed"/>.</summary>
+    public void BeginPass()
+    {
+        lock (_lock)
+        {
+            _passStarted = _time.GetUtcNow();
+        }
+    }
+
     /// <summary>Records a pass that worked.</summary>
     /// <returns>The failures in a row that this success ends (0 when it was not failing): worth a log line when above 0.</returns>
     public int Succeeded()
@@ -46,7 +59,7 @@ public sealed class LoopStatus
         {
             var ended = _failures;
             _failures = 0;
-            _failingSince = null;
+            _failingSince = _passStarted = null;
             _lastSuccess = _lastTurn = _time.GetUtcNow();
             return ended;
         }
@@ -66,6 +79,7 @@ public sealed class LoopStatus
             _lastErrorType = error.GetType();
             _lastTurn = _time.GetUtcNow();
             _failingSince ??= _lastTurn;
+            _passStarted = null;
             return news;
         }
     }
@@ -77,7 +91,7 @@ public sealed class LoopStatus
     {
         lock (_lock)
         {
-            return new LoopReport(Name, _failures, _totalFailures, _failures > 0 ? _lastError : null, _failingSince, _lastSuccess, _lastTurn);
+            return new LoopReport(Name, _failures, _totalFailures, _failures > 0 ? _lastError : null, _failingSince, _lastSuccess, _lastTurn, _passStarted);
         }
     }
 }
@@ -89,7 +103,9 @@ public sealed class LoopStatus
 /// <param name="LastError">What the last failure said, while it is failing.</param>
 /// <param name="FailingSince">When the current run of failures began.</param>
 /// <param name="LastSuccess">When a pass last worked.</param>
-/// <param name="LastTurn">When a pass last ended, either way: a loop whose turns stop is wedged.</param>
+/// <param name="LastTurn">When a pass last ended, either way.</param>
+/// <param name="PassStarted">When the pass under way began, for a loop that reports its passes' start; null while it
+/// waits between passes. A pass that began long ago is a wedged loop.</param>
 public sealed record LoopReport(
     string Name,
     int ConsecutiveFailures,
@@ -97,7 +113,8 @@ public sealed record LoopReport(
     string? LastError,
     DateTimeOffset? FailingSince,
     DateTimeOffset? LastSuccess,
-    DateTimeOffset? LastTurn)
+    DateTimeOffset? LastTurn,
+    DateTimeOffset? PassStarted = null)
 {
     public bool Healthy => ConsecutiveFailures == 0;
 }

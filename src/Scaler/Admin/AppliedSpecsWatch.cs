@@ -152,6 +152,25 @@ internal sealed partial class AppliedSpecsWatch : SupervisedBackgroundService, I
         }
     }
 
+    /// <summary>
+    /// Publishes the agent's spec files again after a reload replaced them, while nothing is applied (they are then what
+    /// the balancer routes by). Applied specs, or a publish that happened meanwhile, win: nothing is published then.
+    /// </summary>
+    internal void RepublishFiles()
+    {
+        var current = _published;
+        if (current.Specs is null || current.Version != 0)
+        {
+            return;
+        }
+
+        var next = new Published(_specs.Initial, 0, new CancellationTokenSource());
+        if (ReferenceEquals(Interlocked.CompareExchange(ref _published, next, current), current))
+        {
+            current.Changed.Cancel();
+        }
+    }
+
     /// <summary>Restores the desired state after each change, retried with backoff while the store cannot be read.</summary>
     private async Task FollowAsync(CancellationToken stoppingToken)
     {

@@ -49,7 +49,9 @@ internal sealed partial class ReconcileLoop(
                 TimeSpan next;
                 try
                 {
+                    // Waiting at a closed gate (an agent that is not the controller) is not a pass, however long.
                     await gate.WaitOpenAsync(stoppingToken);
+                    Status.BeginPass();
                     foreach (var precondition in preconditions)
                     {
                         await precondition.EnsureAsync(stoppingToken);

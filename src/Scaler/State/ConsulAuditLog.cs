@@ -11,7 +11,7 @@ namespace Bollard.Scaler.State;
 public sealed class ConsulAuditLog(ConsulKeyValueStore kv, string cluster) : IAuditLog
 {
     private const int MaxAttempts = 100;
-    private readonly string _prefix = $"bollard/{cluster}/audit/";
+    private readonly string _prefix = ClusterKeys.AuditPrefix(cluster);
 
     public async Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken)
     {

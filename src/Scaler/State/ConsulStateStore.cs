@@ -11,7 +11,7 @@ namespace Bollard.Scaler.State;
 /// </summary>
 public sealed class ConsulStateStore(ConsulKeyValueStore kv, ConsulKeyValueWatch watch, string cluster) : IStateStore
 {
-    private readonly string _prefix = $"bollard/{cluster}/state/";
+    private readonly string _prefix = ClusterKeys.StatePrefix(cluster);
 
     public async Task<StateEntry?> GetAsync(string key, CancellationToken cancellationToken)
     {

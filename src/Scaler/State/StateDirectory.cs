@@ -1,6 +1,10 @@
 namespace Bollard.Scaler.State;
 
-/// <summary>The daemon's state directory: private to its user (0700), created on first use.</summary>
+/// <summary>
+/// The daemon's state directory: private to its user (0700, every file in it 0600), created on first use. A directory
+/// that already exists is made private too, with everything in it: an earlier install, a copy or a wide umask may have
+/// left it or its files open to other users.
+/// </summary>
 public static class StateDirectory
 {
     public const string Default = "/var/lib/bollard";
@@ -33,11 +37,45 @@ public static class StateDirectory
             else
             {
                 Directory.CreateDirectory(path, PrivateDirectory);
+                MakePrivate(new DirectoryInfo(path));
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new StateStoreUnavailableException($"cannot create the state directory {path}: {e.Message}", e);
+            throw new StateStoreUnavailableException($"cannot create the state directory {path} or make it private to this user: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Takes the group's and others' permissions off a directory and everything under it (links are left alone).</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static void MakePrivate(DirectoryInfo directory)
+    {
+        KeepOwnerOnly(directory);
+        foreach (var entry in directory.EnumerateFileSystemInfos())
+        {
+            if (entry.LinkTarget is not null)
+            {
+                continue; // changing a link's mode would change its target's, which may be anything
+            }
+
+            if (entry is DirectoryInfo subdirectory)
+            {
+                MakePrivate(subdirectory);
+            }
+            else
+            {
+                KeepOwnerOnly(entry);
+            }
+        }
+    }
+
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static void KeepOwnerOnly(FileSystemInfo entry)
+    {
+        var owner = entry.UnixFileMode & PrivateDirectory;
+        if (entry.UnixFileMode != owner)
+        {
+            entry.UnixFileMode = owner;
         }
     }
 }

@@ -1,5 +1,6 @@
 using Bollard.Balancer.Health;
 using Bollard.Balancer.Routing;
+using Bollard.Balancer.Tests.TestDoubles;
 using Microsoft.Extensions.Options;
 using static Bollard.Balancer.Tests.Routing.RoutingSnapshotBuilderTests;
 
@@ -34,7 +35,7 @@ public sealed class HealthCheckConfigFilterTests
     {
         var options = new BalancerOptions();
         options.ActiveHealthChecks.Path = "/healthz-default";
-        var filter = new HealthCheckConfigFilter(Options.Create(options));
+        var filter = new HealthCheckConfigFilter(new SettingsMonitor<BalancerOptions>(options));
         var cluster = await filter.ConfigureClusterAsync(Assert.Single(provider.GetConfig().Clusters), CancellationToken.None);
         return cluster.HealthCheck?.Active?.Path;
     }

@@ -26,7 +26,7 @@ internal sealed class PickFixture
     public int Seed { get; set; } = 42;
 
     public WeightedZoneAwareLoadBalancingPolicy CreatePolicy() =>
-        new(new SeededRandom(Seed), Time, Microsoft.Extensions.Options.Options.Create(Options));
+        new(new SeededRandom(Seed), Time, new SettingsMonitor<BalancerOptions>(Options));
 
     public static DestinationState Destination(string id, string version, string zone = "a", DateTimeOffset? since = null) =>
         new(id, new DestinationModel(new DestinationConfig

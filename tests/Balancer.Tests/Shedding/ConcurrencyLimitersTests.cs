@@ -1,5 +1,6 @@
 using Bollard.Balancer.Routing;
 using Bollard.Balancer.Shedding;
+using Bollard.Balancer.Tests.TestDoubles;
 using Microsoft.Extensions.Options;
 using static Bollard.Balancer.Tests.Routing.RoutingSnapshotBuilderTests;
 
@@ -13,7 +14,7 @@ public sealed class ConcurrencyLimitersTests
         var provider = new SnapshotProxyConfigProvider();
         var options = new BalancerOptions();
         options.Shedding.MaxConcurrentRequests = 50;
-        using var limiters = new ConcurrencyLimiters(provider, Options.Create(options));
+        using var limiters = new ConcurrencyLimiters(provider, new SettingsMonitor<BalancerOptions>(options));
         var catalog = Snapshots(Instance("web", "w1"));
 
         provider.Publish(RoutingSnapshotBuilder.Build([new ServiceRoute("web", null, "/web") { MaxConcurrentRequests = 7 }], catalog));

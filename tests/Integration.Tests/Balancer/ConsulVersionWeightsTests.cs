@@ -25,7 +25,7 @@ public sealed class ConsulVersionWeightsTests : IAsyncLifetime
             NullLogger<ConsulVersionWeights>.Instance);
     }
 
-    private string Prefix => ConsulVersionWeights.PrefixFor(_cluster);
+    private string Prefix => ClusterKeys.WeightsPrefix(_cluster);
 
     public Task InitializeAsync() => Task.CompletedTask;
 

@@ -71,7 +71,7 @@ public sealed class ClusterDrainTests
         finally
         {
             using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-            await new ConsulKeyValueStore(http, new ConsulOptions { Address = TestEnvironment.ConsulAddress }).DeleteTreeAsync($"bollard/{cluster}/", CancellationToken.None);
+            await new ConsulKeyValueStore(http, new ConsulOptions { Address = TestEnvironment.ConsulAddress }).DeleteTreeAsync(ClusterKeys.ClusterPrefix(cluster), CancellationToken.None);
         }
     }
 

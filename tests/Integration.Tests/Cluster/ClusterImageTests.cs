@@ -178,6 +178,6 @@ public sealed class ClusterImageTests(EmptyEngine empty) : IAsyncLifetime
     private static async Task DeleteClusterKeysAsync(string cluster)
     {
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        await new ConsulKeyValueStore(http, new ConsulOptions { Address = TestEnvironment.ConsulAddress }).DeleteTreeAsync($"bollard/{cluster}/", CancellationToken.None);
+        await new ConsulKeyValueStore(http, new ConsulOptions { Address = TestEnvironment.ConsulAddress }).DeleteTreeAsync(ClusterKeys.ClusterPrefix(cluster), CancellationToken.None);
     }
 }

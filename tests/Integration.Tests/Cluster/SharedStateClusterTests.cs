@@ -137,7 +137,7 @@ public sealed class SharedStateClusterTests
         finally
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-            await new ConsulKeyValueStore(http, new ConsulOptions { Address = server.Address }).DeleteTreeAsync($"bollard/{cluster}/", CancellationToken.None);
+            await new ConsulKeyValueStore(http, new ConsulOptions { Address = server.Address }).DeleteTreeAsync(ClusterKeys.ClusterPrefix(cluster), CancellationToken.None);
         }
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Bollard.Discovery.Consul;
 using Bollard.IntegrationTests.Agent;
 using Bollard.IntegrationTests.Discovery;
 
@@ -37,7 +38,7 @@ internal sealed class TwoHosts : IAsyncDisposable
     /// <summary>Host b's agent.</summary>
     public AgentProcess B { get; private set; } = null!;
 
-    public string LeaderKey => $"bollard/{Cluster}/leader";
+    public string LeaderKey => ClusterKeys.Leader(Cluster);
 
     /// <summary>Starts both Consul agents and both bollard agents; returns once host a's agent leads and every replica serves through b's balancer.</summary>
     /// <param name="engineA">Host a's Docker endpoint.</param>

@@ -134,7 +134,7 @@ public sealed class SecretMarkerTests
             await kvLeaks;
             File.Delete(envFile);
             using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-            await new ConsulKeyValueStore(http, new ConsulOptions { Address = TestEnvironment.ConsulAddress }).DeleteTreeAsync($"bollard/{cluster}/", CancellationToken.None);
+            await new ConsulKeyValueStore(http, new ConsulOptions { Address = TestEnvironment.ConsulAddress }).DeleteTreeAsync(ClusterKeys.ClusterPrefix(cluster), CancellationToken.None);
         }
     }
 

@@ -25,7 +25,7 @@ public sealed class ConsulStateStoreTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await _kv.DeleteTreeAsync($"bollard/{_cluster}/", CancellationToken.None);
+        await _kv.DeleteTreeAsync(ClusterKeys.ClusterPrefix(_cluster), CancellationToken.None);
         _http.Dispose();
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text;
 using Bollard.Discovery;
+using Bollard.Discovery.Consul;
 using Bollard.Scaler.Cluster;
 using Bollard.Scaler.Runtime;
 

@@ -1,8 +1,9 @@
-namespace Bollard.Scaler.Cluster;
+namespace Bollard.Discovery.Consul;
 
 /// <summary>
-/// Where cluster mode keeps its state in Consul KV, all under <c>bollard/&lt;cluster&gt;/</c> next to the desired
-/// state and the weights:
+/// The one place that spells where Bollard keeps things in Consul KV, all under <c>bollard/&lt;cluster&gt;/</c>:
+/// <c>state/</c> (the desired state, rollout records and decisions of the state store), <c>audit/</c> (the audit log),
+/// <c>weights/&lt;service&gt;</c> (version weights the balancers follow),
 /// <c>leader</c> (the controller lock), <c>hosts/&lt;host&gt;</c> (each host's report, held by its agent's session) and
 /// <c>commands/&lt;host&gt;/&lt;id&gt;</c> (what the controller asks a host's agent to do, and its answer) and
 /// <c>traffic/&lt;agent&gt;</c> (the load each agent's balancer sees, held by its session) and
@@ -11,6 +12,17 @@ namespace Bollard.Scaler.Cluster;
 /// </summary>
 public static class ClusterKeys
 {
+    /// <summary>Everything of one cluster, e.g. for a test to delete what it wrote.</summary>
+    public static string ClusterPrefix(string cluster) => Root(cluster);
+
+    public static string StatePrefix(string cluster) => $"{Root(cluster)}state/";
+
+    public static string AuditPrefix(string cluster) => $"{Root(cluster)}audit/";
+
+    public static string WeightsPrefix(string cluster) => $"{Root(cluster)}weights/";
+
+    public static string Weights(string cluster, string service) => WeightsPrefix(cluster) + service;
+
     public static string Leader(string cluster) => $"{Root(cluster)}leader";
 
     public static string HostsPrefix(string cluster) => $"{Root(cluster)}hosts/";
