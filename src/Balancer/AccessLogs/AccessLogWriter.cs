@@ -1,6 +1,6 @@
 using System.Text;
 using Bollard.Balancer.Metrics;
-using Microsoft.Extensions.Hosting;
+using Bollard.Discovery.Supervision;
 using Microsoft.Extensions.Logging;
 
 namespace Bollard.Balancer.AccessLogs;
@@ -10,7 +10,8 @@ namespace Bollard.Balancer.AccessLogs;
 /// empty, so a burst is written in large writes and a quiet log is on disk at once. Counts dropped lines into the
 /// metric as it goes. On stop, the lines already queued are written before the file is closed.
 /// </summary>
-internal sealed partial class AccessLogWriter(AccessLogs logs, BalancerMetrics metrics, ILogger<AccessLogWriter> logger) : BackgroundService
+internal sealed partial class AccessLogWriter(AccessLogs logs, BalancerMetrics metrics, LoopHealth health, ILogger<AccessLogWriter> logger)
+    : SupervisedBackgroundService("access-log", health)
 {
     public override Task StopAsync(CancellationToken cancellationToken)
     {
@@ -22,7 +23,7 @@ internal sealed partial class AccessLogWriter(AccessLogs logs, BalancerMetrics m
         return base.StopAsync(cancellationToken);
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+    protected override Task RunAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(logs.All.Select(queue => Task.Run(() => WriteAsync(queue, stoppingToken), CancellationToken.None)));
 
     private async Task WriteAsync(AccessLogQueue queue, CancellationToken stoppingToken)

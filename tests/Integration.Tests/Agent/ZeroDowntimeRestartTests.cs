@@ -22,7 +22,9 @@ public sealed class ZeroDowntimeRestartTests
             async () => (await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => agent.AskAsync()))).Where(id => !id.StartsWith("error", StringComparison.Ordinal)).Distinct().Count() == 2,
             "both replicas answering through the agent");
 
-        await using var load = new BoundedLoad(agent.Balancer, workers: 4, maxRequests: 50_000, maxDuration: TimeSpan.FromSeconds(90));
+        // A client waits up to 30 s (browsers and most HTTP clients wait longer): a connection made while the new process
+        // starts waits in the backlog for it, and a start takes seconds on a machine busy with other tests.
+        await using var load = new BoundedLoad(agent.Balancer, workers: 4, maxRequests: 50_000, maxDuration: TimeSpan.FromSeconds(90), requestTimeout: TimeSpan.FromSeconds(30));
         await Eventually.TrueAsync(() => Task.FromResult(load.Succeeded > 200), "load flowing before the restart");
         Assert.True(load.Failed == 0, $"before the restart: {load.FailureSummary}");
 
