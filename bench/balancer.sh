@@ -24,6 +24,8 @@
 #   BENCH_VARIANTS [none] more bollard agents, each a target of its own measured in the same rounds, with extra
 #                         settings: "NAME:VAR=VALUE[,VAR=VALUE...] ..." adds target bollard-NAME, e.g.
 #                         "noinline:DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 nospin:DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0"
+#   BENCH_ACCESS_LOG [0]  1 adds target bollard-alog: the same agent with a JSON access log on its listeners (a file in
+#                         the run's folder), reported as a ratio to bollard (the cost of logging every request)
 #
 # Needs: Docker and Consul (scripts/deps.sh starts them), the .NET SDK; wrk, nginx, haproxy and h2load (nghttp2-client)
 # are installed with apt-get when missing. Everything started here is stopped on exit (processes by PID, containers by label, the
@@ -63,6 +65,12 @@ for variant in ${variants[@]+"${variants[@]}"}; do
   VARIANT_ENV[bollard-$name]="${settings//,/ }"
   TARGETS+=("bollard-$name")
 done
+# Config-only variants: more agent.yaml for one bollard target.
+declare -A VARIANT_CONFIG
+if [ "${BENCH_ACCESS_LOG:-0}" = 1 ]; then
+  VARIANT_CONFIG[bollard-alog]="accessLog: {file: access.log, format: json}"
+  TARGETS+=(bollard-alog)
+fi
 OUT="$BENCH_ROOT/artifacts/bench/balancer-$RUN_ID"
 mkdir -p "$OUT/tmp"
 SERVICE="bench-$RUN_ID"
@@ -237,6 +245,7 @@ stateDir: $dir/state
 services: services
 consul:
   address: $CONSUL_ADDR
+${VARIANT_CONFIG[$target]:-}
 YAML
   cat >"$dir/services/bench.yaml" <<YAML
 name: $SERVICE
@@ -515,7 +524,7 @@ per_core() { awk -v r="${RPS[$1]:-nan}" -v c="${CPU[$1]:-nan}" 'BEGIN { if (r ==
     fi
     for target in "${TARGETS[@]}"; do
       [[ "$target" == bollard-* && -n "${RPS[bollard/$proto]:-}" ]] || continue
-      echo "$target $proto (${VARIANT_ENV[$target]}) / bollard: throughput $(ratio "${RPS[$target/$proto]}" "${RPS[bollard/$proto]}")," \
+      echo "$target $proto (${VARIANT_ENV[$target]:-}${VARIANT_CONFIG[$target]:-}) / bollard: throughput $(ratio "${RPS[$target/$proto]}" "${RPS[bollard/$proto]}")," \
         "CPU $(ratio "${CPU[$target/$proto]}" "${CPU[bollard/$proto]}"), p50 $(ratio "${P50[$target/$proto]}" "${P50[bollard/$proto]}"), p99 $(ratio "${P99[$target/$proto]}" "${P99[bollard/$proto]}")," \
         "RSS $(ratio "${RSS[$target/$proto]}" "${RSS[bollard/$proto]}")"
     done

@@ -54,6 +54,15 @@ public sealed class BalancerOptions
     /// <summary>Retries on another replica, the retry budget and attempt timeouts (see Retries/README.md).</summary>
     public RetryOptions Retries { get; } = new();
 
+    /// <summary>
+    /// Proxies (addresses or networks) whose X-Forwarded-For / Forwarded headers are believed (see ClientAddress/); empty:
+    /// the client is always the connection's peer.
+    /// </summary>
+    public IList<System.Net.IPNetwork> TrustedProxies { get; } = [];
+
+    /// <summary>Access logs, one per listener port that has one (see AccessLogs/README.md); empty: none.</summary>
+    public IList<AccessLogs.AccessLogOptions> AccessLogs { get; } = [];
+
     /// <summary>Per-service concurrency limits (see Shedding/README.md).</summary>
     public LoadSheddingOptions Shedding { get; } = new();
 

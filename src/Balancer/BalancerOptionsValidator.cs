@@ -20,6 +20,19 @@ internal sealed class BalancerOptionsValidator : IValidateOptions<BalancerOption
         failures.AddRange(options.Retries.Validate());
         failures.AddRange(options.Shedding.Validate());
         failures.AddRange(LoadBalancing.PickingOptionsValidation.Validate(options));
+        foreach (var log in options.AccessLogs)
+        {
+            if (log.QueueCapacity is < 1 or > 10_000_000)
+            {
+                failures.Add($"Balancer:AccessLogs (port {log.Port}): QueueCapacity is {log.QueueCapacity}; it must be between 1 and 10000000.");
+            }
+
+            if (options.AccessLogs.Count(l => l.Port == log.Port) > 1)
+            {
+                failures.Add($"Balancer:AccessLogs: port {log.Port} has more than one access log.");
+            }
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -1,3 +1,4 @@
+using Bollard.Balancer.RateLimiting;
 using Bollard.Discovery.Supervision;
 using Bollard.Balancer.Draining;
 using Bollard.Balancer.Forwarding;
@@ -54,6 +55,9 @@ public static class BalancerServiceCollectionExtensions
         services.AddHostedService<CatalogRoutingWatcher>();
         services.AddHostedService<RoutingSnapshotPersister>();
         services.AddHostedService<BalancerSeriesRetention>();
+        services.TryAddSingleton<AccessLogs.AccessLogs>();
+        services.AddRouteRateLimits();
+        services.AddHostedService<AccessLogs.AccessLogWriter>();
         return services;
     }
 }

@@ -22,6 +22,8 @@ internal sealed partial class BalancerMetrics
     private readonly Counter _retries;
     private readonly Counter _retriesDenied;
     private readonly Counter _shed;
+    private readonly Counter _accessLogDropped;
+    private readonly Counter _rateLimited;
 
     // The per-request series, resolved once per label set: WithLabels allocates its label array and looks the child up
     // on every call, which the proxy's request path should not pay. Label values are bounded (services, versions,
@@ -70,6 +72,16 @@ internal sealed partial class BalancerMetrics
             "bollard_balancer_shed_requests_total",
             "Requests answered 503 at once because the service was at its concurrency limit, by service.",
             ["service"]);
+
+        _rateLimited = factory.CreateCounter(
+            "bollard_balancer_rate_limited_requests_total",
+            "Requests answered 429 because their client was over the route's rate limit, by service.",
+            ["service"]);
+
+        _accessLogDropped = factory.CreateCounter(
+            "bollard_balancer_access_log_dropped_total",
+            "Access log lines dropped because the listener's queue was full (the log's disk slower than the traffic) or its file could not be written, by listener port.",
+            ["listener"]);
     }
 
     public void RequestStarted(string service) => InFlightOf(service).Inc();
@@ -120,6 +132,11 @@ internal sealed partial class BalancerMetrics
     public void RetryDenied(string service) => _retriesDenied.WithLabels(service).Inc();
 
     public void Shed(string service) => _shed.WithLabels(service).Inc();
+
+    public void RateLimited(string service) => _rateLimited.WithLabels(service).Inc();
+
+    public void AccessLogDropped(int port, long lines) =>
+        _accessLogDropped.WithLabels(port.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc(lines);
 
     internal double Ejections(string service) => _ejections.WithLabels(service).Value;
 

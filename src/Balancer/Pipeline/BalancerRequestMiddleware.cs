@@ -1,3 +1,4 @@
+using Bollard.Balancer.AccessLogs;
 using Bollard.Balancer.Metrics;
 using Bollard.Balancer.Retries;
 using Microsoft.AspNetCore.Http;
@@ -22,21 +23,50 @@ namespace Bollard.Balancer.Pipeline;
 /// (<see cref="ServiceRequestState"/>) instead of three of each; the request that does not retry allocates nothing here.
 /// </summary>
 internal sealed class BalancerRequestMiddleware(
-    RequestDelegate next, ServiceRequestStates states, RetryBudgets budgets, BalancerMetrics metrics, IOptionsMonitor<BalancerOptions> options)
+    RequestDelegate next, ServiceRequestStates states, RetryBudgets budgets, BalancerMetrics metrics, IOptionsMonitor<BalancerOptions> options, AccessLogs.AccessLogs logs)
 {
+    private readonly AccessLogs.AccessLogs? _logs = logs.Any ? logs : null;
     private readonly TimeProvider _time = budgets.Time;
 
     public Task InvokeAsync(HttpContext context)
     {
         var proxy = context.GetReverseProxyFeature();
         var service = states.For(proxy.Cluster);
+        var started = _time.GetTimestamp();
+        if (_logs?.For(context.Connection.LocalPort) is { } log)
+        {
+            return LoggedAsync(context, proxy, service, started, log);
+        }
+
+        return HandleAsync(context, proxy, service, started);
+    }
+
+    /// <summary>A request on a listener with an access log: its body bytes counted, its line queued when it ends.</summary>
+    private async Task LoggedAsync(HttpContext context, IReverseProxyFeature proxy, ServiceRequestState service, long started, AccessLogQueue log)
+    {
+        var body = CountingResponseBody.Install(context);
+        var attempt = new AttemptClock();
+        context.Features.Set(attempt);
+        var completed = false;
+        try
+        {
+            await HandleAsync(context, proxy, service, started);
+            completed = true;
+        }
+        finally
+        {
+            log.TryAdd(AccessLogEntries.Of(context, proxy, service.Service, started, attempt.Started, body.Bytes, completed, _time));
+        }
+    }
+
+    private Task HandleAsync(HttpContext context, IReverseProxyFeature proxy, ServiceRequestState service, long started)
+    {
         if (service.HttpsRedirectPort is { } httpsPort && !context.Request.IsHttps)
         {
             HttpsRedirect.Answer(context, httpsPort);
             return Task.CompletedTask;
         }
 
-        var started = _time.GetTimestamp();
         service.InFlight.Inc();
         if (!service.Limiter.TryEnter())
         {
@@ -59,6 +89,7 @@ internal sealed class BalancerRequestMiddleware(
         {
             if (retries.MaxRetries == 0)
             {
+                AttemptClock.Start(context, _time);
                 await next(context);
             }
             else
@@ -71,6 +102,7 @@ internal sealed class BalancerRequestMiddleware(
 
                 do
                 {
+                    AttemptClock.Start(context, _time);
                     await next(context);
                 }
                 while (RetryAttempts.PrepareRetry(context, proxy, service, retries, _time, metrics));

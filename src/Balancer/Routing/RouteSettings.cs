@@ -11,19 +11,21 @@ namespace Bollard.Balancer.Routing;
 /// <param name="SlowStartWindow">How long a new replica ramps up (zero: no ramp); default <c>BalancerOptions.SlowStartWindow</c>.</param>
 /// <param name="Protocol">How the balancer speaks to the replicas; default HTTP/1.1.</param>
 /// <param name="HttpsRedirect">Plain HTTP requests are redirected to HTTPS; default not.</param>
+/// <param name="RateLimit">Requests per second per client; default none.</param>
 internal sealed record RouteSettings(
     TimeSpan? Timeout = null,
     string? HealthPath = null,
     int? MaxConcurrentRequests = null,
     TimeSpan? SlowStartWindow = null,
     ReplicaProtocol Protocol = ReplicaProtocol.Http1,
-    bool HttpsRedirect = false)
+    bool HttpsRedirect = false,
+    RouteRateLimit? RateLimit = null)
 {
     public static RouteSettings Default { get; } = new();
 
     public static RouteSettings Of(ServiceRoute route)
     {
         ArgumentNullException.ThrowIfNull(route);
-        return new(route.Timeout, string.IsNullOrWhiteSpace(route.HealthPath) ? null : route.HealthPath, route.MaxConcurrentRequests, route.SlowStartWindow, route.Protocol, route.HttpsRedirect);
+        return new(route.Timeout, string.IsNullOrWhiteSpace(route.HealthPath) ? null : route.HealthPath, route.MaxConcurrentRequests, route.SlowStartWindow, route.Protocol, route.HttpsRedirect, route.RateLimit);
     }
 }

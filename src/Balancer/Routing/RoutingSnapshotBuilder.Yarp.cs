@@ -62,6 +62,8 @@ internal static partial class RoutingSnapshotBuilder
                 Path = routing.Host is not null && routing.PathPrefix is null ? null : PathTemplateOf(routing.PathPrefix),
             },
             Metadata = new Dictionary<string, string> { [BalancerMetadata.Service] = routing.Service },
+            // ASP.NET Core's rate limiting runs only for routes naming a policy: a route without a limit pays nothing.
+            RateLimiterPolicy = routing.Settings.RateLimit is null ? null : RateLimiting.RouteRateLimitPolicy.Name,
         };
     }
 

@@ -89,6 +89,7 @@ internal static partial class RoutingSnapshotBuilder
             SlowStartWindow = s.Settings.SlowStartWindow,
             Protocol = s.Settings.Protocol,
             HttpsRedirect = s.Settings.HttpsRedirect,
+            RateLimit = s.Settings.RateLimit,
         })];
 
     /// <summary>Host names compare case-insensitively; null or blank means any host.</summary>

@@ -97,7 +97,8 @@ internal static class RoutingSnapshotFile
             [.. s.Destinations.Select(d => new RoutingDestinationDto(d.InstanceId, d.Address, d.Zone, d.Version, d.Since))],
             s.Settings.SlowStartWindow,
             s.Settings.Protocol,
-            s.Settings.HttpsRedirect))]);
+            s.Settings.HttpsRedirect,
+            s.Settings.RateLimit))]);
 
     private static RoutingSnapshot FromDto(RoutingSnapshotDto dto) => new(
         (dto.Services ?? []).Select(s => new ServiceRouting(
@@ -106,5 +107,5 @@ internal static class RoutingSnapshotFile
             s.PathPrefix,
             (s.Destinations ?? []).Select(d => new RoutingDestination(d.Id, d.Address, d.Zone ?? string.Empty, d.Version ?? string.Empty) { Since = d.Since }),
             s.Weights is null ? null : new VersionWeights(s.Weights),
-            new RouteSettings(s.Timeout, s.HealthPath, s.MaxConcurrentRequests, s.SlowStartWindow, s.Protocol, s.HttpsRedirect))));
+            new RouteSettings(s.Timeout, s.HealthPath, s.MaxConcurrentRequests, s.SlowStartWindow, s.Protocol, s.HttpsRedirect, s.RateLimit))));
 }

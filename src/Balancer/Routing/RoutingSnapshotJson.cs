@@ -20,7 +20,8 @@ internal sealed record ServiceRoutingDto(
     IReadOnlyList<RoutingDestinationDto> Destinations,
     TimeSpan? SlowStartWindow = null,
     ReplicaProtocol Protocol = ReplicaProtocol.Http1,
-    bool HttpsRedirect = false);
+    bool HttpsRedirect = false,
+    RouteRateLimit? RateLimit = null);
 
 internal sealed record RoutingDestinationDto(string Id, string Address, string Zone, string Version, DateTimeOffset Since);
 

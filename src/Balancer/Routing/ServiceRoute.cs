@@ -25,4 +25,11 @@ public sealed record ServiceRoute(string Service, string? Host, string? PathPref
 
     /// <summary>A request arriving over plain HTTP is answered with a redirect to HTTPS instead of being proxied.</summary>
     public bool HttpsRedirect { get; init; }
+
+    /// <summary>Requests per second per client (ASP.NET Core's rate limiting, 429 beyond); null: no limit.</summary>
+    public RouteRateLimit? RateLimit { get; init; }
 }
+
+/// <summary>A token bucket per client: <paramref name="Burst"/> requests, refilled by <paramref name="PerSecond"/> a second.</summary>
+/// <param name="Header">The header whose value tells clients apart; null: the client's address.</param>
+public sealed record RouteRateLimit(int PerSecond, int Burst, string? Header = null);

@@ -27,6 +27,18 @@ public sealed record AgentConfig
     /// <summary>The listeners in force: <see cref="Listeners"/>, or a plain HTTP/1.1 one on <see cref="Listen"/>.</summary>
     public IReadOnlyList<ListenerConfig> EffectiveListeners => Listeners.Count > 0 ? Listeners : [ListenerConfig.Http(Listen)];
 
+    /// <summary>
+    /// Proxies in front of the balancer (a cloud load balancer) whose X-Forwarded-For / Forwarded headers name the
+    /// client (<c>trustedProxies</c>); empty: the client is the connection's peer.
+    /// </summary>
+    public IReadOnlyList<IPNetwork> TrustedProxies { get; init; } = [];
+
+    /// <summary>The access log of every balancer listener without its own (<c>accessLog</c>); null: none.</summary>
+    public AccessLogConfig? AccessLog { get; init; }
+
+    /// <summary>What a client may ask of any listener (<c>limits:</c>): header and body sizes, the time to send headers.</summary>
+    public ClientLimits Limits { get; init; } = new();
+
     /// <summary>The admin listener: /metrics, /healthz and the token-protected API under /v1 (loopback by default).</summary>
     public IPEndPoint Admin { get; init; } = new(IPAddress.Loopback, 9901);
 
@@ -43,6 +55,12 @@ public sealed record AgentConfig
     public TimeSpan CertificateReloadInterval { get; init; } = DefaultCertificateReloadInterval;
 
     public static readonly TimeSpan DefaultCertificateReloadInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a stopping agent lets requests in flight finish (<c>shutdownTimeout</c>); its listeners stop accepting at
+    /// once. Keep it below systemd's TimeoutStopSec (30 s in bollard.service).
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
     /// <summary>A file holding the admin API's bearer token; null: one is generated into <see cref="StateDirectory"/>.</summary>
     public string? AdminTokenFile { get; init; }

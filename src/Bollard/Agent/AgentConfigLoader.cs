@@ -81,9 +81,13 @@ public static class AgentConfigLoader
             Hosts = ReadHosts(yaml),
             Listen = listeners is { Count: > 0 } ? listeners[0].Address : listen ?? defaults.Listen,
             Listeners = listeners ?? [],
+            AccessLog = AccessLogConfig.Read(yaml, baseDir),
+            Limits = ClientLimits.Read(yaml.Mapping("limits")),
+            TrustedProxies = TrustedProxies(yaml),
             Admin = (admin is null ? EndPoint(yaml, "admin") : EndPoint(admin, "listen")) ?? defaults.Admin,
             AdminTls = admin is null ? null : ListenerConfigReader.ReadTls(admin, baseDir, required: false),
             AdminAllowPlainHttp = admin?.Flag("allowPlainHttp") ?? false,
+            ShutdownTimeout = yaml.Duration("shutdownTimeout", TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)) ?? defaults.ShutdownTimeout,
             CertificateReloadInterval = ListenerConfigReader.ReloadInterval(yaml.Mapping("tls")) ?? defaults.CertificateReloadInterval,
             AdminTokenFile = admin?.Text("tokenFile") is { } tokenFile ? Path.GetFullPath(tokenFile, baseDir) : null,
             StateDirectory = yaml.Text("stateDir") is { } stateDir ? Path.GetFullPath(stateDir, baseDir) : defaults.StateDirectory,
@@ -167,6 +171,29 @@ public static class AgentConfigLoader
                 yaml.Error("controller", $"'{other}' is not a controller mode (local: this agent reconciles the hosts of its config alone; cluster: one elected agent reconciles every host of the cluster, with Consul)");
                 return null;
         }
+    }
+
+    private static List<IPNetwork> TrustedProxies(YamlMappingReader yaml)
+    {
+        var networks = new List<IPNetwork>();
+        foreach (var item in yaml.Items("trustedProxies") ?? [])
+        {
+            var text = item.Text ?? "";
+            if (IPNetwork.TryParse(text, out var network))
+            {
+                networks.Add(network);
+            }
+            else if (IPAddress.TryParse(text, out var address))
+            {
+                networks.Add(new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128));
+            }
+            else
+            {
+                item.Error($"'{text}' is not an IP address or network (10.0.0.5, 10.0.0.0/8, 2001:db8::/32)");
+            }
+        }
+
+        return networks;
     }
 
     private static List<HostConfig> ReadHosts(YamlMappingReader yaml)

@@ -12,6 +12,7 @@ using Bollard.Scaler.Admin;
 using Bollard.Scaler.Cluster;
 using Bollard.Scaler.Docker;
 using Bollard.Balancer.Metrics;
+using Bollard.Balancer.RateLimiting;
 using Bollard.Discovery.Consul;
 using Bollard.Scaler.Hosts;
 using Bollard.Scaler.Reconcile;
@@ -72,11 +73,19 @@ public static class AgentHost
             builder.Services.AddHostedService<CertificateReloader>();
         }
 
+        // Sockets systemd holds for the agent (bollard.socket) are taken instead of bound: a restart or an upgrade then
+        // refuses no connection, which waits in the kernel's backlog until the new process accepts it.
+        var inherited = InheritedSockets.Take();
+        KestrelListeners.CheckInherited(config, inherited);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            KestrelListeners.Bind(kestrel, config, tls);
+            config.Limits.ApplyTo(kestrel.Limits);
+            KestrelListeners.Bind(kestrel, config, tls, inherited);
         });
+        // On SIGTERM the listeners stop accepting at once; requests in flight get this long to finish, idle keep-alive
+        // connections are closed, and connections in flight are told to close after their response.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = config.ShutdownTimeout);
 
         overrides?.Invoke(builder.Services);
         AgentSystemd.Add(builder.Services, config);
@@ -186,6 +195,8 @@ public static class AgentHost
         pipeline.Properties["__AuthorizationMiddlewareSet"] = true;
         var adminPort = config.Admin.Port;
         app.MapWhen(context => context.Connection.LocalPort == adminPort, admin => admin.UseAdminApi(AdminEndpoints.Map));
+        app.UseBalancerClientAddress();
+        app.UseBalancerRateLimits();
         AgentSystemd.MapProbe(app, config);
         app.MapBalancer();
         return app;
@@ -234,5 +245,6 @@ public static class AgentHost
                 _ => ReplicaProtocol.Http1,
             },
             HttpsRedirect = s.Route.HttpsRedirect,
+            RateLimit = s.Route.RateLimit is { } rate ? new RouteRateLimit(rate.PerSecond, rate.Burst, rate.Header) : null,
         });
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Bollard.Agent;
+using Bollard.Agent.Listeners;
 using Bollard.Scaler.Admin;
 using Bollard.Scaler.Secrets;
 using Bollard.Scaler.Specs;
@@ -96,6 +97,11 @@ internal static class AgentVerb
         {
             await context.Error.WriteLineAsync($"bollard: cannot start: {e.Message}; check 'admin.tokenFile' and 'stateDir' in {configFile}");
             return AgentExitCodes.CannotStartNow;
+        }
+        catch (InheritedSocketException e)
+        {
+            await context.Error.WriteLineAsync($"bollard: cannot start: {e.Message}");
+            return AgentExitCodes.InvalidConfig;
         }
         catch (SecretKeyException e)
         {

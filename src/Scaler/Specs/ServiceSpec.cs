@@ -111,7 +111,19 @@ public sealed record RouteSpec(string? Host, string? PathPrefix)
 
     /// <summary>Requests arriving over plain HTTP are redirected to the agent's HTTPS listener (308) instead of proxied.</summary>
     public bool HttpsRedirect { get; init; }
+
+    /// <summary>Requests per second each client may send (by address, or by a header's value); null: no limit.</summary>
+    public RateLimitSpec? RateLimit { get; init; }
 }
+
+/// <summary>
+/// A route's rate limit (<c>route.rateLimit</c>): a token bucket per client of <paramref name="Burst"/> requests,
+/// refilled by <paramref name="PerSecond"/> a second. Beyond it, 429 with Retry-After.
+/// </summary>
+/// <param name="PerSecond">Requests a second each client may send, sustained.</param>
+/// <param name="Burst">Requests a client may send at once after a quiet spell (at least 1).</param>
+/// <param name="Header">Clients are told apart by this header's value (e.g. an API key) instead of their address; null: by address.</param>
+public sealed record RateLimitSpec(int PerSecond, int Burst, string? Header = null);
 
 /// <summary>The protocol between the balancer and a service's replicas (<c>route.protocol</c>).</summary>
 public enum RouteProtocol

@@ -172,6 +172,7 @@ internal static partial class ServiceSpecParser
         var slowStart = yaml.Duration("slowStart", TimeSpan.Zero, SpecDefaults.MaxSlowStart);
         var protocol = ParseRouteProtocol(yaml);
         var httpsRedirect = yaml.Flag("httpsRedirect") ?? false;
+        var rateLimit = ParseRateLimit(yaml.Mapping("rateLimit"));
         yaml.RejectUnknownFields();
         if (host is null && prefix is null)
         {
@@ -196,7 +197,28 @@ internal static partial class ServiceSpecParser
             SlowStart = slowStart,
             Protocol = protocol,
             HttpsRedirect = httpsRedirect,
+            RateLimit = rateLimit,
         };
+    }
+
+    private static RateLimitSpec? ParseRateLimit(YamlMappingReader? yaml)
+    {
+        if (yaml is null)
+        {
+            return null;
+        }
+
+        var perSecond = yaml.WholeNumber("perSecond", 1, 1_000_000, required: true);
+        var burst = yaml.WholeNumber("burst", 1, 10_000_000);
+        var header = yaml.Text("header");
+        yaml.RejectUnknownFields();
+        if (header is not null && (header.Length == 0 || header.Any(c => c <= ' ' || c >= 127 || c == ':')))
+        {
+            yaml.Error("header", $"'{header}' is not a header name");
+            header = null;
+        }
+
+        return perSecond is { } rate ? new RateLimitSpec(rate, burst ?? rate, header) : null;
     }
 
     private static RouteProtocol ParseRouteProtocol(YamlMappingReader yaml)

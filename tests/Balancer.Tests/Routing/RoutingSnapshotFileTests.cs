@@ -13,7 +13,7 @@ namespace Bollard.Balancer.Tests.Routing;
 public sealed class RoutingSnapshotFileTests : IDisposable
 {
     // The same settings as the saved sample: the spec did not change while the balancer was down.
-    private static readonly ServiceRoute[] Routes = [new("web", "web.example.com", "/api") { Timeout = TimeSpan.FromSeconds(7.5), HealthPath = "/ready", MaxConcurrentRequests = 123, SlowStartWindow = TimeSpan.FromSeconds(45), Protocol = ReplicaProtocol.Grpc, HttpsRedirect = true }];
+    private static readonly ServiceRoute[] Routes = [new("web", "web.example.com", "/api") { Timeout = TimeSpan.FromSeconds(7.5), HealthPath = "/ready", MaxConcurrentRequests = 123, SlowStartWindow = TimeSpan.FromSeconds(45), Protocol = ReplicaProtocol.Grpc, HttpsRedirect = true, RateLimit = new RouteRateLimit(10, 20, "X-Api-Key") }];
 
     private readonly string _directory = Directory.CreateTempSubdirectory("bollard-snapshot-").FullName;
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
@@ -196,7 +196,7 @@ public sealed class RoutingSnapshotFileTests : IDisposable
                 new RoutingDestination("w2", "http://[::1]:8082", "b", "v2") { Since = new DateTimeOffset(2029, 12, 31, 23, 59, 0, TimeSpan.Zero) },
             ],
             new VersionWeights(new Dictionary<string, int> { ["v1"] = 950, ["v2"] = 50 }),
-            new RouteSettings(TimeSpan.FromSeconds(7.5), "/ready", 123, TimeSpan.FromSeconds(45), ReplicaProtocol.Grpc, HttpsRedirect: true)),
+            new RouteSettings(TimeSpan.FromSeconds(7.5), "/ready", 123, TimeSpan.FromSeconds(45), ReplicaProtocol.Grpc, HttpsRedirect: true, RateLimit: new RouteRateLimit(10, 20, "X-Api-Key"))),
     ]);
 
     private static void AssertEveryPropertySet(object value)

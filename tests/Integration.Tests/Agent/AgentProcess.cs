@@ -97,34 +97,69 @@ internal sealed class AgentProcess : IAsyncDisposable
     /// <summary>What the process printed so far (stdout and stderr, in order of arrival).</summary>
     public IReadOnlyList<string> Output => [.. _output];
 
+    /// <summary>
+    /// Listening sockets to pass to each start by systemd's protocol (LISTEN_FDS, descriptors from 3), as bollard.socket
+    /// does: the test holds them, as systemd would, across the processes it starts.
+    /// </summary>
+    public IReadOnlyList<System.Net.Sockets.Socket> InheritedSockets { get; set; } = [];
+
     /// <summary>Starts the executable and waits until its admin listener answers /healthz.</summary>
     public async Task StartAsync()
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "bollard.dll"), "agent", "--config", ConfigFile },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Directory,
-        };
-        // One agent of many on a shared test machine: workstation GC keeps its memory small.
-        start.Environment["DOTNET_gcServer"] = "0";
-        foreach (var (name, value) in Environment)
-        {
-            start.Environment[name] = value;
-        }
-        _process = Process.Start(start) ?? throw new InvalidOperationException("bollard did not start");
-        _process.OutputDataReceived += (_, e) => Keep(e.Data);
-        _process.ErrorDataReceived += (_, e) => Keep(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        Launch();
         await Eventually.TrueAsync(
             async () => HasExited
                 ? throw new InvalidOperationException($"bollard agent exited with {ExitCode}:\n{string.Join('\n', Output)}")
                 : (await _http.GetAsync(new Uri(Admin, "/healthz"))).IsSuccessStatusCode,
             "the agent's /healthz answering",
             TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>Starts the executable and waits for it to exit by itself (e.g. refusing its config), giving its exit code.</summary>
+    public async Task<int> RunToExitAsync(TimeSpan timeout)
+    {
+        Launch();
+        using var wait = new CancellationTokenSource(timeout);
+        await _process!.WaitForExitAsync(wait.Token);
+        return _process.ExitCode;
+    }
+
+    private void Launch()
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "bollard.dll");
+        var start = new ProcessStartInfo(InheritedSockets.Count == 0 ? "dotnet" : "bash")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Directory,
+        };
+        if (InheritedSockets.Count > 0)
+        {
+            // A shell moves the sockets to descriptors 3, 4, ... and names its own pid (which exec keeps) in LISTEN_PID.
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add(SocketActivationSupervisor.Script(InheritedSockets));
+            start.ArgumentList.Add("bollard");
+            start.ArgumentList.Add("dotnet");
+        }
+
+        foreach (var argument in new[] { dll, "agent", "--config", ConfigFile })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // One agent of many on a shared test machine: workstation GC keeps its memory small.
+        start.Environment["DOTNET_gcServer"] = "0";
+        foreach (var (name, value) in Environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        _process = SocketActivationSupervisor.Start(start, InheritedSockets);
+        _process.OutputDataReceived += (_, e) => Keep(e.Data);
+        _process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
     }
 
     /// <summary>An HTTP client for the admin API carrying the agent's token.</summary>

@@ -8,7 +8,7 @@ namespace Bollard.IntegrationTests.Load;
 /// </summary>
 internal sealed class BoundedLoad : IAsyncDisposable
 {
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly HttpClient _http;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task[] _workers;
     private readonly List<string> _failures = [];
@@ -22,8 +22,10 @@ internal sealed class BoundedLoad : IAsyncDisposable
     /// <param name="maxRequests">Stop after this many requests in all.</param>
     /// <param name="maxDuration">Stop after this long in any case.</param>
     /// <param name="pace">When set, each worker sends at most one request per this interval (a light load).</param>
-    public BoundedLoad(Uri url, int workers, long maxRequests, TimeSpan maxDuration, TimeSpan? pace = null)
+    /// <param name="requestTimeout">How long one request may take before it counts as failed (default 10 s).</param>
+    public BoundedLoad(Uri url, int workers, long maxRequests, TimeSpan maxDuration, TimeSpan? pace = null, TimeSpan? requestTimeout = null)
     {
+        _http = new HttpClient { Timeout = requestTimeout ?? TimeSpan.FromSeconds(10) };
         _pace = pace;
         if (!url.IsLoopback)
         {
@@ -102,6 +104,10 @@ internal sealed class BoundedLoad : IAsyncDisposable
             catch (HttpRequestException e)
             {
                 Fail(e.Message);
+            }
+            catch (TaskCanceledException)
+            {
+                Fail($"no answer within {_http.Timeout.TotalSeconds:0} s (at {Stopwatch.GetElapsedTime(_began).TotalSeconds:0.00}s)");
             }
         }
     }

@@ -58,6 +58,27 @@ public sealed class RouteSpecTests
     }
 
     [Fact]
+    public void Reads_the_rate_limit_with_burst_defaulting_to_the_rate()
+    {
+        Assert.Equal(new RateLimitSpec(10, 50, "X-Api-Key"), Load(Head + "route: {pathPrefix: /api, rateLimit: {perSecond: 10, burst: 50, header: X-Api-Key}}\n").Route!.RateLimit);
+        Assert.Equal(new RateLimitSpec(5, 5), Load(Head + "route: {pathPrefix: /api, rateLimit: {perSecond: 5}}\n").Route!.RateLimit);
+        Assert.Null(Load(Head + "route: {pathPrefix: /api}\n").Route!.RateLimit);
+    }
+
+    [Theory]
+    [InlineData("  rateLimit: {burst: 5}\n", "route.rateLimit.perSecond:")]
+    [InlineData("  rateLimit: {perSecond: 0}\n", "route.rateLimit.perSecond: must be a whole number from 1 to 1000000")]
+    [InlineData("  rateLimit: {perSecond: 5, burst: 0}\n", "route.rateLimit.burst: must be a whole number from 1")]
+    [InlineData("  rateLimit: {perSecond: 5, header: 'X Key'}\n", "route.rateLimit.header: 'X Key' is not a header name")]
+    [InlineData("  rateLimit: {perSecond: 5, by: ip}\n", "route.rateLimit.by: unknown field")]
+    public void A_bad_rate_limit_is_reported_with_its_field(string line, string expected)
+    {
+        var error = Assert.Throws<SpecValidationException>(() => Load(Head + "route:\n  pathPrefix: /api\n" + line));
+
+        Assert.Contains(error.Errors, e => e.ToString().Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Two_services_on_the_same_route_clash_whatever_their_settings()
     {
         var error = Assert.Throws<SpecValidationException>(() => SpecLoader.LoadTexts(
@@ -73,7 +94,7 @@ public sealed class RouteSpecTests
     public void Changing_them_keeps_the_version()
     {
         var plain = Load(Head + "route: {pathPrefix: /api}\n");
-        var tuned = Load(Head + "route: {pathPrefix: /api, timeout: 2s, maxConcurrentRequests: 10, slowStart: 30s, protocol: grpc, httpsRedirect: true}\n");
+        var tuned = Load(Head + "route: {pathPrefix: /api, timeout: 2s, maxConcurrentRequests: 10, slowStart: 30s, protocol: grpc, httpsRedirect: true, rateLimit: {perSecond: 3}}\n");
 
         Assert.Equal(plain.Version, tuned.Version);
     }

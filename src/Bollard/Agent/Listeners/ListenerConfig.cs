@@ -14,7 +14,8 @@ namespace Bollard.Agent.Listeners;
 /// HTTP/1.1 and/or HTTP/2. With TLS both by default, chosen per connection by ALPN; without TLS one of them (HTTP/2
 /// without TLS is h2c with prior knowledge: nothing tells the two apart on a cleartext connection).
 /// </param>
-public sealed record ListenerConfig(IPEndPoint Address, ListenerTls? Tls = null, HttpProtocols Protocols = HttpProtocols.Http1)
+/// <param name="AccessLog">Its own access log; null: the agent's <c>accessLog</c>, if any.</param>
+public sealed record ListenerConfig(IPEndPoint Address, ListenerTls? Tls = null, HttpProtocols Protocols = HttpProtocols.Http1, AccessLogConfig? AccessLog = null)
 {
     public bool IsHttps => Tls is not null;
 

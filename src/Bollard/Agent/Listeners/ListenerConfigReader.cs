@@ -48,6 +48,7 @@ internal static class ListenerConfigReader
             }
 
             var protocols = Protocols(item, https);
+            var accessLog = AccessLogConfig.Read(item, baseDir);
             item.RejectUnknownFields();
             if (address is null)
             {
@@ -59,7 +60,7 @@ internal static class ListenerConfigReader
                 item.Error("address", $"{address} is listed twice; each listener needs an address of its own");
             }
 
-            listeners.Add(new ListenerConfig(address, tls, protocols));
+            listeners.Add(new ListenerConfig(address, tls, protocols, accessLog));
         }
 
         return listeners;

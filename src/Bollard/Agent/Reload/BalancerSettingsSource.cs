@@ -59,6 +59,23 @@ internal sealed class BalancerSettingsSource(AgentConfig config) : IOptionsChang
         options.Zone = config.Zone;
         balancer.ApplyTo(options);
         options.HttpsRedirectPort = config.EffectiveListeners.FirstOrDefault(l => l.IsHttps)?.Address.Port;
+        // Read at start only (a reload does not change them): the trusted proxies and the listeners' access logs.
+        foreach (var proxy in config.TrustedProxies)
+        {
+            options.TrustedProxies.Add(proxy);
+        }
+
+        foreach (var listener in config.EffectiveListeners)
+        {
+            if ((listener.AccessLog ?? config.AccessLog) is { } log)
+            {
+                options.AccessLogs.Add(new Balancer.AccessLogs.AccessLogOptions
+                {
+                    Port = listener.Address.Port, File = log.File, Format = log.Format, QueueCapacity = log.QueueCapacity,
+                });
+            }
+        }
+
         options.SnapshotFile = Path.Combine(config.StateDirectory, "routing-snapshot.json");
     }
 }
