@@ -31,6 +31,8 @@ internal static class CommandLine
           bollard rollout pause|resume|promote|abort|undo SERVICE
           bollard decisions [SERVICE]                 recent decisions and why they were taken
           bollard audit [SERVICE]                     who changed what, when, and the outcome
+          bollard simulate -f SPEC --trace CSV [--compare SPEC] [-o table|json] [--plot SVG] [--start-delay 3s] [--service NAME]
+                                                      replay a load trace through the autoscaler, offline
           bollard version                             print the version
 
         options of the verbs that talk to the daemon:
@@ -68,6 +70,7 @@ internal static class CommandLine
                 ["status", .. var rest] => await StatusVerbs.StatusAsync(AtMostOne(rest, "status"), context, cancellationToken),
                 ["decisions", .. var rest] => await StatusVerbs.DecisionsAsync(AtMostOne(rest, "decisions"), context, cancellationToken),
                 ["audit", .. var rest] => await StatusVerbs.AuditAsync(AtMostOne(rest, "audit"), context, cancellationToken),
+                ["simulate", .. var rest] => SimulateVerb.Run(SimulateArguments.Parse(rest), context),
                 ["rollout", .. var rest] => await RolloutVerbs.RunAsync(CliArguments.Parse(rest), context, cancellationToken),
                 ["version" or "--version"] => PrintVersion(context),
                 ["help" or "--help" or "-h"] => PrintUsage(context.Out, Ok),
