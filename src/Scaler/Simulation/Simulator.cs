@@ -37,6 +37,7 @@ public static class Simulator
         var (replicaSeconds, secondsAbove, requestsAbove, passes, peak) = (0.0, 0.0, 0.0, 0, spec.Replicas.Min);
         var nextPass = TimeSpan.Zero;
         var row = 0;
+        (int Row, int Ready, AutoscalerHistory? History) lastCheck = (-1, -1, null);
         for (var t = TimeSpan.Zero; t < trace.Duration; t += step)
         {
             while (row + 1 < trace.Points.Length && trace.Points[row + 1].At <= t)
@@ -48,7 +49,12 @@ public static class Simulator
             var now = origin + t;
             replicas.Advance(t);
             var load = Observe(point, replicas.Ready, now);
-            if (t >= nextPass || Rises(spec, history, replicas.Ready, load, now))
+            // The load check's answer depends only on the row, the ready count and the history (the observation is always
+            // fresh here): asked again only when one of them changed, which keeps a week-long trace quick.
+            var unchanged = lastCheck.Row == row && lastCheck.Ready == replicas.Ready && ReferenceEquals(lastCheck.History, history);
+            var rises = !unchanged && Rises(spec, history, replicas.Ready, load, now);
+            lastCheck = (row, replicas.Ready, history);
+            if (t >= nextPass || rises)
             {
                 var input = new AutoscaleInput(spec.Autoscaling, spec.Replicas, replicas.Live, replicas.Ready, spec.Autoscaling is null ? null : load, now, AutoscaleInput.DefaultStalenessLimit);
                 (var decision, history) = AutoscalePolicy.Decide(input, history);
