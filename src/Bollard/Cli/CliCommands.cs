@@ -46,6 +46,7 @@ internal static class CliCommands
             StatusVerbs.Decisions(options, context),
             StatusVerbs.Audit(options, context),
             RolloutVerbs.Create(options, context),
+            SimulateVerb.Create(options, context),
             VersionVerb.Create(options, context),
             CompletionVerb.Create(context),
             SchemaVerb.Create(context),
