@@ -7,7 +7,7 @@
 # and sandbox, a replica served through the balancer on the host's 127.0.0.1, a state directory that already existed
 # with wider permissions made private, the watchdog (heartbeats keep it running; a frozen agent is killed and
 # restarted), reload under load (a spec change and a balancer setting applied with no failed request; invalid files
-# change nothing), a restart under load with the shipped bollard.socket holding the listeners (no failed request), a clean stop (exit 0), and a config error (exit code 78, not restarted).
+# change nothing), a clean stop (exit 0), and a config error (exit code 78, not restarted).
 #
 # Only the timings are shortened, in a drop-in the script prints (WatchdogSec=, TimeoutAbortSec=, RestartSec=), so
 # that the watchdog and restart checks take seconds instead of minutes.
@@ -287,38 +287,6 @@ if [ "${requests:-0}" -gt 0 ] && ! grep -qE 'Non-2xx|Socket errors' "$WORK/wrk-r
 else
   fail "reload under load: $(grep -E 'requests in|Non-2xx|Socket errors|^status' "$WORK/wrk-reload.txt" | tr '\n' ' ')"
 fi
-
-# --- 6b. Restart under load with bollard.socket ----------------------------------------------------------------------
-# The shipped socket unit, its addresses replaced by the test's in a drop-in (ListenStream= empties the list): systemd
-# holds the listeners, so `systemctl restart bollard` under load refuses no connection.
-install -m 0644 "$ROOT/deploy/systemd/bollard.socket" "$R/etc/systemd/system/bollard.socket"
-mkdir -p "$R/etc/systemd/system/bollard.socket.d"
-printf '[Socket]\nListenStream=\nListenStream=127.0.0.1:%s\nListenStream=127.0.0.1:%s\n' "$LISTEN_PORT" "$ADMIN_PORT" \
-  >"$R/etc/systemd/system/bollard.socket.d/test-addresses.conf"
-inside systemctl stop bollard
-inside systemctl daemon-reload
-serves() { curl -fsS -o /dev/null "http://127.0.0.1:$LISTEN_PORT/"; }
-if inside systemctl start bollard.socket && inside systemctl start bollard && wait_for 60 "the socket-activated agent to serve" serves; then
-  before="$(prop MainPID)"
-  wrk -t2 -c8 -d12s -s "$WORK/status-codes.lua" "http://127.0.0.1:$LISTEN_PORT/" >"$WORK/wrk-restart.txt" 2>&1 &
-  wrk_pid=$!
-  sleep 3
-  inside systemctl restart bollard
-  wait "$wrk_pid" || true
-  requests="$(awk '/requests in/ { print $1 }' "$WORK/wrk-restart.txt")"
-  if [ "$(prop MainPID)" != "$before" ] && [ "${requests:-0}" -gt 0 ] && ! grep -qE 'Non-2xx|Socket errors' "$WORK/wrk-restart.txt"; then
-    pass "restart under load with bollard.socket: a new process, $requests requests, none failed"
-  else
-    fail "restart under load with bollard.socket: pid $before -> $(prop MainPID); $(grep -E 'requests in|Non-2xx|Socket errors|^status' "$WORK/wrk-restart.txt" | tr '\n' ' ')"
-  fi
-else
-  fail "socket activation: the agent did not start on bollard.socket's sockets: $(journal | tail -3 | tr '\n' ' ')"
-fi
-# Back to the agent binding its own addresses, for the checks below.
-inside systemctl stop bollard bollard.socket
-rm -rf "$R/etc/systemd/system/bollard.socket" "$R/etc/systemd/system/bollard.socket.d"
-inside systemctl daemon-reload
-inside systemctl start bollard
 
 # --- 7. A clean stop -----------------------------------------------------------------------------------------------
 inside systemctl stop bollard

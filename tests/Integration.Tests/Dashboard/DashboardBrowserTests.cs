@@ -129,7 +129,7 @@ public sealed class DashboardBrowserTests
             Assert.Equal(reason, message);
             // Why: the failed analysis (its success rate against the threshold) in the rollout's analysis and the decisions.
             await browser.UntilAsync("/analysis failed: success rate/.test(document.getElementById('analysis').textContent)", "the failed analysis with its numbers in the rollout");
-            await browser.UntilAsync("[...document.querySelectorAll('#decisions li')].some(li => /rolling back: analysis failed/.test(li.textContent))", "the rollback and its reason among the decisions");
+            await browser.UntilAsync("[...document.querySelectorAll('#decisions li')].some(li => /rolling back.*analysis failed/.test(li.textContent))", "the rollback and its reason among the decisions");
             await browser.ScreenshotAsync("rolled-back");
         }
         finally
