@@ -258,6 +258,7 @@ public sealed partial class Reconciler
         var container = action.Container;
         StopStartupWatch(container.Id);
         var runtime = host.Runtime;
+        var removed = false;
         try
         {
             await _gate.EnsureOpenAsync(CancellationToken.None);
@@ -278,6 +279,7 @@ public sealed partial class Reconciler
             await runtime.StopAsync(container.Id, action.GracePeriod, CancellationToken.None);
             await _gate.EnsureOpenAsync(CancellationToken.None);
             await runtime.RemoveAsync(container.Id, CancellationToken.None);
+            removed = true;
             LogRemoved(container.ShortId, action.Service);
         }
         catch (Exception e) when (e is RuntimeUnavailableException or ContainerOperationException)
@@ -291,7 +293,7 @@ public sealed partial class Reconciler
         }
         finally
         {
-            _tracker.EndRemoval(container.Id);
+            _tracker.EndRemoval(container.Id, removed);
             Changed?.Invoke();
         }
     }

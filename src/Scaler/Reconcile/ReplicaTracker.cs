@@ -15,6 +15,10 @@ internal sealed class ReplicaTracker
     private readonly Dictionary<string, ReplicaHealth> _health = new(StringComparer.Ordinal);
     private readonly HashSet<string> _registered = new(StringComparer.Ordinal);
     private readonly HashSet<string> _removing = new(StringComparer.Ordinal);
+
+    // Removed by this agent but possibly still in an observation taken before the removal ended: such a container, seen
+    // stopped, is not a replica that failed. Forgotten once no observation holds it (KeepOnly).
+    private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Service, string Host), (DateTimeOffset Until, int Failures)> _createBackoff = [];
     private readonly Dictionary<string, IReadOnlySet<string>> _servicesByHost = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string Path, int? Port, Uri Url)> _healthUrls = new(StringComparer.Ordinal);
@@ -93,19 +97,27 @@ internal sealed class ReplicaTracker
         }
     }
 
+    /// <summary>Whether the agent is removing the container, or removed it and an older observation may still list it.</summary>
     public bool IsRemoving(string containerId)
     {
         lock (_lock)
         {
-            return _removing.Contains(containerId);
+            return _removing.Contains(containerId) || _removed.Contains(containerId);
         }
     }
 
-    public void EndRemoval(string containerId)
+    /// <param name="containerId">The container.</param>
+    /// <param name="removed">Whether the engine removed it; if not (a failure, a lost lead), the next pass sees it again
+    /// and decides anew.</param>
+    public void EndRemoval(string containerId, bool removed)
     {
         lock (_lock)
         {
             _removing.Remove(containerId);
+            if (removed)
+            {
+                _removed.Add(containerId);
+            }
         }
     }
 
@@ -120,6 +132,7 @@ internal sealed class ReplicaTracker
         lock (_lock)
         {
             _registered.RemoveWhere(id => !existing.Contains(id));
+            _removed.RemoveWhere(id => !existing.Contains(id));
         }
 
         foreach (var id in _healthUrls.Keys.Where(id => !existing.Contains(id)).ToList())

@@ -24,4 +24,31 @@ public sealed class ReplicaTrackerTests
         Assert.True(tracker.TryBeginRemoval("c1"));
         Assert.True(tracker.IsRegistered("c1"));
     }
+
+    [Fact]
+    public void A_container_this_agent_removed_is_not_taken_for_a_replica_until_no_observation_holds_it()
+    {
+        // An observation taken between the stop and the removal still lists it, stopped: it did not fail.
+        var tracker = new ReplicaTracker();
+        Assert.True(tracker.TryBeginRemoval("c1"));
+        tracker.EndRemoval("c1", removed: true);
+        Assert.True(tracker.IsRemoving("c1"));
+
+        tracker.KeepOnly(new HashSet<string> { "c1" });
+        Assert.True(tracker.IsRemoving("c1"));
+
+        tracker.KeepOnly(new HashSet<string>());
+        Assert.False(tracker.IsRemoving("c1"));
+    }
+
+    [Fact]
+    public void A_removal_that_failed_leaves_the_container_to_the_next_pass()
+    {
+        var tracker = new ReplicaTracker();
+        Assert.True(tracker.TryBeginRemoval("c1"));
+        tracker.EndRemoval("c1", removed: false);
+
+        Assert.False(tracker.IsRemoving("c1"));
+        Assert.True(tracker.TryBeginRemoval("c1"));
+    }
 }
