@@ -75,26 +75,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...: polls until COMMAND succeeds
-  local limit="$1" what="$2"
-  local deadline=$((SECONDS + limit))
-  shift 2
-  until "$@" >/dev/null 2>&1; do
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      log "timed out after $limit s waiting for $what"
-      return 1
-    fi
-    sleep 0.2
-  done
-}
-
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 20000))
-    [ -z "$(ss -Hltn "sport = :$port")" ] && echo "$port" && return
-  done
-}
+# shellcheck source=lib/checks.sh
+. "$ROOT/scripts/lib/checks.sh"
 
 # --- 1. The unit's exposure score --------------------------------------------------------------------------------
 score="$(systemd-analyze security --offline=true "$UNIT" 2>/dev/null | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')"
